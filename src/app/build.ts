@@ -1,0 +1,43 @@
+/** Builds the Dispatcher and services from their parts (used by main and by tests, so both run the same wiring). */
+import type { AnyCommand } from '../core/command.ts';
+import { usageLine } from '../core/args.ts';
+import { Dispatcher } from '../core/dispatcher.ts';
+import type { Clock, PositionSource, PriceHistory, Repositories } from '../ports/index.ts';
+import type { Logger } from '../shared/logger.ts';
+import { PortfolioService } from './portfolio.ts';
+import type { AppServices, RuntimeInfo } from './services.ts';
+import { healthView, positionViews } from './views.ts';
+
+export interface AppParts {
+  readonly commands: readonly AnyCommand<AppServices>[];
+  readonly sources: readonly PositionSource[];
+  readonly history: PriceHistory;
+  readonly repos: Repositories;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly runtime: RuntimeInfo;
+}
+
+export interface App {
+  readonly services: AppServices;
+  readonly dispatcher: Dispatcher<AppServices>;
+}
+
+export function buildApp(parts: AppParts): App {
+  const portfolio = new PortfolioService(parts.sources, parts.clock, parts.logger);
+  const services: AppServices = {
+    portfolio,
+    history: parts.history,
+    clock: parts.clock,
+    runtime: parts.runtime,
+    commands: () => parts.commands.map((c) => ({
+      name: c.name, description: c.description, role: c.role, usage: usageLine(c.name, c.args),
+      ...(c.help ? { help: c.help } : {}), ...(c.group ? { group: c.group } : {}),
+    })),
+    views: { positions: positionViews, health: healthView },
+  };
+  const dispatcher = new Dispatcher<AppServices>({
+    commands: parts.commands, services, actions: parts.repos.actions, clock: parts.clock, logger: parts.logger,
+  });
+  return { services, dispatcher };
+}

@@ -1,0 +1,37 @@
+/** What commands may use. Commands import this file by type only. */
+import type { ExecutionMode, Portfolio, Role } from '../domain/index.ts';
+import type { Clock, PriceHistory } from '../ports/index.ts';
+import type { PortfolioService } from './portfolio.ts';
+import type { HealthView, PositionView } from './views.ts';
+
+export interface CommandInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly role: Role;
+  readonly usage: string;
+  readonly help?: string;
+  readonly group?: string;
+}
+
+export interface RuntimeInfo {
+  readonly version: string;
+  readonly venueMode: 'paper' | 'live';
+  readonly executionMode: ExecutionMode;
+  readonly transport: string;
+  readonly startedAt: number;
+  readonly timeZone: string;
+  readonly storage: string;
+}
+
+export interface AppServices {
+  readonly portfolio: PortfolioService;
+  readonly history: PriceHistory;
+  readonly clock: Clock;
+  readonly runtime: RuntimeInfo;
+  /** Commands as /help lists them. */
+  commands(): readonly CommandInfo[];
+  readonly views: {
+    positions(p: Portfolio): PositionView[];
+    health(p: Portfolio): HealthView;
+  };
+}

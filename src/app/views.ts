@@ -1,0 +1,76 @@
+/** View models: the numbers commands show, computed once here so commands only format. */
+import type { Portfolio, Position } from '../domain/index.ts';
+import { healthTier, liquidationDistance, type HealthTier } from '../risk/liquidation.ts';
+
+export interface PositionView {
+  readonly position: Position;
+  /** Share of gross exposure (fraction); USDC cash counts as zero exposure. */
+  readonly share: number;
+  /** Signed fractional move of the mark to liquidation, null when none. */
+  readonly liquidationDistance: number | null;
+  /** PnL as a fraction of entry value (perps, spot with cost, LP vs deposit); null where unknown. */
+  readonly pnlFraction: number | null;
+}
+
+export function isCash(p: Position): boolean {
+  return p.kind === 'spot' && p.asset === 'USDC';
+}
+
+/** Positions with their share of exposure and distance to liquidation, largest exposure first. */
+export function positionViews(portfolio: Portfolio): PositionView[] {
+  const gross = portfolio.positions.filter((p) => !isCash(p)).reduce((s, p) => s + Number(p.exposureUsd), 0);
+  return portfolio.positions
+    .map((p): PositionView => {
+      const liq = p.kind === 'lp' ? null : p.liquidationPrice;
+      let pnlFraction: number | null = null;
+      if (p.kind === 'perp' && p.entryPrice > 0) pnlFraction = Number(p.unrealizedPnlUsd) / (Math.abs(Number(p.base.raw) / 10 ** p.base.decimals) * p.entryPrice * 1e6);
+      if (p.kind === 'spot' && p.unrealizedPnlUsd !== null && p.valueUsd - p.unrealizedPnlUsd > 0n) pnlFraction = Number(p.unrealizedPnlUsd) / Number(p.valueUsd - p.unrealizedPnlUsd);
+      if (p.kind === 'lp' && p.depositedUsd > 0n) pnlFraction = Number(p.valueUsd - p.depositedUsd) / Number(p.depositedUsd);
+      return {
+        position: p,
+        share: isCash(p) || gross === 0 ? 0 : Number(p.exposureUsd) / gross,
+        liquidationDistance: liquidationDistance(p.markPrice, liq),
+        pnlFraction,
+      };
+    })
+    .sort((a, b) => (isCash(a.position) ? 1 : 0) - (isCash(b.position) ? 1 : 0) || Number(b.position.exposureUsd - a.position.exposureUsd));
+}
+
+export interface LiquidationView {
+  readonly market: string;
+  readonly mark: number;
+  readonly liquidationPrice: number | null;
+  readonly distance: number | null;
+}
+
+export interface HealthView {
+  readonly health: number;
+  readonly tier: HealthTier;
+  readonly maintenanceMarginUsd: bigint;
+  readonly maintenanceCollateralUsd: bigint;
+  readonly freeCollateralUsd: bigint;
+  readonly liquidations: readonly LiquidationView[];
+  /** The liquidation nearest to the current price, if any. */
+  readonly nearest: LiquidationView | undefined;
+}
+
+/** Health, margin and liquidation prices per perp market and collateral asset, nearest first. */
+export function healthView(portfolio: Portfolio): HealthView {
+  const liquidations = portfolio.positions
+    .filter((p) => p.kind === 'perp' || (p.kind === 'spot' && !isCash(p)))
+    .map((p): LiquidationView => {
+      const liq = p.kind === 'lp' ? null : p.liquidationPrice;
+      return { market: p.market, mark: p.markPrice, liquidationPrice: liq, distance: liquidationDistance(p.markPrice, liq) };
+    })
+    .sort((a, b) => Math.abs(a.distance ?? Infinity) - Math.abs(b.distance ?? Infinity));
+  const sum = (f: (m: Portfolio['margin'][number]) => bigint): bigint => portfolio.margin.reduce((s, m) => s + f(m), 0n);
+  return {
+    health: portfolio.health,
+    tier: healthTier(portfolio.health),
+    maintenanceMarginUsd: sum((m) => m.maintenanceMarginUsd),
+    maintenanceCollateralUsd: sum((m) => m.maintenanceCollateralUsd),
+    freeCollateralUsd: sum((m) => m.freeCollateralUsd),
+    liquidations,
+    nearest: liquidations.find((l) => l.distance !== null),
+  };
+}

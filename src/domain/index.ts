@@ -1,0 +1,10 @@
+export type * from './amount.ts';
+export type * from './position.ts';
+export type * from './portfolio.ts';
+export type * from './alert.ts';
+export type * from './action.ts';
+export type * from './roles.ts';
+export type * from './limits.ts';
+export { DEFAULT_RISK_LIMITS } from './limits.ts';
+export { APPROVAL_TRANSITIONS } from './action.ts';
+export { ROLES, roleAllows } from './roles.ts';

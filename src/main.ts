@@ -1,0 +1,81 @@
+/**
+ * Composition root: config → logger → storage → venue → services → commands → transport. The only module that wires
+ * concrete adapters. `npm start` with no configuration runs the paper venue in the terminal.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMANDS } from '../commands/index.ts';
+import { buildApp } from './app/build.ts';
+import { loadConfig, type Config } from './config.ts';
+import { ConfigError, UserError } from './shared/errors.ts';
+import { ScaledClock } from './shared/clock.ts';
+import { createLogger } from './shared/logger.ts';
+import { openLowdbRepositories } from './storage/lowdb/index.ts';
+import { ConsoleTransport } from './transports/console/transport.ts';
+import { loadPortfolioFile } from './venues/paper/portfolio-file.ts';
+import { PaperVenue } from './venues/paper/venue.ts';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+function fail(message: string): never {
+  process.stderr.write(`vigil: ${message}\n`);
+  process.exit(1);
+}
+
+async function run(config: Config): Promise<void> {
+  if (config.transport !== 'console') fail('TELEGRAM_BOT_TOKEN is set, but this build has no Telegram transport yet; unset it to chat in the terminal');
+  if (config.venue !== 'paper') fail('SOLANA_RPC_URL is set, but this build has no live venues yet; unset it to use the paper venue');
+
+  const logger = createLogger({ level: config.logLevel, destination: config.logFile ?? join(config.dataDir, 'vigil.log') });
+  const storageFile = join(config.dataDir, 'vigil.json');
+  const repos = await openLowdbRepositories(storageFile);
+  const clock = new ScaledClock(config.paper.demoSpeed);
+  const portfolio = config.paper.portfolioFile ? loadPortfolioFile(config.paper.portfolioFile) : undefined;
+  const venue = new PaperVenue({ clock, seed: config.paper.seed, ...(portfolio ? { portfolio } : {}) });
+  venue.start(config.paper.tickMs);
+
+  const { dispatcher } = buildApp({
+    commands: COMMANDS, sources: [venue], history: venue.history, repos, clock, logger,
+    runtime: {
+      version: version(), venueMode: config.venue, executionMode: config.executionMode, transport: config.transport,
+      startedAt: clock.now(), timeZone: config.timeZone, storage: storageFile,
+    },
+  });
+  const chat = new ConsoleTransport({
+    input: process.stdin, output: process.stdout, dispatcher,
+    actor: { platform: 'console', userId: 'local', displayName: 'operator', role: config.console.role },
+  });
+  logger.info({ seed: config.paper.seed, speed: config.paper.demoSpeed }, 'vigil started (paper venue, console)');
+
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    chat.close();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+
+  await chat.run();
+  venue.stop();
+  await repos.close();
+  logger.info('vigil stopped');
+  logger.flush();
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) fail(err.message);
+  throw err;
+}
+try {
+  await run(config);
+} catch (err) {
+  if (err instanceof UserError || err instanceof ConfigError) fail(err.message);
+  fail(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+}

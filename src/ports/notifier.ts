@@ -1,0 +1,15 @@
+import type { Reply } from '../core/reply.ts';
+import type { ChatRef } from '../domain/index.ts';
+
+export interface DeliveryOptions {
+  /** Deliver without sound/notification (low-severity messages). */
+  readonly silent?: boolean;
+}
+
+export type DeliveryResult = { ok: true; messageId: string } | { ok: false; retryable: boolean; error: string };
+
+/** Pushes messages nobody asked for (alerts, reports) to a chat. */
+export interface Notifier {
+  readonly platform: ChatRef['platform'];
+  send(chat: ChatRef, message: Reply, options?: DeliveryOptions): Promise<DeliveryResult>;
+}

@@ -1,0 +1,25 @@
+import type { MarginSummary, Position, VenueId } from '../domain/index.ts';
+
+/** What one venue reports at one moment. */
+export interface VenueSnapshot {
+  readonly venue: VenueId;
+  readonly positions: readonly Position[];
+  /** The venue's cross-margin account, if it has one (Drift, paper); null for wallet-only venues (Saros). */
+  readonly margin: MarginSummary | null;
+  /** USD price per asset symbol as the venue sees it (oracle/mark). */
+  readonly prices: Readonly<Record<string, number>>;
+  /** Realised PnL of the account since inception, micro-USD. */
+  readonly realizedPnlUsd: bigint;
+  /** Epoch ms the data reflects (chain slot time or simulator time). */
+  readonly asOf: number;
+}
+
+/** A venue that can report positions. Implementations map SDK types to the domain at this boundary. */
+export interface PositionSource {
+  readonly venue: VenueId;
+  /** Human label for /status: "Paper (seed 42)", "Drift mainnet". */
+  readonly label: string;
+  snapshot(): Promise<VenueSnapshot>;
+  /** Subscribes to pushed changes (price ticks, account updates); returns an unsubscribe function. */
+  onChange?(listener: () => void): () => void;
+}

@@ -1,0 +1,119 @@
+/**
+ * The one place where numbers become text. USD with 2 decimals, percentages with 1–2 decimals, signed PnL.
+ * Money arrives as micro-USD bigint and is rounded exactly; floats are only for ratios and prices.
+ */
+import { absBig, divRound, toDecimalString, USD_DECIMALS, type Amount } from './money.ts';
+
+const GROUP = /\B(?=(\d{3})+(?!\d))/g;
+
+function group(whole: string): string {
+  return whole.replace(GROUP, ',');
+}
+
+/** micro-USD → "$1,234.56" (or "-$1,234.56"), exact half-away-from-zero rounding to cents. */
+export function fmtUsd(micros: bigint): string {
+  const cents = divRound(micros, 10n ** BigInt(USD_DECIMALS - 2));
+  const abs = absBig(cents);
+  const s = `$${group((abs / 100n).toString())}.${(abs % 100n).toString().padStart(2, '0')}`;
+  return cents < 0n ? `-${s}` : s;
+}
+
+/** micro-USD → "+$12.30" / "-$4.00" / "$0.00": PnL always carries its sign. */
+export function fmtSignedUsd(micros: bigint): string {
+  const cents = divRound(micros, 10n ** BigInt(USD_DECIMALS - 2));
+  if (cents === 0n) return '$0.00';
+  return cents > 0n ? `+${fmtUsd(micros)}` : fmtUsd(micros);
+}
+
+/** Compact USD for narrow tables: "$1.23M", "$45.6k", "$999.00". */
+export function fmtUsdCompact(micros: bigint): string {
+  const abs = absBig(micros);
+  const sign = micros < 0n ? '-' : '';
+  const usd = Number(abs) / 1e6;
+  if (usd >= 1e9) return `${sign}$${(usd / 1e9).toFixed(2)}B`;
+  if (usd >= 1e6) return `${sign}$${(usd / 1e6).toFixed(2)}M`;
+  if (usd >= 1e4) return `${sign}$${(usd / 1e3).toFixed(1)}k`;
+  return fmtUsd(micros);
+}
+
+/** Fraction → percent text: 0.1234 → "12.34%" (digits default 2). */
+export function fmtPct(fraction: number, digits = 2): string {
+  if (!Number.isFinite(fraction)) return '—';
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** Fraction → signed percent: 0.05 → "+5.00%". */
+export function fmtSignedPct(fraction: number, digits = 2): string {
+  if (!Number.isFinite(fraction)) return '—';
+  const s = (fraction * 100).toFixed(digits);
+  if (Number(s) === 0) return `${(0).toFixed(digits)}%`;
+  return fraction > 0 ? `+${s}%` : `${s}%`;
+}
+
+/** A USD price with enough significant digits for any asset from BTC to BONK: "$87,648.22", "$0.00000747". */
+export function fmtPrice(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return '—';
+  const abs = Math.abs(usd);
+  let text: string;
+  if (abs >= 1) text = abs.toFixed(2);
+  else if (abs === 0) text = '0.00';
+  else {
+    // 4 significant digits below $1.
+    const digits = Math.min(12, Math.max(2, 3 - Math.floor(Math.log10(abs))));
+    text = abs.toFixed(digits);
+  }
+  const [whole = '0', frac] = text.split('.');
+  return `${usd < 0 ? '-' : ''}$${group(whole)}${frac ? `.${frac}` : ''}`;
+}
+
+/** A token quantity with up to `maxFraction` decimals, trailing zeros trimmed: "1,234.5". */
+export function fmtQty(value: number, maxFraction = 4): string {
+  if (!Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  const fraction = abs !== 0 && abs < 1 ? Math.max(maxFraction, 2 - Math.floor(Math.log10(abs))) : maxFraction;
+  const text = abs.toFixed(Math.min(fraction, 12)).replace(/\.?0+$/, '');
+  const [whole = '0', frac] = text.split('.');
+  return `${value < 0 && text !== '0' ? '-' : ''}${group(whole)}${frac ? `.${frac}` : ''}`;
+}
+
+/** An exact Amount with a symbol: "1.5 SOL" (at most `maxFraction` decimals shown, rounded). */
+export function fmtAmount(a: Amount, symbol: string, maxFraction = 4): string {
+  const shown = Math.min(a.decimals, maxFraction);
+  const raw = a.decimals > shown ? divRound(a.raw, 10n ** BigInt(a.decimals - shown)) : a.raw;
+  const text = toDecimalString(raw, shown);
+  const [whole = '0', frac] = text.replace('-', '').split('.');
+  return `${raw < 0n ? '-' : ''}${group(whole)}${frac ? `.${frac}` : ''} ${symbol}`;
+}
+
+/** Leverage: 3.456 → "3.46x". */
+export function fmtLeverage(x: number): string {
+  return Number.isFinite(x) ? `${x.toFixed(2)}x` : '—';
+}
+
+/** Health 0–100 → "73/100". */
+export function fmtHealth(health: number): string {
+  return `${Math.round(health)}/100`;
+}
+
+/** Elapsed milliseconds → "4s", "3m 05s", "2h 10m", "3d 4h". */
+export function fmtDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** Epoch ms → "2026-11-21 09:05 UTC" in the given IANA time zone. */
+export function fmtTime(ms: number, timeZone = 'UTC'): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZoneName: 'short',
+  }).formatToParts(new Date(ms));
+  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
+  const hour = get('hour') === '24' ? '00' : get('hour');
+  return `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')} ${get('timeZoneName')}`;
+}
