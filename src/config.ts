@@ -2,7 +2,7 @@
  * Environment → validated, typed Config. The only module that reads process.env. Every problem is reported as one
  * line naming the key, what is expected and what was given (never the value of a secret).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ExecutionMode, Role } from './domain/index.ts';
@@ -43,6 +43,8 @@ interface KeySpec<T> {
   readonly expected: string;
   readonly schema: z.ZodType<T>;
   readonly secret?: boolean;
+  /** The value is a path: resolved against the working directory before it is checked, and returned resolved. */
+  readonly path?: boolean;
 }
 
 const ROLE_VALUES = ['viewer', 'trader', 'admin'] as const;
@@ -71,24 +73,33 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** What is at a path: a directory, a file (or other non-directory), nothing yet, or not reachable (a parent is a file). */
+function pathKind(p: string): 'dir' | 'file' | 'missing' | 'blocked' {
+  try {
+    return statSync(p).isDirectory() ? 'dir' : 'file';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'blocked';
+  }
+}
+
 const url = z.string().refine((s) => { try { return ['http:', 'https:'].includes(new URL(s).protocol); } catch { return false; } });
 
 /** Every key Config reads, with what it expects. .env.example documents the same list. */
 export const CONFIG_KEYS = {
-  VIGIL_DATA_DIR: { expected: 'a directory path', schema: z.string().min(1) },
+  VIGIL_DATA_DIR: { expected: 'a directory path', schema: z.string().refine((p) => ['dir', 'missing'].includes(pathKind(p))), path: true },
   LOG_LEVEL: { expected: 'one of fatal, error, warn, info, debug, trace, silent', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
-  LOG_FILE: { expected: 'a file path', schema: z.string().min(1) },
+  LOG_FILE: { expected: 'a file path', schema: z.string().refine((p) => ['file', 'missing'].includes(pathKind(p))), path: true },
   TZ: { expected: 'an IANA time zone such as Europe/Paris or UTC', schema: z.string().refine(isTimeZone) },
   EXECUTION_MODE: { expected: 'one of dry-run, paper, live', schema: z.enum(['dry-run', 'paper', 'live']) },
   PAPER_SEED: { expected: 'a whole number from 0 to 4294967295', schema: z.coerce.number().int().min(0).max(4294967295) },
-  PAPER_PORTFOLIO: { expected: 'the path of an existing JSON portfolio file', schema: z.string().refine((p) => existsSync(p)) },
+  PAPER_PORTFOLIO: { expected: 'the path of an existing JSON portfolio file', schema: z.string().refine((p) => pathKind(p) === 'file'), path: true },
   DEMO_SPEED: { expected: 'a number from 1 to 100000 (simulated seconds per real second)', schema: z.coerce.number().min(1).max(100_000) },
   PAPER_TICK_MS: { expected: 'a whole number of milliseconds from 100 to 60000', schema: z.coerce.number().int().min(100).max(60_000) },
   CONSOLE_ROLE: { expected: 'one of viewer, trader, admin', schema: z.enum(ROLE_VALUES) },
   TELEGRAM_BOT_TOKEN: { expected: 'a bot token from @BotFather (digits:secret)', schema: z.string().regex(/^\d{5,20}:[A-Za-z0-9_-]{30,}$/), secret: true },
   TELEGRAM_ALLOWED_USERS: { expected: 'comma-separated numeric ids, each optionally :viewer, :trader or :admin', schema: accessList() },
   SOLANA_RPC_URL: { expected: 'an http(s) URL', schema: url },
-  WALLET_KEYPAIR: { expected: 'the path of an existing keypair JSON file', schema: z.string().refine((p) => existsSync(p)), secret: true },
+  WALLET_KEYPAIR: { expected: 'the path of an existing keypair JSON file', schema: z.string().refine((p) => pathKind(p) === 'file'), secret: true, path: true },
 } as const satisfies Record<string, KeySpec<unknown>>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -99,43 +110,44 @@ function shown(key: ConfigKey, value: string): string {
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }
 
-function read<K extends ConfigKey>(env: Readonly<Record<string, string | undefined>>, key: K): z.output<(typeof CONFIG_KEYS)[K]['schema']> | undefined {
+function read<K extends ConfigKey>(env: Readonly<Record<string, string | undefined>>, key: K, cwd: string): z.output<(typeof CONFIG_KEYS)[K]['schema']> | undefined {
   const raw = env[key];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = raw.trim();
-  const spec = CONFIG_KEYS[key];
-  const parsed = (spec.schema as z.ZodType).safeParse(value);
+  const spec: KeySpec<unknown> = CONFIG_KEYS[key];
+  // Paths are checked where they will be used: relative to `cwd`, not to the process's working directory.
+  const parsed = spec.schema.safeParse(spec.path ? resolve(cwd, value) : value);
   if (!parsed.success) throw new ConfigError(`${key}: expected ${spec.expected}, got ${shown(key, value)}`);
   return parsed.data as z.output<(typeof CONFIG_KEYS)[K]['schema']>;
 }
 
 /** Builds the Config from an environment map. Throws ConfigError (one line) on the first bad key. */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Config {
-  const token = read(env, 'TELEGRAM_BOT_TOKEN');
-  const allowed = read(env, 'TELEGRAM_ALLOWED_USERS');
+  const token = read(env, 'TELEGRAM_BOT_TOKEN', cwd);
+  const allowed = read(env, 'TELEGRAM_ALLOWED_USERS', cwd);
   if (token && (!allowed || allowed.length === 0)) {
     throw new ConfigError('TELEGRAM_ALLOWED_USERS: missing, expected comma-separated numeric ids (the bot refuses everyone else)');
   }
-  const rpcUrl = read(env, 'SOLANA_RPC_URL');
-  const keypair = read(env, 'WALLET_KEYPAIR');
+  const rpcUrl = read(env, 'SOLANA_RPC_URL', cwd);
+  const keypair = read(env, 'WALLET_KEYPAIR', cwd);
   if (keypair && !rpcUrl) throw new ConfigError('SOLANA_RPC_URL: missing, expected an http(s) URL (WALLET_KEYPAIR is set)');
-  const mode = read(env, 'EXECUTION_MODE') ?? 'dry-run';
+  const mode = read(env, 'EXECUTION_MODE', cwd) ?? 'dry-run';
   if (mode === 'live' && !keypair) throw new ConfigError('WALLET_KEYPAIR: missing, expected a keypair file (EXECUTION_MODE is live)');
-  const portfolio = read(env, 'PAPER_PORTFOLIO');
-  const logFile = read(env, 'LOG_FILE');
+  const portfolio = read(env, 'PAPER_PORTFOLIO', cwd);
+  const logFile = read(env, 'LOG_FILE', cwd);
   return {
-    dataDir: resolve(cwd, read(env, 'VIGIL_DATA_DIR') ?? 'data'),
-    logLevel: read(env, 'LOG_LEVEL') ?? 'info',
-    logFile: logFile === undefined ? undefined : resolve(cwd, logFile),
-    timeZone: read(env, 'TZ') ?? 'UTC',
+    dataDir: read(env, 'VIGIL_DATA_DIR', cwd) ?? resolve(cwd, 'data'),
+    logLevel: read(env, 'LOG_LEVEL', cwd) ?? 'info',
+    logFile,
+    timeZone: read(env, 'TZ', cwd) ?? 'UTC',
     executionMode: mode,
     paper: {
-      seed: read(env, 'PAPER_SEED') ?? 42,
-      portfolioFile: portfolio === undefined ? undefined : resolve(cwd, portfolio),
-      demoSpeed: read(env, 'DEMO_SPEED') ?? 60,
-      tickMs: read(env, 'PAPER_TICK_MS') ?? 1000,
+      seed: read(env, 'PAPER_SEED', cwd) ?? 42,
+      portfolioFile: portfolio,
+      demoSpeed: read(env, 'DEMO_SPEED', cwd) ?? 60,
+      tickMs: read(env, 'PAPER_TICK_MS', cwd) ?? 1000,
     },
-    console: { role: read(env, 'CONSOLE_ROLE') ?? 'admin' },
+    console: { role: read(env, 'CONSOLE_ROLE', cwd) ?? 'admin' },
     telegram: token && allowed ? { token, allowed } : undefined,
     solana: rpcUrl ? { rpcUrl, keypairFile: keypair } : undefined,
     transport: token ? 'telegram' : 'console',

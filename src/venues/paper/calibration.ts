@@ -11,9 +11,13 @@
  * to zero mean / unit variance, clamped to [2.5, 30]; lastClose = last close in the file,
  * verbatim (not rounded). For USDC, tailDof is fitted to the standardised AR(1) residuals below
  * (on its daily returns the fit gives nu = 0.859487).
- * Clamped tailDof: USDC (fitted nu = 1.03176).
+ * No tailDof needed clamping.
  * USDC_MEAN_REVERSION: AR(1) x_t = phi * x_{t-1} + sigma * e_t on x_t = ln(P_t) (mean 0, no
- * intercept), fitted by OLS over the full USDC file; sigma = std (ddof=1) of the residuals, per day.
+ * intercept), fitted by OLS on USDC closes from 2024-01-01 (the full file is dominated by March 2020
+ * and the March 2023 depeg); sigma = std (ddof=1) of the residuals, per day.
+ * windowDailyVol: sample std (ddof=1) of daily log returns over CORRELATION_WINDOW, so that with
+ * CORRELATION it forms one covariance matrix; the simulator uses it (dailyVol over the full range
+ * includes the 2020-21 launch years, e.g. SOL 122% annualised against about 85% since 2024).
  * CORRELATION: Pearson correlation of daily log returns on the days where all ten assets have a
  * return (2024-02-01 .. 2025-08-13, 560 days); symmetric, unit diagonal, Cholesky OK;
  * min eigenvalue 0.128146 as published (4 decimals), 0.128148 unrounded.
@@ -33,6 +37,8 @@ export interface AssetStats {
   readonly dailyVol: number;
   /** dailyVol * sqrt(365). */
   readonly annualVol: number;
+  /** Sample std (ddof=1) of daily log returns over CORRELATION_WINDOW, fraction per day. */
+  readonly windowDailyVol: number;
   /** Mean daily log return. */
   readonly meanDailyLogReturn: number;
   /** Sample skewness of daily log returns (bias-corrected). */
@@ -52,6 +58,7 @@ export const ASSET_STATS: Readonly<Record<CalibratedAsset, AssetStats>> = {
     lastDate: '2025-12-31',
     dailyVol: 0.0640196,
     annualVol: 1.22309,
+    windowDailyVol: 0.0444005,
     meanDailyLogReturn: 0.00233175,
     skew: -0.241794,
     excessKurtosis: 7.24246,
@@ -64,6 +71,7 @@ export const ASSET_STATS: Readonly<Record<CalibratedAsset, AssetStats>> = {
     lastDate: '2025-12-31',
     dailyVol: 0.0329121,
     annualVol: 0.628784,
+    windowDailyVol: 0.0256649,
     meanDailyLogReturn: 0.00114064,
     skew: -1.60684,
     excessKurtosis: 27.4193,
@@ -76,6 +84,7 @@ export const ASSET_STATS: Readonly<Record<CalibratedAsset, AssetStats>> = {
     lastDate: '2025-12-31',
     dailyVol: 0.0440176,
     annualVol: 0.840955,
+    windowDailyVol: 0.0367636,
     meanDailyLogReturn: 0.00142557,
     skew: -1.19137,
     excessKurtosis: 18.5851,
@@ -88,6 +97,7 @@ export const ASSET_STATS: Readonly<Record<CalibratedAsset, AssetStats>> = {
     lastDate: '2025-12-31',
     dailyVol: 0.0583293,
     annualVol: 1.11438,
+    windowDailyVol: 0.0603773,
     meanDailyLogReturn: -0.00179863,
     skew: 0.145291,
     excessKurtosis: 2.6761,
@@ -100,6 +110,7 @@ export const ASSET_STATS: Readonly<Record<CalibratedAsset, AssetStats>> = {
     lastDate: '2025-12-31',
     dailyVol: 0.0857841,
     annualVol: 1.6389,
+    windowDailyVol: 0.0746138,
     meanDailyLogReturn: 0.00122514,
     skew: 0.952493,
     excessKurtosis: 7.30217,
@@ -112,6 +123,7 @@ export const ASSET_STATS: Readonly<Record<CalibratedAsset, AssetStats>> = {
     lastDate: '2025-12-31',
     dailyVol: 0.0639579,
     annualVol: 1.22191,
+    windowDailyVol: 0.0587061,
     meanDailyLogReturn: -0.00239641,
     skew: 0.262743,
     excessKurtosis: 5.21722,
@@ -124,6 +136,7 @@ export const ASSET_STATS: Readonly<Record<CalibratedAsset, AssetStats>> = {
     lastDate: '2025-11-12',
     dailyVol: 0.0654844,
     annualVol: 1.25108,
+    windowDailyVol: 0.0560887,
     meanDailyLogReturn: -0.00149854,
     skew: 1.7736,
     excessKurtosis: 19.0987,
@@ -136,6 +149,7 @@ export const ASSET_STATS: Readonly<Record<CalibratedAsset, AssetStats>> = {
     lastDate: '2025-12-31',
     dailyVol: 0.0675162,
     annualVol: 1.2899,
+    windowDailyVol: 0.0679837,
     meanDailyLogReturn: -0.0009703,
     skew: 0.639421,
     excessKurtosis: 8.26217,
@@ -148,6 +162,7 @@ export const ASSET_STATS: Readonly<Record<CalibratedAsset, AssetStats>> = {
     lastDate: '2025-12-31',
     dailyVol: 0.086933,
     annualVol: 1.66085,
+    windowDailyVol: 0.0870845,
     meanDailyLogReturn: -0.0000450435,
     skew: 0.535675,
     excessKurtosis: 2.59335,
@@ -160,16 +175,17 @@ export const ASSET_STATS: Readonly<Record<CalibratedAsset, AssetStats>> = {
     lastDate: '2025-08-13',
     dailyVol: 0.00252816,
     annualVol: 0.0483005,
+    windowDailyVol: 0.000140573,
     meanDailyLogReturn: -0.00000204958,
     skew: 1.29792,
     excessKurtosis: 107.3,
-    tailDof: 2.5,
+    tailDof: 4.69267,
     lastClose: 0.99986702,
   },
 };
 
 /** USDC log-price AR(1): x_t = phiPerDay * x_{t-1} + sigmaPerDay * e_t, x = ln(price in USD). */
-export const USDC_MEAN_REVERSION = { phiPerDay: 0.680176, sigmaPerDay: 0.00231396 } as const;
+export const USDC_MEAN_REVERSION = { phiPerDay: 0.395093, sigmaPerDay: 0.000116784 } as const;
 
 /** Return dates (inclusive) over which CORRELATION was measured. */
 export const CORRELATION_WINDOW = { from: '2024-02-01', to: '2025-08-13', days: 560 } as const;

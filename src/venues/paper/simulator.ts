@@ -1,7 +1,8 @@
 /**
  * Seeded market simulator calibrated on real statistics (calibration.ts). Each step draws correlated normals
  * (Cholesky of the measured correlation matrix), maps each through a Gaussian copula to a unit-variance Student-t
- * with the asset's fitted tail index, and applies it as a zero-drift log return scaled by √(dt/1 day). USDC follows
+ * with the asset's fitted tail index, and applies it as a zero-drift log return with the asset's recent daily vol
+ * (windowDailyVol, the correlation window) scaled by √(dt/1 day). USDC follows
  * the fitted AR(1) around $1. Fat tails are per step: many small steps aggregate towards normal, so the default
  * step is one simulated hour.
  */
@@ -95,7 +96,7 @@ export class MarketSimulator {
         this.logPrices[i] = phi * lp + sigma * shock;
         return;
       }
-      const sigma = ASSET_STATS[asset].dailyVol * Math.sqrt(days) * this.volScale;
+      const sigma = ASSET_STATS[asset].windowDailyVol * Math.sqrt(days) * this.volScale;
       // −σ²/2 keeps the expected price flat (a martingale), so the demo has no built-in trend.
       this.logPrices[i] = lp + sigma * shock - (sigma * sigma) / 2;
     });

@@ -16,6 +16,8 @@ export interface PaperVenueOptions {
   /** Largest simulation step, ms of simulated time (default 1 h). */
   readonly maxStepMs?: number;
   readonly volScale?: number;
+  /** Starting prices, USD (default: last real closes). */
+  readonly startPrices?: Partial<Record<PaperAsset, number>>;
   /** Back-history generated at start: days of daily closes and hours of hourly closes. */
   readonly historyDays?: number;
   readonly historyHours?: number;
@@ -39,6 +41,7 @@ export class PaperVenue implements PositionSource {
     this.label = `Paper (seed ${opts.seed})`;
     this.simulator = new MarketSimulator({
       seed: opts.seed, ...(opts.maxStepMs ? { maxStepMs: opts.maxStepMs } : {}), ...(opts.volScale ? { volScale: opts.volScale } : {}),
+      ...(opts.startPrices ? { startPrices: opts.startPrices } : {}),
     });
     this.simTime = opts.clock.now();
     const prices = this.simulator.prices();

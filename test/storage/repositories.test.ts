@@ -1,0 +1,465 @@
+/**
+ * One behavioural suite for every Repositories backend (in-memory and lowdb), plus what only the lowdb file adds:
+ * persistence across reopen, schemaVersion and migrations, atomic writes, serialised concurrent updates, and memory
+ * and disk agreeing after a failed write.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PortfolioSnapshot } from '../../src/domain/index.ts';
+import type { AuditEntry, Json, Repositories, StoredAction } from '../../src/ports/index.ts';
+import { openLowdbRepositories } from '../../src/storage/lowdb/index.ts';
+import { memoryRepositories } from '../../src/storage/memory/index.ts';
+import { emptyData, MAX_AUDIT, MAX_SNAPSHOTS, SCHEMA_VERSION, type SnapshotRecord, type StoreData } from '../../src/storage/schema.ts';
+
+// python3 -c "print(2**70)" → 1180591620717411303424
+const TWO_POW_70 = 1180591620717411303424n;
+
+let dir = '';
+let opened = 0;
+const file = (): string => join(dir, 'vigil.json');
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vigil-repos-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Backend {
+  readonly name: string;
+  /** Opens the backend, optionally starting from `initial` (what an existing file or store already holds). */
+  open(initial?: StoreData): Promise<Repositories>;
+}
+
+const backends: Backend[] = [
+  { name: 'memory', open: (initial) => Promise.resolve(memoryRepositories(initial)) },
+  {
+    name: 'lowdb',
+    // A new file per open, so stores opened within one test (property runs) never see each other.
+    open: async (initial) => {
+      const path = join(dir, `store-${++opened}.json`);
+      if (initial) await writeFile(path, JSON.stringify(initial));
+      return openLowdbRepositories(path);
+    },
+  },
+];
+
+function snap(at: number, over: Partial<PortfolioSnapshot> = {}): PortfolioSnapshot {
+  return {
+    at, totalValueUsd: 1_000_000n * BigInt(at), unrealizedPnlUsd: -5n, realizedPnlUsd: 7n, health: 80, leverage: 2.5,
+    prices: { SOL: 150.25, BTC: 87_648.22 }, ...over,
+  };
+}
+
+function record(at: number): SnapshotRecord {
+  return { at, totalValueUsd: String(at), unrealizedPnlUsd: '0', realizedPnlUsd: '0', health: 100, leverage: 1, prices: {} };
+}
+
+function entry(i: number): AuditEntry {
+  return { at: 1_000 + i, actor: i % 2 === 0 ? 'system' : 'telegram:123', action: `act-${i}`, detail: { i, tags: ['x', String(i)] } };
+}
+
+function action(id: string, expiresAt: number): StoredAction {
+  return {
+    id, kind: 'rerun', payload: { command: 'portfolio', args: [1, 'two', null] }, role: 'viewer', createdBy: 'console:local',
+    chat: { platform: 'console', chatId: 'local' }, createdAt: 0, expiresAt,
+  };
+}
+
+describe.each(backends)('$name repositories', (backend) => {
+  let repos: Repositories;
+  beforeEach(async () => {
+    repos = await backend.open();
+  });
+  afterEach(async () => {
+    await repos.close();
+  });
+
+  describe('settings', () => {
+    it('gets what was set, overwrites, deletes, and reads unknown keys as undefined', async () => {
+      expect(await repos.settings.get('limits')).toBeUndefined();
+      await repos.settings.set('limits', { minHealth: 33, tiers: [50, 25, 10], muted: false, note: null });
+      expect(await repos.settings.get('limits')).toEqual({ minHealth: 33, tiers: [50, 25, 10], muted: false, note: null });
+      await repos.settings.set('limits', 'plain');
+      expect(await repos.settings.get('limits')).toBe('plain');
+      await repos.settings.set('zero', 0);
+      expect(await repos.settings.get('zero')).toBe(0);
+      await repos.settings.delete('limits');
+      expect(await repos.settings.get('limits')).toBeUndefined();
+      expect(await repos.settings.get('zero')).toBe(0);
+      await repos.settings.delete('never-set');
+      expect(await repos.settings.get('never-set')).toBeUndefined();
+    });
+
+    it('hands out deep copies: mutating a returned value does not change storage', async () => {
+      await repos.settings.set('k', { nested: { list: [1, 2] } });
+      const got = (await repos.settings.get('k')) as { nested: { list: number[] } };
+      got.nested.list.push(3);
+      got.nested = { list: [] };
+      expect(await repos.settings.get('k')).toEqual({ nested: { list: [1, 2] } });
+    });
+
+    it('stores a copy of the value at call time, even if the caller changes it before the write completes', async () => {
+      const value = { nested: { n: 1 } };
+      const pending = repos.settings.set('k', value);
+      value.nested.n = 2;
+      await pending;
+      expect(await repos.settings.get('k')).toEqual({ nested: { n: 1 } });
+    });
+
+    it('does not see keys inherited from Object.prototype', async () => {
+      for (const key of ['toString', 'constructor', 'hasOwnProperty', 'valueOf']) {
+        expect(await repos.settings.get(key)).toBeUndefined();
+      }
+    });
+
+    it('treats "__proto__" as an ordinary key', async () => {
+      await repos.settings.set('__proto__', { polluted: true });
+      expect(await repos.settings.get('__proto__')).toEqual({ polluted: true });
+      expect(await repos.settings.get('polluted')).toBeUndefined();
+      await repos.settings.delete('__proto__');
+      expect(await repos.settings.get('__proto__')).toBeUndefined();
+    });
+
+    it('behaves like a map under any sequence of set/delete (property)', async () => {
+      const key = fc.oneof(fc.constantFrom('a', 'b', 'toString', '__proto__', 'constructor'), fc.string({ maxLength: 3 }));
+      const op = fc.oneof(
+        fc.record({ kind: fc.constant('set' as const), key, value: fc.jsonValue({ maxDepth: 2 }) }),
+        fc.record({ kind: fc.constant('delete' as const), key }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { maxLength: 12 }), async (ops) => {
+          const r = await backend.open();
+          const model = new Map<string, Json>();
+          for (const o of ops) {
+            if (o.kind === 'set') {
+              await r.settings.set(o.key, o.value as Json);
+              model.set(o.key, o.value as Json);
+            } else {
+              await r.settings.delete(o.key);
+              model.delete(o.key);
+            }
+          }
+          for (const o of ops) expect(await r.settings.get(o.key)).toEqual(model.get(o.key));
+          await r.close();
+        }),
+        { numRuns: 25 },
+      );
+    });
+  });
+
+  describe('snapshots', () => {
+    it('round-trips bigint amounts exactly, beyond 2^53 and negative', async () => {
+      const s = snap(1, { totalValueUsd: TWO_POW_70, unrealizedPnlUsd: -TWO_POW_70 + 1n, realizedPnlUsd: 0n });
+      await repos.snapshots.append(s);
+      const latest = await repos.snapshots.latest();
+      expect(latest?.totalValueUsd).toBe(1180591620717411303424n);
+      expect(latest?.unrealizedPnlUsd).toBe(-1180591620717411303423n);
+      expect(latest?.realizedPnlUsd).toBe(0n);
+      expect(latest).toEqual(s);
+    });
+
+    it('round-trips arbitrary bigints and an infinite leverage (property)', async () => {
+      const big = fc.bigInt({ min: -(2n ** 128n), max: 2n ** 128n });
+      await fc.assert(
+        fc.asyncProperty(big, big, big, fc.constantFrom(0, 1.75, 12.5, Infinity), async (a, b, c, leverage) => {
+          const r = await backend.open();
+          const s = snap(5, { totalValueUsd: a, unrealizedPnlUsd: b, realizedPnlUsd: c, leverage });
+          await r.snapshots.append(s);
+          expect(await r.snapshots.latest()).toEqual(s);
+          await r.close();
+        }),
+        { numRuns: 25 },
+      );
+    });
+
+    it('latest is undefined when empty, then the most recent by time', async () => {
+      expect(await repos.snapshots.latest()).toBeUndefined();
+      expect(await repos.snapshots.list()).toEqual([]);
+      await repos.snapshots.append(snap(20));
+      await repos.snapshots.append(snap(10));
+      expect((await repos.snapshots.latest())?.at).toBe(20);
+    });
+
+    it('lists oldest first within [from, to], keeping at most the `limit` most recent', async () => {
+      for (const at of [10, 20, 30, 40, 50]) await repos.snapshots.append(snap(at));
+      const ats = async (q?: { from?: number; to?: number; limit?: number }): Promise<number[]> =>
+        (await repos.snapshots.list(q)).map((s) => s.at);
+      expect(await ats()).toEqual([10, 20, 30, 40, 50]);
+      expect(await ats({ from: 20 })).toEqual([20, 30, 40, 50]);
+      expect(await ats({ to: 30 })).toEqual([10, 20, 30]);
+      expect(await ats({ from: 20, to: 40 })).toEqual([20, 30, 40]);
+      expect(await ats({ from: 21, to: 39 })).toEqual([30]);
+      expect(await ats({ limit: 2 })).toEqual([40, 50]);
+      expect(await ats({ from: 10, to: 30, limit: 2 })).toEqual([20, 30]);
+      expect(await ats({ limit: 0 })).toEqual([]);
+      expect(await ats({ limit: 99 })).toEqual([10, 20, 30, 40, 50]);
+      expect(await ats({ from: 41, to: 49 })).toEqual([]);
+      expect(await ats({ from: 40, to: 20 })).toEqual([]);
+    });
+
+    it('keeps time order when snapshots arrive out of order; equal times stay in arrival order (property)', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 15 }), async (times) => {
+          const r = await backend.open();
+          // Tag each snapshot with its arrival index through realizedPnlUsd.
+          for (const [i, at] of times.entries()) await r.snapshots.append(snap(at, { realizedPnlUsd: BigInt(i) }));
+          const expected = times.map((at, i) => ({ at, i })).sort((x, y) => x.at - y.at || x.i - y.i);
+          const got = (await r.snapshots.list()).map((s) => ({ at: s.at, i: Number(s.realizedPnlUsd) }));
+          expect(got).toEqual(expected);
+          await r.close();
+        }),
+        { numRuns: 25 },
+      );
+    });
+
+    it('hands out copies and keeps its own: mutating prices on either side does not change storage', async () => {
+      const input = { SOL: 100, BTC: 90_000 };
+      await repos.snapshots.append(snap(1, { prices: input }));
+      input.SOL = -1;
+      const first = await repos.snapshots.latest();
+      (first?.prices as Record<string, number>).SOL = -2;
+      const listed = await repos.snapshots.list();
+      (listed[0]?.prices as Record<string, number>).BTC = -3;
+      expect((await repos.snapshots.latest())?.prices).toEqual({ SOL: 100, BTC: 90_000 });
+    });
+
+    it(`keeps at most MAX_SNAPSHOTS (${MAX_SNAPSHOTS}), dropping the oldest`, async () => {
+      const initial = { ...emptyData(), snapshots: Array.from({ length: MAX_SNAPSHOTS }, (_, i) => record(i)) };
+      const r = await backend.open(initial);
+      await r.snapshots.append(snap(MAX_SNAPSHOTS));
+      const all = await r.snapshots.list();
+      expect(all).toHaveLength(MAX_SNAPSHOTS);
+      expect(all[0]?.at).toBe(1);
+      expect(all.at(-1)?.at).toBe(MAX_SNAPSHOTS);
+      await r.close();
+    });
+  });
+
+  describe('audit', () => {
+    it('lists most recent last, at most `limit`', async () => {
+      for (let i = 0; i < 5; i++) await repos.audit.append(entry(i));
+      expect(await repos.audit.list()).toEqual([0, 1, 2, 3, 4].map(entry));
+      expect(await repos.audit.list(2)).toEqual([entry(3), entry(4)]);
+      expect(await repos.audit.list(5)).toEqual([0, 1, 2, 3, 4].map(entry));
+      expect(await repos.audit.list(50)).toEqual([0, 1, 2, 3, 4].map(entry));
+      expect(await repos.audit.list(1)).toEqual([entry(4)]);
+    });
+
+    it('lists nothing for a limit of 0', async () => {
+      await repos.audit.append(entry(0));
+      expect(await repos.audit.list(0)).toEqual([]);
+    });
+
+    it('lists the last 100 by default', async () => {
+      const r = await backend.open({ ...emptyData(), audit: Array.from({ length: 150 }, (_, i) => entry(i)) });
+      const listed = await r.audit.list();
+      expect(listed).toHaveLength(100);
+      expect(listed[0]).toEqual(entry(50));
+      expect(listed.at(-1)).toEqual(entry(149));
+      await r.close();
+    });
+
+    it('hands out and keeps copies', async () => {
+      const e = { at: 1, actor: 'system', action: 'x', detail: { list: [1] } };
+      const pending = repos.audit.append(e);
+      e.detail.list.push(2);
+      await pending;
+      const got = await repos.audit.list();
+      (got[0]?.detail.list as number[]).push(3);
+      expect(await repos.audit.list()).toEqual([{ at: 1, actor: 'system', action: 'x', detail: { list: [1] } }]);
+    });
+
+    it(`keeps at most MAX_AUDIT (${MAX_AUDIT}), dropping the oldest`, async () => {
+      const r = await backend.open({ ...emptyData(), audit: Array.from({ length: MAX_AUDIT }, (_, i) => entry(i)) });
+      await r.audit.append(entry(MAX_AUDIT));
+      const all = await r.audit.list(MAX_AUDIT + 10);
+      expect(all).toHaveLength(MAX_AUDIT);
+      expect(all[0]).toEqual(entry(1));
+      expect(all.at(-1)).toEqual(entry(MAX_AUDIT));
+      await r.close();
+    });
+  });
+
+  describe('actions', () => {
+    it('puts, gets, overwrites and deletes by id', async () => {
+      expect(await repos.actions.get('a1')).toBeUndefined();
+      await repos.actions.put(action('a1', 100));
+      await repos.actions.put(action('a2', 200));
+      expect(await repos.actions.get('a1')).toEqual(action('a1', 100));
+      await repos.actions.put({ ...action('a1', 100), kind: 'approval' });
+      expect((await repos.actions.get('a1'))?.kind).toBe('approval');
+      await repos.actions.delete('a1');
+      expect(await repos.actions.get('a1')).toBeUndefined();
+      expect(await repos.actions.get('a2')).toEqual(action('a2', 200));
+      await repos.actions.delete('missing');
+      expect(await repos.actions.get('toString')).toBeUndefined();
+    });
+
+    it('hands out copies', async () => {
+      await repos.actions.put(action('a1', 100));
+      const got = await repos.actions.get('a1');
+      (got?.payload as { args: Json[] }).args.push('extra');
+      expect(await repos.actions.get('a1')).toEqual(action('a1', 100));
+    });
+
+    it('prunes the actions that expired before now and says how many', async () => {
+      for (const [id, exp] of [['a', 10], ['b', 20], ['c', 30], ['d', 40]] as const) await repos.actions.put(action(id, exp));
+      expect(await repos.actions.prune(5)).toBe(0);
+      // expiresAt < now: 'c' expires exactly at 30 and is kept.
+      expect(await repos.actions.prune(30)).toBe(2);
+      expect(await repos.actions.get('a')).toBeUndefined();
+      expect(await repos.actions.get('b')).toBeUndefined();
+      expect(await repos.actions.get('c')).toEqual(action('c', 30));
+      expect(await repos.actions.prune(30)).toBe(0);
+      expect(await repos.actions.prune(1_000)).toBe(2);
+      expect(await repos.actions.get('d')).toBeUndefined();
+    });
+
+    it('prune sees a put that was issued before it but had not completed yet', async () => {
+      const [, pruned] = await Promise.all([repos.actions.put(action('late', 10)), repos.actions.prune(100)]);
+      expect(pruned).toBe(1);
+      expect(await repos.actions.get('late')).toBeUndefined();
+    });
+
+    it('prune does not count an action a concurrent delete already removed', async () => {
+      await repos.actions.put(action('x', 10));
+      const [, pruned] = await Promise.all([repos.actions.delete('x'), repos.actions.prune(100)]);
+      expect(pruned).toBe(0);
+    });
+  });
+});
+
+describe('lowdb repositories on disk', () => {
+  async function readDoc(): Promise<Record<string, unknown>> {
+    return JSON.parse(await readFile(file(), 'utf8')) as Record<string, unknown>;
+  }
+
+  it('keeps everything across close and reopen', async () => {
+    const a = await openLowdbRepositories(file());
+    await a.settings.set('limits', { minHealth: 33 });
+    await a.snapshots.append(snap(2, { totalValueUsd: TWO_POW_70, leverage: Infinity }));
+    await a.snapshots.append(snap(1));
+    await a.audit.append(entry(1));
+    await a.audit.append(entry(2));
+    await a.actions.put(action('btn', 99));
+    await a.close();
+
+    const b = await openLowdbRepositories(file());
+    expect(await b.settings.get('limits')).toEqual({ minHealth: 33 });
+    expect(await b.snapshots.list()).toEqual([snap(1), snap(2, { totalValueUsd: TWO_POW_70, leverage: Infinity })]);
+    expect(await b.audit.list()).toEqual([entry(1), entry(2)]);
+    expect(await b.actions.get('btn')).toEqual(action('btn', 99));
+    await b.close();
+  });
+
+  it('close waits for writes still queued', async () => {
+    const a = await openLowdbRepositories(file());
+    const pending = Array.from({ length: 20 }, (_, i) => a.audit.append(entry(i)));
+    await a.close();
+    const doc = await readDoc();
+    expect(doc.audit).toEqual(Array.from({ length: 20 }, (_, i) => entry(i)));
+    await Promise.all(pending);
+  });
+
+  it('writes valid JSON carrying schemaVersion 1, with bigints as decimal strings', async () => {
+    const r = await openLowdbRepositories(file());
+    await r.snapshots.append(snap(7, { totalValueUsd: TWO_POW_70 }));
+    await r.close();
+    const doc = await readDoc();
+    expect(SCHEMA_VERSION).toBe(1);
+    expect(doc.schemaVersion).toBe(1);
+    expect((doc.snapshots as SnapshotRecord[])[0]?.totalValueUsd).toBe('1180591620717411303424');
+    expect(Object.keys(doc).sort()).toEqual(['actions', 'audit', 'schemaVersion', 'settings', 'snapshots']);
+  });
+
+  it('creates missing parent directories', async () => {
+    const nested = join(dir, 'a', 'b', 'vigil.json');
+    const r = await openLowdbRepositories(nested);
+    await r.settings.set('x', 1);
+    await r.close();
+    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 1, settings: { x: 1 } });
+  });
+
+  it('refuses a file written by a newer version, and leaves it untouched', async () => {
+    const text = JSON.stringify({ schemaVersion: 999, settings: { keep: true }, future: [1] });
+    await writeFile(file(), text);
+    await expect(openLowdbRepositories(file())).rejects.toThrow(/newer/);
+    expect(await readFile(file(), 'utf8')).toBe(text);
+  });
+
+  it('refuses a file that is not JSON', async () => {
+    await writeFile(file(), '{"settings": ');
+    await expect(openLowdbRepositories(file())).rejects.toThrow(SyntaxError);
+  });
+
+  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 1', async () => {
+    await writeFile(file(), JSON.stringify({ settings: { a: 1 } }));
+    const r = await openLowdbRepositories(file());
+    expect(await r.settings.get('a')).toBe(1);
+    expect(await r.snapshots.list()).toEqual([]);
+    expect(await r.audit.list()).toEqual([]);
+    expect(await r.actions.get('x')).toBeUndefined();
+    await r.close();
+    expect(await readDoc()).toEqual({ schemaVersion: 1, settings: { a: 1 }, snapshots: [], audit: [], actions: {} });
+  });
+
+  it('lands every one of 200 concurrent appends, in call order, and the file still parses', async () => {
+    const r = await openLowdbRepositories(file());
+    const expected = Array.from({ length: 200 }, (_, i) => entry(i));
+    await Promise.all(expected.map((e) => r.audit.append(e)));
+    expect(await r.audit.list(1_000)).toEqual(expected);
+    await r.close();
+    expect((await readDoc()).audit).toEqual(expected);
+    const reopened = await openLowdbRepositories(file());
+    expect(await reopened.audit.list(1_000)).toEqual(expected);
+    await reopened.close();
+  });
+
+  it('leaves no temporary file behind after writes', async () => {
+    const r = await openLowdbRepositories(file());
+    await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => r.audit.append(entry(i))),
+      r.settings.set('a', 1),
+      r.actions.put(action('b', 1)),
+      r.snapshots.append(snap(3)),
+    ]);
+    await r.actions.prune(10);
+    await r.close();
+    expect(await readdir(dir)).toEqual(['vigil.json']);
+  });
+
+  it('after a failed write, memory and disk agree on the last successful state, and later writes still work', async () => {
+    // Running as root, a read-only directory would not stop the write; instead occupy the path of steno's temporary
+    // file (.<name>.tmp next to the target) with a directory, so writing it fails with EISDIR for any user.
+    const r = await openLowdbRepositories(file());
+    await r.settings.set('a', 1);
+    const blocker = join(dir, '.vigil.json.tmp');
+    await mkdir(blocker);
+
+    await expect(r.settings.set('a', 2)).rejects.toThrow();
+    await expect(r.audit.append(entry(1))).rejects.toThrow();
+    expect(await r.settings.get('a')).toBe(1);
+    expect(await r.audit.list()).toEqual([]);
+    expect(await readDoc()).toMatchObject({ settings: { a: 1 }, audit: [] });
+
+    await rm(blocker, { recursive: true });
+    await r.settings.set('b', 3);
+    expect(await r.settings.get('a')).toBe(1);
+    expect(await r.settings.get('b')).toBe(3);
+    await r.close();
+    expect(await readDoc()).toMatchObject({ settings: { a: 1, b: 3 }, audit: [] });
+    expect(await readdir(dir)).toEqual(['vigil.json']);
+  });
+
+  it('does not write when opening a missing file, and a fresh store starts empty', async () => {
+    const r = await openLowdbRepositories(file());
+    expect(await r.settings.get('a')).toBeUndefined();
+    expect(await r.snapshots.latest()).toBeUndefined();
+    await r.close();
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
