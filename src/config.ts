@@ -107,7 +107,9 @@ export type ConfigKey = keyof typeof CONFIG_KEYS;
 function shown(key: ConfigKey, value: string): string {
   const spec: KeySpec<unknown> = CONFIG_KEYS[key];
   if (spec.secret) return `a value of ${value.length} characters`;
-  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  // JSON.stringify escapes \n and \r but not the Unicode line breaks NEL, LS and PS; escape those too (one line).
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)
+    .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function read<K extends ConfigKey>(env: Readonly<Record<string, string | undefined>>, key: K, cwd: string): z.output<(typeof CONFIG_KEYS)[K]['schema']> | undefined {

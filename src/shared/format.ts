@@ -39,7 +39,9 @@ export function fmtUsdCompact(micros: bigint): string {
 /** Fraction → percent text: 0.1234 → "12.34%" (digits default 2). */
 export function fmtPct(fraction: number, digits = 2): string {
   if (!Number.isFinite(fraction)) return '—';
-  return `${(fraction * 100).toFixed(digits)}%`;
+  const s = (fraction * 100).toFixed(digits);
+  // A tiny negative rounds to "-0.00": show it as zero.
+  return Number(s) === 0 ? `${(0).toFixed(digits)}%` : `${s}%`;
 }
 
 /** Fraction → signed percent: 0.05 → "+5.00%". */
@@ -61,6 +63,8 @@ export function fmtPrice(usd: number | null | undefined): string {
     // 4 significant digits below $1.
     const digits = Math.min(12, Math.max(2, 3 - Math.floor(Math.log10(abs))));
     text = abs.toFixed(digits);
+    // Rounding may carry up to $1 (0.99999 → "1.0000"): show it like any price from $1 up.
+    if (Number(text) >= 1) text = (1).toFixed(2);
   }
   const [whole = '0', frac] = text.split('.');
   return `${usd < 0 ? '-' : ''}$${group(whole)}${frac ? `.${frac}` : ''}`;
@@ -71,7 +75,9 @@ export function fmtQty(value: number, maxFraction = 4): string {
   if (!Number.isFinite(value)) return '—';
   const abs = Math.abs(value);
   const fraction = abs !== 0 && abs < 1 ? Math.max(maxFraction, 2 - Math.floor(Math.log10(abs))) : maxFraction;
-  const text = abs.toFixed(Math.min(fraction, 12)).replace(/\.?0+$/, '');
+  const fixed = abs.toFixed(Math.min(fraction, 12));
+  // Trim trailing zeros of the fraction only: with no fraction, "10" must stay "10".
+  const text = fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
   const [whole = '0', frac] = text.split('.');
   return `${value < 0 && text !== '0' ? '-' : ''}${group(whole)}${frac ? `.${frac}` : ''}`;
 }
@@ -92,6 +98,7 @@ export function fmtLeverage(x: number): string {
 
 /** Health 0–100 → "73/100". */
 export function fmtHealth(health: number): string {
+  if (!Number.isFinite(health)) return '—';
   return `${Math.round(health)}/100`;
 }
 

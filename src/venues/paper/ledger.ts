@@ -333,7 +333,8 @@ export class Ledger {
     return liq > 0 ? liq : null;
   }
 
-  /** Executes a trade against the simulated book; all-or-nothing (the ledger is unchanged on any error). */
+  /** Executes a trade against the simulated book; all-or-nothing (the ledger is unchanged on any error). State objects
+   * read before a trade are replaced by it: re-read them afterwards. */
   trade(req: TradeRequest): Fill {
     const draft = this.clone();
     const fill = req.kind === 'perp' ? draft.applyPerp(req) : draft.applySpot(req);

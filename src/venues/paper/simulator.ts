@@ -1,16 +1,19 @@
 /**
- * Seeded market simulator calibrated on real statistics (calibration.ts). Each step draws correlated normals
- * (Cholesky of the measured correlation matrix), maps each through a Gaussian copula to a unit-variance Student-t
- * with the asset's fitted tail index, and applies it as a zero-drift log return with the asset's recent daily vol
- * (windowDailyVol, the correlation window) scaled by √(dt/1 day). USDC follows
- * the fitted AR(1) around $1. Fat tails are per step: many small steps aggregate towards normal, so the default
- * step is one simulated hour.
+ * Seeded market simulator calibrated on real statistics (calibration.ts). Each step draws from a t-copula (Cholesky of
+ * the Kendall-implied correlation, one shared χ² so that crashes arrive together), maps each coordinate to a
+ * unit-variance Student-t with the asset's fitted tail index, and applies it as a zero-drift log return with the
+ * asset's recent daily vol (windowDailyVol, measured over the correlation window) scaled by √(dt/1 day). USDC follows
+ * the fitted AR(1) around $1. Fat tails are per step: many small steps aggregate towards normal, so the default step
+ * is one simulated hour.
  */
+import chisquare from '@stdlib/random-base-chisquare';
 import normal from '@stdlib/random-base-normal';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { ASSET_STATS, CALIBRATION_ASSETS, CORRELATION, USDC_MEAN_REVERSION, type CalibratedAsset } from './calibration.ts';
+import {
+  ASSET_STATS, CALIBRATION_ASSETS, COPULA_CORRELATION, COPULA_DOF, USDC_MEAN_REVERSION, type CalibratedAsset,
+} from './calibration.ts';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
@@ -33,6 +36,7 @@ const U_EPS = 1e-12;
 
 export class MarketSimulator {
   private readonly rng: () => number;
+  private readonly chi2: () => number;
   private readonly chol: number[][];
   private readonly volScale: number;
   private readonly maxStepMs: number;
@@ -42,7 +46,8 @@ export class MarketSimulator {
   constructor(opts: SimulatorOptions) {
     this.seed = opts.seed;
     this.rng = normal.factory(0, 1, { seed: opts.seed >>> 0 });
-    const decomposition = new CholeskyDecomposition(new Matrix(CORRELATION.map((row) => [...row])));
+    this.chi2 = chisquare.factory(COPULA_DOF, { seed: (opts.seed ^ 0x9e3779b9) >>> 0 });
+    const decomposition = new CholeskyDecomposition(new Matrix(COPULA_CORRELATION.map((row) => [...row])));
     if (!decomposition.isPositiveDefinite()) throw new Error('calibrated correlation matrix is not positive definite');
     this.chol = decomposition.lowerTriangularMatrix.to2DArray();
     this.volScale = opts.volScale ?? 1;
@@ -72,13 +77,15 @@ export class MarketSimulator {
   shocks(): number[] {
     const n = PAPER_ASSETS.length;
     const iid = Array.from({ length: n }, () => this.rng());
+    // One χ² per step for all assets: the t-copula's joint tail (a market-wide shock scales every coordinate).
+    const mix = Math.sqrt(this.chi2() / COPULA_DOF);
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
       const row = this.chol[i] ?? [];
       let z = 0;
       for (let j = 0; j <= i; j++) z += (row[j] ?? 0) * (iid[j] ?? 0);
       const nu = ASSET_STATS[PAPER_ASSETS[i] as PaperAsset].tailDof;
-      const u = Math.min(1 - U_EPS, Math.max(U_EPS, normalCdf(z, 0, 1)));
+      const u = Math.min(1 - U_EPS, Math.max(U_EPS, tCdf(z / mix, COPULA_DOF)));
       out.push(tQuantile(u, nu) * Math.sqrt((nu - 2) / nu));
     }
     return out;

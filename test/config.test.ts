@@ -1,0 +1,280 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_KEYS, parseConfig, type ConfigKey } from '../src/config.ts';
+import { ConfigError } from '../src/shared/errors.ts';
+
+const TOKEN = '123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ';
+const SECRET_KEYS: readonly ConfigKey[] = ['TELEGRAM_BOT_TOKEN', 'WALLET_KEYPAIR'];
+/** Characters that end a line: \n, \r, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. */
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
+
+let cwd = '';
+let keypair = '';
+let portfolio = '';
+
+beforeAll(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'vigil-config-'));
+  keypair = join(cwd, 'keypair.json');
+  portfolio = join(cwd, 'book.json');
+  await writeFile(keypair, '[1,2,3]');
+  await writeFile(portfolio, '{}');
+  await mkdir(join(cwd, 'a-dir'));
+  await writeFile(join(cwd, 'a-file'), 'x');
+});
+afterAll(async () => {
+  await rm(cwd, { recursive: true, force: true });
+});
+
+/** The ConfigError parseConfig throws for `env` (fails the test if it returns or throws something else). */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig(env, cwd);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`parseConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('parseConfig defaults', () => {
+  it('runs the paper demo in the terminal with an empty environment', () => {
+    const c = parseConfig({}, cwd);
+    expect(c).toEqual({
+      dataDir: join(cwd, 'data'),
+      logLevel: 'info',
+      logFile: undefined,
+      timeZone: 'UTC',
+      executionMode: 'dry-run',
+      paper: { seed: 42, portfolioFile: undefined, demoSpeed: 60, tickMs: 1000 },
+      console: { role: 'admin' },
+      telegram: undefined,
+      solana: undefined,
+      transport: 'console',
+      venue: 'paper',
+    });
+  });
+
+  it('treats empty and blank values as unset', () => {
+    const blank = Object.fromEntries(Object.keys(CONFIG_KEYS).map((k, i) => [k, i % 2 === 0 ? '' : '  \t ']));
+    expect(parseConfig(blank, cwd)).toEqual(parseConfig({}, cwd));
+  });
+
+  it('resolves the default data directory against the given cwd, not the process cwd', () => {
+    expect(parseConfig({}, '/srv/vigil').dataDir).toBe(resolve('/srv/vigil', 'data'));
+  });
+});
+
+describe('parseConfig valid values', () => {
+  it('reads every scalar key, trimming surrounding whitespace', () => {
+    const c = parseConfig({
+      LOG_LEVEL: ' debug ', TZ: 'Europe/Paris', EXECUTION_MODE: 'paper', PAPER_SEED: '4294967295', DEMO_SPEED: '2.5',
+      PAPER_TICK_MS: '100', CONSOLE_ROLE: 'viewer',
+    }, cwd);
+    expect(c.logLevel).toBe('debug');
+    expect(c.timeZone).toBe('Europe/Paris');
+    expect(c.executionMode).toBe('paper');
+    expect(c.paper).toEqual({ seed: 4294967295, portfolioFile: undefined, demoSpeed: 2.5, tickMs: 100 });
+    expect(c.console.role).toBe('viewer');
+  });
+
+  it('accepts the bounds of every numeric range', () => {
+    expect(parseConfig({ PAPER_SEED: '0', DEMO_SPEED: '1', PAPER_TICK_MS: '60000' }, cwd).paper)
+      .toEqual({ seed: 0, portfolioFile: undefined, demoSpeed: 1, tickMs: 60_000 });
+    expect(parseConfig({ DEMO_SPEED: '100000' }, cwd).paper.demoSpeed).toBe(100_000);
+  });
+
+  it('resolves relative paths against the given cwd and checks them there', () => {
+    const c = parseConfig({ VIGIL_DATA_DIR: 'state/here', LOG_FILE: 'logs/v.log', PAPER_PORTFOLIO: 'book.json' }, cwd);
+    expect(c.dataDir).toBe(join(cwd, 'state', 'here'));
+    expect(c.logFile).toBe(join(cwd, 'logs', 'v.log'));
+    expect(c.paper.portfolioFile).toBe(portfolio);
+    // An existing directory is a fine data directory; an absolute path stays as it is.
+    expect(parseConfig({ VIGIL_DATA_DIR: join(cwd, 'a-dir') }, '/elsewhere').dataDir).toBe(join(cwd, 'a-dir'));
+  });
+
+  it('parses the access list: default viewer, explicit roles, spaces around entries', () => {
+    const c = parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_USERS: '123,456:trader, 789:admin' }, cwd);
+    expect(c.telegram).toEqual({
+      token: TOKEN,
+      allowed: [{ userId: '123', role: 'viewer' }, { userId: '456', role: 'trader' }, { userId: '789', role: 'admin' }],
+    });
+  });
+
+  it('a chat token selects the telegram transport; an RPC URL selects the live venue', () => {
+    const tg = parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_USERS: '1' }, cwd);
+    expect(tg.transport).toBe('telegram');
+    expect(tg.venue).toBe('paper');
+    const live = parseConfig({ SOLANA_RPC_URL: 'http://127.0.0.1:8899' }, cwd);
+    expect(live.venue).toBe('live');
+    expect(live.transport).toBe('console');
+    expect(live.solana).toEqual({ rpcUrl: 'http://127.0.0.1:8899', keypairFile: undefined });
+    expect(live.executionMode).toBe('dry-run');
+  });
+
+  it('an access list without a token changes nothing', () => {
+    const c = parseConfig({ TELEGRAM_ALLOWED_USERS: '1,2' }, cwd);
+    expect(c.transport).toBe('console');
+    expect(c.telegram).toBeUndefined();
+  });
+
+  it('live execution with a keypair and an RPC URL', () => {
+    const c = parseConfig({ EXECUTION_MODE: 'live', WALLET_KEYPAIR: 'keypair.json', SOLANA_RPC_URL: 'https://rpc.example' }, cwd);
+    expect(c.executionMode).toBe('live');
+    expect(c.solana).toEqual({ rpcUrl: 'https://rpc.example', keypairFile: keypair });
+  });
+});
+
+/** At least one bad value per key; the test below checks the table covers CONFIG_KEYS exactly. */
+const INVALID: Record<ConfigKey, readonly string[]> = {
+  VIGIL_DATA_DIR: ['a-file', 'a-file/below'],
+  LOG_LEVEL: ['verbose', 'INFO2'],
+  LOG_FILE: ['a-dir', 'a-file/below.log'],
+  TZ: ['Mars/Olympus_Mons', 'UTC+25'],
+  EXECUTION_MODE: ['yolo', 'LIVE!'],
+  PAPER_SEED: ['abc', '-1', '4294967296', '1.5'],
+  PAPER_PORTFOLIO: ['missing.json', 'a-dir'],
+  DEMO_SPEED: ['0', '100001', 'fast', '0.5'],
+  PAPER_TICK_MS: ['99', '60001', '150.5', 'soon'],
+  CONSOLE_ROLE: ['root', 'Admin'],
+  TELEGRAM_BOT_TOKEN: ['not-a-token-SECRETVALUE', '123456789:tooShortSECRET'],
+  TELEGRAM_ALLOWED_USERS: ['bob', '123:owner', '12a', '1;2'],
+  SOLANA_RPC_URL: ['ftp://rpc.example', 'not a url', 'ws://rpc.example'],
+  WALLET_KEYPAIR: ['no-such-SECRETVALUE.json', 'a-dir'],
+};
+
+describe('parseConfig invalid values', () => {
+  it('has a bad value for every key', () => {
+    expect(Object.keys(INVALID).sort()).toEqual(Object.keys(CONFIG_KEYS).sort());
+  });
+
+  for (const key of Object.keys(INVALID) as ConfigKey[]) {
+    for (const value of INVALID[key]) {
+      const secret = SECRET_KEYS.includes(key);
+      it(`${key}=${JSON.stringify(value)} → one line naming the key, ${secret ? 'hiding' : 'quoting'} the value`, () => {
+        const { message } = configError({ [key]: value });
+        expect(message).not.toMatch(LINE_BREAK);
+        expect(message.startsWith(`${key}: expected ${CONFIG_KEYS[key].expected}, got `)).toBe(true);
+        if (secret) {
+          expect(message).not.toContain(value);
+          expect(message).not.toContain('SECRET');
+          expect(message).toContain(`a value of ${value.length} characters`);
+        } else {
+          expect(message.endsWith(`got ${JSON.stringify(value)}`)).toBe(true);
+        }
+      });
+    }
+  }
+
+  it('matches the README example for PAPER_SEED', () => {
+    expect(configError({ PAPER_SEED: 'abc' }).message).toBe('PAPER_SEED: expected a whole number from 0 to 4294967295, got "abc"');
+  });
+
+  it('matches the spec example for TELEGRAM_ALLOWED_USERS=bob with a valid token', () => {
+    const { message } = configError({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_USERS: 'bob' });
+    expect(message.startsWith('TELEGRAM_ALLOWED_USERS: expected comma-separated numeric ids')).toBe(true);
+    expect(message).toContain('got "bob"');
+    expect(message).not.toContain(TOKEN);
+  });
+
+  it('quotes the trimmed value, escaping line breaks, and shortens long values', () => {
+    expect(configError({ LOG_LEVEL: '  loud  ' }).message).toBe(`LOG_LEVEL: expected ${CONFIG_KEYS.LOG_LEVEL.expected}, got "loud"`);
+    const multi = configError({ CONSOLE_ROLE: 'a\nb\rc\u2028d' }).message;
+    expect(multi).not.toMatch(LINE_BREAK);
+    expect(multi).toContain('got "a\\nb\\rc');
+    expect(multi).toContain('c\\u2028d"');
+    const long = configError({ CONSOLE_ROLE: 'x'.repeat(500) }).message;
+    expect(long.endsWith(`got "${'x'.repeat(60)}…"`)).toBe(true);
+  });
+
+  it('a directory is not a portfolio or keypair file, nor a log file; a file is not a data directory', () => {
+    const d = join(cwd, 'a-dir');
+    const f = join(cwd, 'a-file');
+    expect(configError({ PAPER_PORTFOLIO: d }).message.startsWith('PAPER_PORTFOLIO: expected')).toBe(true);
+    expect(configError({ WALLET_KEYPAIR: d, SOLANA_RPC_URL: 'https://rpc.example' }).message.startsWith('WALLET_KEYPAIR: expected')).toBe(true);
+    expect(configError({ LOG_FILE: d }).message).toBe(`LOG_FILE: expected a file path, got ${JSON.stringify(d)}`);
+    expect(configError({ VIGIL_DATA_DIR: f }).message).toBe(`VIGIL_DATA_DIR: expected a directory path, got ${JSON.stringify(f)}`);
+  });
+
+  it('checks a relative path against the given cwd, not the process cwd', () => {
+    // package.json exists in the process cwd (the project root) but not in the temporary cwd.
+    expect(configError({ PAPER_PORTFOLIO: 'package.json' }).message)
+      .toBe(`PAPER_PORTFOLIO: expected ${CONFIG_KEYS.PAPER_PORTFOLIO.expected}, got "package.json"`);
+  });
+});
+
+describe('parseConfig rules across keys', () => {
+  it('a token without an access list is refused, without showing the token', () => {
+    for (const allowed of [undefined, ',', ' , ']) {
+      const env: Record<string, string> = { TELEGRAM_BOT_TOKEN: TOKEN };
+      if (allowed !== undefined) env.TELEGRAM_ALLOWED_USERS = allowed;
+      const { message } = configError(env);
+      expect(message.startsWith('TELEGRAM_ALLOWED_USERS: missing')).toBe(true);
+      expect(message).not.toContain(TOKEN);
+      expect(message).not.toMatch(LINE_BREAK);
+    }
+  });
+
+  it('a keypair without an RPC URL is refused, without showing the keypair path', () => {
+    const { message } = configError({ WALLET_KEYPAIR: keypair });
+    expect(message.startsWith('SOLANA_RPC_URL: missing')).toBe(true);
+    expect(message).not.toContain('keypair.json');
+  });
+
+  it('live execution without a keypair is refused', () => {
+    expect(configError({ EXECUTION_MODE: 'live' }).message.startsWith('WALLET_KEYPAIR: missing')).toBe(true);
+    expect(configError({ EXECUTION_MODE: 'live', SOLANA_RPC_URL: 'https://rpc.example' }).message.startsWith('WALLET_KEYPAIR: missing'))
+      .toBe(true);
+  });
+});
+
+describe('parseConfig on arbitrary input (property)', () => {
+  const keys = Object.keys(CONFIG_KEYS) as ConfigKey[];
+  const VALID: Record<ConfigKey, string> = {
+    VIGIL_DATA_DIR: 'data', LOG_LEVEL: 'warn', LOG_FILE: 'v.log', TZ: 'Asia/Tokyo', EXECUTION_MODE: 'live', PAPER_SEED: '7',
+    PAPER_PORTFOLIO: 'book.json', DEMO_SPEED: '10', PAPER_TICK_MS: '500', CONSOLE_ROLE: 'trader', TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_ALLOWED_USERS: '1:admin', SOLANA_RPC_URL: 'https://rpc.example', WALLET_KEYPAIR: 'keypair.json',
+  };
+  const value = (key: ConfigKey): fc.Arbitrary<string> => fc.oneof(
+    fc.constant(VALID[key]),
+    fc.string(),
+    fc.string({ unit: 'binary', maxLength: 80 }),
+    fc.string({ unit: fc.constantFrom('1', 'a', ':', ' ', '\n', '\r', '\u0085', '\u2028', '\u2029'), maxLength: 12 }),
+    fc.constantFrom(...INVALID[key]),
+  );
+  const env = fc.uniqueArray(fc.constantFrom(...keys), { maxLength: keys.length })
+    .chain((chosen) => fc.tuple(...chosen.map((k) => value(k).map((v) => [k, v] as const))))
+    .map((pairs) => Object.fromEntries(pairs) as Record<string, string>);
+
+  it('returns a Config or throws a one-line ConfigError that starts with a known key', () => {
+    fc.assert(
+      fc.property(env, (e) => {
+        try {
+          parseConfig(e, cwd);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigError);
+          const { message } = err as ConfigError;
+          expect(message).not.toMatch(LINE_BREAK);
+          expect(keys.some((k) => message.startsWith(`${k}: `))).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never shows a secret value', () => {
+    const secret = fc.string({ maxLength: 40 }).map((s) => `Zq7#${s}`);
+    fc.assert(
+      fc.property(env, fc.constantFrom(...SECRET_KEYS), secret, (e, key, s) => {
+        try {
+          parseConfig({ ...e, [key]: s }, cwd);
+        } catch (err) {
+          expect((err as Error).message).not.toContain('Zq7#');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
