@@ -25,18 +25,29 @@ export class ConsoleTransport<S> implements Notifier {
   private buttons: readonly Button[] = [];
   private sent = 0;
   private closeRequested: (() => void) | undefined;
+  private outputClosed = false;
 
   private readonly opts: ConsoleOptions<S>;
 
   constructor(opts: ConsoleOptions<S>) {
     this.opts = opts;
+    // A reader that goes away (`npm start | head`) ends the chat like EOF does, instead of crashing on EPIPE.
+    opts.output.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      this.outputClosed = true;
+      this.close();
+    });
+  }
+
+  private write(text: string): void {
+    if (!this.outputClosed) this.opts.output.write(text);
   }
 
   /** Prints a reply (commands, alerts) and remembers its buttons for numbered choices. */
   print(reply: Reply, heading?: string): void {
     const r = renderReply(reply);
     if (r.buttons.length > 0) this.buttons = r.buttons;
-    this.opts.output.write(`${heading ? `${heading}\n` : ''}${r.text}\n\n`);
+    this.write(`${heading ? `${heading}\n` : ''}${r.text}\n\n`);
   }
 
   send(_chat: ChatRef, message: Reply): Promise<DeliveryResult> {
@@ -57,11 +68,12 @@ export class ConsoleTransport<S> implements Notifier {
     this.closeRequested = () => rl.close();
     rl.on('SIGINT', () => rl.close());
     if (interactive) {
-      this.opts.output.write('Vigil console. Type /help, a button number, or quit.\n');
+      this.write('Vigil console. Type /help, a button number, or quit.\n');
       rl.setPrompt('vigil> ');
       rl.prompt();
     }
     for await (const raw of rl) {
+      if (this.outputClosed) break;
       const line = raw.trim();
       if (line === 'quit' || line === 'exit') break;
       if (line.length > 0) await this.handle(line);
@@ -75,17 +87,17 @@ export class ConsoleTransport<S> implements Notifier {
     if (/^\d+$/.test(line)) {
       const button = this.buttons[Number(line) - 1];
       if (!button) {
-        this.opts.output.write(this.buttons.length === 0 ? 'No buttons to press. Type a command such as /help.\n\n' : `Choose 1 to ${this.buttons.length}.\n\n`);
+        this.write(this.buttons.length === 0 ? 'No buttons to press. Type a command such as /help.\n\n' : `Choose 1 to ${this.buttons.length}.\n\n`);
         return;
       }
       const result = await dispatcher.handlePress({ actor, chat: CONSOLE_CHAT, data: encodeActionRef(button.action) });
-      if (result.toast) this.opts.output.write(`(${result.toast})\n`);
+      if (result.toast) this.write(`(${result.toast})\n`);
       if (result.reply) this.print(result.reply, result.edit ? '(updated)' : undefined);
-      else if (result.toast) this.opts.output.write('\n');
+      else if (result.toast) this.write('\n');
       return;
     }
     const reply = await dispatcher.handleText({ actor, chat: CONSOLE_CHAT, text: line });
     if (reply) this.print(reply);
-    else this.opts.output.write('Commands start with a slash, e.g. /portfolio. Type /help for the list.\n\n');
+    else this.write('Commands start with a slash, e.g. /portfolio. Type /help for the list.\n\n');
   }
 }

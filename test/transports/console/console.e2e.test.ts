@@ -80,6 +80,14 @@ describe('console transport (child process)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('ends quietly when the reader goes away (npm start | head)', async () => {
+    const r = await run('/portfolio\n/positions\n/health\n/prices\n/status\n', {
+      onStart: (child) => child.stdout?.once('data', () => child.stdout?.destroy()),
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('refuses to start on a malformed .env value with one clear line', async () => {
     await writeFile(join(dir, '.env'), 'PAPER_SEED=abc\n');
     const r = await run('/portfolio\n');
