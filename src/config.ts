@@ -82,6 +82,10 @@ function pathKind(p: string): 'dir' | 'file' | 'missing' | 'blocked' {
   }
 }
 
+/** A plain decimal (no hex, exponent or Infinity, which Number() would also accept). */
+const decimalText = (whole: boolean): z.ZodType<number> =>
+  z.string().regex(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).transform(Number);
+
 const url = z.string().refine((s) => { try { return ['http:', 'https:'].includes(new URL(s).protocol); } catch { return false; } });
 
 /** Every key Config reads, with what it expects. .env.example documents the same list. */
@@ -91,10 +95,10 @@ export const CONFIG_KEYS = {
   LOG_FILE: { expected: 'a file path', schema: z.string().refine((p) => ['file', 'missing'].includes(pathKind(p))), path: true },
   TZ: { expected: 'an IANA time zone such as Europe/Paris or UTC', schema: z.string().refine(isTimeZone) },
   EXECUTION_MODE: { expected: 'one of dry-run, paper, live', schema: z.enum(['dry-run', 'paper', 'live']) },
-  PAPER_SEED: { expected: 'a whole number from 0 to 4294967295', schema: z.coerce.number().int().min(0).max(4294967295) },
+  PAPER_SEED: { expected: 'a whole number from 0 to 4294967295', schema: decimalText(true).pipe(z.number().int().min(0).max(4294967295)) },
   PAPER_PORTFOLIO: { expected: 'the path of an existing JSON portfolio file', schema: z.string().refine((p) => pathKind(p) === 'file'), path: true },
-  DEMO_SPEED: { expected: 'a number from 1 to 100000 (simulated seconds per real second)', schema: z.coerce.number().min(1).max(100_000) },
-  PAPER_TICK_MS: { expected: 'a whole number of milliseconds from 100 to 60000', schema: z.coerce.number().int().min(100).max(60_000) },
+  DEMO_SPEED: { expected: 'a number from 1 to 100000 (simulated seconds per real second)', schema: decimalText(false).pipe(z.number().min(1).max(100_000)) },
+  PAPER_TICK_MS: { expected: 'a whole number of milliseconds from 100 to 60000', schema: decimalText(true).pipe(z.number().int().min(100).max(60_000)) },
   CONSOLE_ROLE: { expected: 'one of viewer, trader, admin', schema: z.enum(ROLE_VALUES) },
   TELEGRAM_BOT_TOKEN: { expected: 'a bot token from @BotFather (digits:secret)', schema: z.string().regex(/^\d{5,20}:[A-Za-z0-9_-]{30,}$/), secret: true },
   TELEGRAM_ALLOWED_USERS: { expected: 'comma-separated numeric ids, each optionally :viewer, :trader or :admin', schema: accessList() },

@@ -33,6 +33,13 @@ async function run(config: Config): Promise<void> {
   const storageFile = join(config.dataDir, 'vigil.json');
   const repos = await openLowdbRepositories(storageFile);
   const clock = new ScaledClock(config.paper.demoSpeed);
+  // Expired buttons are dead weight in the state file: drop them at start and every 10 minutes.
+  const prune = (): void => {
+    repos.actions.prune(clock.now()).catch((err: unknown) => logger.warn({ err }, 'pruning expired buttons failed'));
+  };
+  prune();
+  const pruneTimer = setInterval(prune, 10 * 60_000);
+  pruneTimer.unref();
   const portfolio = config.paper.portfolioFile ? loadPortfolioFile(config.paper.portfolioFile) : undefined;
   const venue = new PaperVenue({ clock, seed: config.paper.seed, ...(portfolio ? { portfolio } : {}) });
   venue.start(config.paper.tickMs);
@@ -60,6 +67,7 @@ async function run(config: Config): Promise<void> {
   process.once('SIGTERM', shutdown);
 
   await chat.run();
+  clearInterval(pruneTimer);
   venue.stop();
   await repos.close();
   logger.info('vigil stopped');

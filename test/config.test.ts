@@ -278,3 +278,27 @@ describe('parseConfig on arbitrary input (property)', () => {
     );
   });
 });
+
+describe('.env.example', () => {
+  it('documents exactly the keys config reads, each with a comment line above it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { CONFIG_KEYS } = await import('../src/config.ts');
+    const text = await readFile(new URL('../.env.example', import.meta.url), 'utf8');
+    const lines = text.split('\n');
+    const keys = lines.flatMap((l, i) => {
+      const m = /^#?\s?([A-Z][A-Z0-9_]+)=/.exec(l);
+      if (!m?.[1]) return [];
+      expect(lines[i - 1]?.startsWith('# '), `${m[1]} needs a comment line above it`).toBe(true);
+      return [m[1]];
+    });
+    expect([...new Set(keys)].sort()).toEqual(Object.keys(CONFIG_KEYS).sort());
+  });
+
+  it('reads numbers only as plain decimals', async () => {
+    const { parseConfig } = await import('../src/config.ts');
+    for (const v of ['0x10', '1e3', 'Infinity', ' 12 x']) {
+      expect(() => parseConfig({ PAPER_SEED: v }, '/tmp')).toThrow(/^PAPER_SEED: expected a whole number/);
+    }
+    expect(parseConfig({ PAPER_SEED: '16', DEMO_SPEED: '2.5' }, '/tmp').paper).toMatchObject({ seed: 16, demoSpeed: 2.5 });
+  });
+});

@@ -333,18 +333,18 @@ def main() -> None:
     w('/** Return dates (inclusive) over which CORRELATION was measured. */')
     w(f"export const CORRELATION_WINDOW = {{ from: '{common[0]}', to: '{common[-1]}', days: {len(common)} }} as const;")
     w('')
-    w('/** Pearson correlation of daily log returns over CORRELATION_WINDOW, rows/cols in CALIBRATION_ASSETS order. */')
-    w('export const CORRELATION: readonly (readonly number[])[] = [')
-    for a, row in zip(ASSETS, pub):
-        w('  [' + ', '.join(fixed(v) for v in row) + f'], // {a}')
-    w('];')
-    w('')
-    w('/** Copula correlation sin(pi/2 * Kendall tau) over CORRELATION_WINDOW, CALIBRATION_ASSETS order. */')
-    w('export const COPULA_CORRELATION: readonly (readonly number[])[] = [')
-    for a, row in zip(ASSETS, copula):
-        w('  [' + ', '.join(fixed(v) for v in row) + f'], // {a}')
-    w('];')
-    w('')
+    def matrix(doc: str, name: str, rows: np.ndarray) -> None:
+        w(f'/** {doc} */')
+        w(f'export const {name}: readonly (readonly number[])[] = [')
+        for a, row in zip(ASSETS, rows):
+            w('  [' + ', '.join(fixed(v) for v in row) + f'], // {a}')
+        w('];')
+        w('')
+
+    matrix('Pearson correlation of daily log returns over CORRELATION_WINDOW, rows/cols in CALIBRATION_ASSETS order.',
+           'CORRELATION', pub)
+    matrix('Copula correlation sin(pi/2 * Kendall tau) over CORRELATION_WINDOW, CALIBRATION_ASSETS order.',
+           'COPULA_CORRELATION', copula)
     w('/** Degrees of freedom of the t-copula (joint tail dependence: crashes arrive together). */')
     w(f'export const COPULA_DOF = {copula_dof};')
     sys.stdout.write('\n'.join(out) + '\n')
