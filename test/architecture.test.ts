@@ -96,7 +96,7 @@ const PACKAGE_HOMES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Packages pure layers may use: math only. */
-const PURE_PACKAGES = [/^ml-/, /^@stdlib\//];
+const PURE_PACKAGES = [/^ml-/, /^@stdlib\//, /^quadprog$/, /^fmin$/];
 const PURE_LAYERS = new Set(['src/domain', 'src/risk']);
 
 /** Checks one file; returns human-readable violations. */
