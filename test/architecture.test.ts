@@ -63,12 +63,16 @@ const RULES: Readonly<Record<string, Allowed>> = {
   'src/risk': ['src/domain'],
   'src/core': ['src/domain', 'src/shared', 'type:src/ports'],
   'src/ports': ['src/domain', 'type:src/core'],
-  'src/app': ['src/domain', 'src/risk', 'src/core', 'src/ports', 'src/shared'],
+  'src/app': ['src/domain', 'src/risk', 'src/core', 'src/ports', 'src/shared', 'src/charts'],
   'src/approvals': ['src/domain', 'src/core', 'src/ports', 'src/shared'],
   'src/monitor': ['src/domain', 'src/risk', 'src/core', 'src/ports', 'src/shared', 'src/app'],
   'src/oracles': ['src/domain', 'src/risk', 'src/ports', 'src/shared'],
   'src/storage': ['src/domain', 'src/ports', 'src/shared'],
   'src/config': ['src/domain', 'src/shared'],
+  // Price-history adapters (CSV files, HTTP candles, cache): like venues, they implement a port.
+  'src/prices': ['src/domain', 'src/ports', 'src/shared'],
+  // PNG rendering of series the app computed: no computing, no I/O.
+  'src/charts': ['src/domain', 'src/shared'],
   commands: ['src/core', 'src/domain', 'src/shared', 'type:src/app'],
 };
 
@@ -93,6 +97,10 @@ const PACKAGE_HOMES: Readonly<Record<string, readonly string[]>> = {
   lowdb: ['src/storage/lowdb/'],
   'node-cron': ['src/monitor/'],
   pino: ['src/shared/logger.ts'],
+  'chart.js': ['src/charts/'],
+  'chartjs-chart-matrix': ['src/charts/'],
+  '@napi-rs/canvas': ['src/charts/'],
+  'csv-parse': ['src/prices/'],
 };
 
 /** Packages pure layers may use: math only. */

@@ -42,6 +42,18 @@ export interface PerpPosition extends PositionBase {
   readonly maintenanceMarginUsd: bigint;
   /** Price of `asset` at which the account's maintenance collateral reaches zero, holding others fixed; null if none. */
   readonly liquidationPrice: number | null;
+  /** Margin ratios of the market (fractions of notional): what the venue requires to open and to stay open. */
+  readonly marginRatios: { readonly initial: number; readonly maintenance: number };
+  /** Units of `asset` per unit of `base` (1 for most perps, 1,000,000 for 1MBONK-PERP). */
+  readonly contractSize: number;
+}
+
+/** Collateral weights of a spot market (fractions): deposits count × asset weight, borrows × liability weight. */
+export interface SpotWeights {
+  readonly initialAsset: number;
+  readonly maintenanceAsset: number;
+  readonly initialLiability: number;
+  readonly maintenanceLiability: number;
 }
 
 /** A token balance: a deposit (amount > 0) or a borrow (amount < 0). */
@@ -56,6 +68,8 @@ export interface SpotPosition extends PositionBase {
   readonly unrealizedPnlUsd: bigint | null;
   /** Price of `asset` at which the margin account would be liquidated, holding others fixed; null if none. */
   readonly liquidationPrice: number | null;
+  /** Weights in the margin account; null for balances outside one (a wallet). */
+  readonly weights: SpotWeights | null;
 }
 
 /** One bin's share of an LP position. */

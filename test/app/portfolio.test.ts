@@ -13,7 +13,7 @@ const snap = (venue: 'paper' | 'drift', valueUsd: bigint, m: MarginSummary | nul
   venue, margin: m, asOf, realizedPnlUsd: 5n, prices: { SOL: venue === 'paper' ? 100 : 101 },
   positions: [{
     kind: 'spot', id: `${venue}:spot:SOL`, venue, market: 'SOL', asset: 'SOL', markPrice: 100, valueUsd, exposureUsd: valueUsd,
-    amount: { raw: 1n, decimals: 0 }, isCollateral: true, entryPrice: null, unrealizedPnlUsd: null, liquidationPrice: null,
+    amount: { raw: 1n, decimals: 0 }, isCollateral: true, entryPrice: null, unrealizedPnlUsd: null, liquidationPrice: null, weights: null,
   }],
 });
 

@@ -6,6 +6,7 @@
  * LP positions sit outside the margin account, as a Saros position sits in a wallet.
  */
 import { binIdAt, binPrice, quoteShare } from '../../risk/lp.ts';
+import { healthFromMargin } from '../../risk/margin.ts';
 import { VenueError } from '../../shared/errors.ts';
 import { absBig, fromNumber, pow10, toNumber, USD_DECIMALS } from '../../shared/money.ts';
 import { PERP_SPECS, POOL_SPECS, PRICE_DECIMALS, SPOT_SPECS, WEIGHT_PRECISION, type PerpSpec } from './markets.ts';
@@ -98,12 +99,9 @@ function weighted(value: bigint, weight: bigint): bigint {
   return (value * weight) / WEIGHT_PRECISION;
 }
 
-/** Drift's health from maintenance requirement and collateral (SDK User.getHealth). */
+/** Drift's health from exact micro-USD margin figures (the formula itself lives in risk/margin.ts). */
 export function driftHealth(maintenanceRequirement: bigint, maintenanceCollateral: bigint): number {
-  if (maintenanceRequirement === 0n && maintenanceCollateral >= 0n) return 100;
-  if (maintenanceCollateral <= 0n) return 0;
-  const h = (1 - Number(maintenanceRequirement) / Number(maintenanceCollateral)) * 100;
-  return Math.round(Math.min(100, Math.max(0, h)));
+  return healthFromMargin(Number(maintenanceRequirement), Number(maintenanceCollateral));
 }
 
 export class Ledger {
@@ -168,13 +166,13 @@ export class Ledger {
     if (raw > 0n && asset !== 'USDC') s.costBasis += costUsd ?? valueOf(raw, SPOT_SPECS[asset].decimals, this.price(asset));
   }
 
-  /** Opens a perp position directly at `entryPrice` (starting portfolios), no fee. */
+  /** Opens a perp position directly at `entryPrice` (USD per contract, the market's own quote), no fee. */
   openPerpAt(market: string, baseRaw: bigint, entryPrice: number): void {
     const spec = this.perpSpec(market);
     const p = this.perpState(spec.market);
     if (p.base !== 0n) throw new RangeError(`${market} already open`);
     p.base = baseRaw;
-    p.quoteEntry = -valueOf(baseRaw, BASE_DECIMALS, fromNumber(entryPrice * spec.contractSize, PRICE_DECIMALS));
+    p.quoteEntry = -valueOf(baseRaw, BASE_DECIMALS, fromNumber(entryPrice, PRICE_DECIMALS));
   }
 
   /**

@@ -18,6 +18,7 @@ export const StartingPortfolioSchema = z.object({
     market: z.string().refine((m) => m in PERP_SPECS, { message: `one of ${Object.keys(PERP_SPECS).join(', ')}` }),
     /** Signed contracts: positive long, negative short. */
     size: decimal,
+    /** USD per contract, as the market quotes it (1MBONK-PERP: per million BONK). */
     entryPrice: z.number().positive(),
   }).strict()).default([]),
   lp: z.array(z.object({

@@ -25,6 +25,11 @@ export interface PaperVenueOptions {
 
 const BASE_DECIMALS = 9;
 
+/** A weight or margin ratio in Drift's 1e4 precision → fraction. */
+function ratio(x: bigint): number {
+  return Number(x) / Number(WEIGHT_PRECISION);
+}
+
 export class PaperVenue implements PositionSource {
   readonly venue = 'paper' as const;
   readonly label: string;
@@ -131,6 +136,10 @@ export class PaperVenue implements PositionSource {
         entryPrice: hasCost ? toNumber(s.costBasis, USD_DECIMALS) / toNumber(s.balance, spec.decimals) : null,
         unrealizedPnlUsd: hasCost ? value - s.costBasis : null,
         liquidationPrice: isCash ? null : this.ledger.liquidationPrice(s.asset),
+        weights: {
+          initialAsset: ratio(spec.initialAssetWeight), maintenanceAsset: ratio(spec.maintenanceAssetWeight),
+          initialLiability: ratio(spec.initialLiabilityWeight), maintenanceLiability: ratio(spec.maintenanceLiabilityWeight),
+        },
       });
     }
     return out;
@@ -156,6 +165,8 @@ export class PaperVenue implements PositionSource {
         initialMarginUsd: (notional * spec.initialMarginRatio) / WEIGHT_PRECISION,
         maintenanceMarginUsd: (notional * spec.maintenanceMarginRatio) / WEIGHT_PRECISION,
         liquidationPrice: liq === null ? null : liq * spec.contractSize,
+        marginRatios: { initial: ratio(spec.initialMarginRatio), maintenance: ratio(spec.maintenanceMarginRatio) },
+        contractSize: spec.contractSize,
       });
     }
     return out;

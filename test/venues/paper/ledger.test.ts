@@ -201,3 +201,17 @@ describe('paper LP (DLMM bins)', () => {
     expect(back.fees).toBeGreaterThan(up.fees);
   });
 });
+
+describe('contract sizes', () => {
+  it('quotes 1MBONK-PERP per million BONK: entry and PnL in the market’s own price', () => {
+    const l = new Ledger(prices({ BONK: 0.00002 }));
+    l.deposit('USDC', 1000n * USD);
+    // 5 contracts = 5M BONK at $20 per contract (= $0.00002 per BONK); mark is also $20 → PnL 0, notional $100.
+    l.openPerpAt('1MBONK-PERP', 5n * SOL, 20);
+    const m = l.margin();
+    expect(m.perpNotional).toBe(100n * USD);
+    expect(m.unrealizedPnl).toBe(0n);
+    l.setPrices(prices({ BONK: 0.000022 }));
+    expect(l.margin().unrealizedPnl).toBe(10n * USD); // 5M × $0.000002
+  });
+});
