@@ -8,7 +8,16 @@ import positions from './positions.ts';
 import prices from './prices.ts';
 import start from './start.ts';
 import status from './status.ts';
+import risk from './risk.ts';
+import stress from './stress.ts';
+import limits from './limits.ts';
+import performance from './performance.ts';
+import correlation from './correlation.ts';
+import optimize from './optimize.ts';
+import size from './size.ts';
+import signals from './signals.ts';
+import chart from './chart.ts';
 
 export const COMMANDS: readonly AnyCommand<AppServices>[] = [
-  start, help, portfolio, positions, health, prices, status,
+  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, status,
 ] as readonly AnyCommand<AppServices>[];

@@ -31,6 +31,13 @@ export interface Config {
     readonly tickMs: number;
   };
   readonly console: { readonly role: Role };
+  readonly prices: {
+    /** Where daily/hourly history comes from: the paper simulator, CSV files, or Binance's public candles (cached). */
+    readonly source: 'paper' | 'csv' | 'binance';
+    readonly csvDir: string | undefined;
+    readonly apiUrl: string;
+  };
+  readonly risk: { readonly lookbackDays: number };
   readonly telegram: { readonly token: string; readonly allowed: readonly AccessEntry[] } | undefined;
   readonly solana: { readonly rpcUrl: string; readonly keypairFile: string | undefined } | undefined;
   /** Which chat transport runs: console unless a chat token is configured. */
@@ -100,6 +107,10 @@ export const CONFIG_KEYS = {
   DEMO_SPEED: { expected: 'a number from 1 to 100000 (simulated seconds per real second)', schema: decimalText(false).pipe(z.number().min(1).max(100_000)) },
   PAPER_TICK_MS: { expected: 'a whole number of milliseconds from 100 to 60000', schema: decimalText(true).pipe(z.number().int().min(100).max(60_000)) },
   CONSOLE_ROLE: { expected: 'one of viewer, trader, admin', schema: z.enum(ROLE_VALUES) },
+  PRICE_HISTORY: { expected: 'one of paper, csv, binance', schema: z.enum(['paper', 'csv', 'binance']) },
+  PRICE_HISTORY_DIR: { expected: 'a directory of <ASSET>-USD.daily.csv files', schema: z.string().refine((p) => pathKind(p) === 'dir'), path: true },
+  PRICE_API_URL: { expected: 'an http(s) URL', schema: url },
+  RISK_LOOKBACK_DAYS: { expected: 'a whole number of days from 30 to 3000', schema: decimalText(true).pipe(z.number().int().min(30).max(3000)) },
   TELEGRAM_BOT_TOKEN: { expected: 'a bot token from @BotFather (digits:secret)', schema: z.string().regex(/^\d{5,20}:[A-Za-z0-9_-]{30,}$/), secret: true },
   TELEGRAM_ALLOWED_USERS: { expected: 'comma-separated numeric ids, each optionally :viewer, :trader or :admin', schema: accessList() },
   SOLANA_RPC_URL: { expected: 'an http(s) URL', schema: url },
@@ -140,6 +151,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
   const mode = read(env, 'EXECUTION_MODE', cwd) ?? 'dry-run';
   if (mode === 'live' && !keypair) throw new ConfigError('WALLET_KEYPAIR: missing, expected a keypair file (EXECUTION_MODE is live)');
   const portfolio = read(env, 'PAPER_PORTFOLIO', cwd);
+  const priceSource = read(env, 'PRICE_HISTORY', cwd) ?? (rpcUrl ? 'binance' : 'paper');
+  const csvDir = read(env, 'PRICE_HISTORY_DIR', cwd);
+  if (priceSource === 'csv' && !csvDir) throw new ConfigError('PRICE_HISTORY_DIR: missing, expected a directory of <ASSET>-USD.daily.csv files (PRICE_HISTORY is csv)');
   const logFile = read(env, 'LOG_FILE', cwd);
   return {
     dataDir: read(env, 'VIGIL_DATA_DIR', cwd) ?? resolve(cwd, 'data'),
@@ -154,6 +168,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
       tickMs: read(env, 'PAPER_TICK_MS', cwd) ?? 1000,
     },
     console: { role: read(env, 'CONSOLE_ROLE', cwd) ?? 'admin' },
+    prices: { source: priceSource, csvDir, apiUrl: read(env, 'PRICE_API_URL', cwd) ?? 'https://api.binance.com' },
+    risk: { lookbackDays: read(env, 'RISK_LOOKBACK_DAYS', cwd) ?? 365 },
     telegram: token && allowed ? { token, allowed } : undefined,
     solana: rpcUrl ? { rpcUrl, keypairFile: keypair } : undefined,
     transport: token ? 'telegram' : 'console',

@@ -14,6 +14,10 @@ import { openLowdbRepositories } from './storage/lowdb/index.ts';
 import { ConsoleTransport } from './transports/console/transport.ts';
 import { loadPortfolioFile } from './venues/paper/portfolio-file.ts';
 import { PaperVenue } from './venues/paper/venue.ts';
+import { CachedPriceHistory } from './prices/cached.ts';
+import { CsvPriceHistory } from './prices/csv.ts';
+import { HttpPriceHistory } from './prices/http.ts';
+import type { PriceHistory } from './ports/index.ts';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -44,8 +48,12 @@ async function run(config: Config): Promise<void> {
   const venue = new PaperVenue({ clock, seed: config.paper.seed, ...(portfolio ? { portfolio } : {}) });
   venue.start(config.paper.tickMs);
 
-  const { dispatcher } = buildApp({
-    commands: COMMANDS, sources: [venue], history: venue.history, repos, clock, logger,
+  let history: PriceHistory = venue.history;
+  if (config.prices.source === 'csv' && config.prices.csvDir) history = new CsvPriceHistory(config.prices.csvDir);
+  if (config.prices.source === 'binance') history = new CachedPriceHistory(new HttpPriceHistory({ baseUrl: config.prices.apiUrl }), repos.candles, { clock });
+
+  const { dispatcher, services } = buildApp({
+    commands: COMMANDS, sources: [venue], history, repos, clock, logger, risk: { lookbackDays: config.risk.lookbackDays },
     runtime: {
       version: version(), venueMode: config.venue, executionMode: config.executionMode, transport: config.transport,
       startedAt: clock.now(), timeZone: config.timeZone, storage: storageFile,
@@ -55,7 +63,14 @@ async function run(config: Config): Promise<void> {
     input: process.stdin, output: process.stdout, dispatcher,
     actor: { platform: 'console', userId: 'local', displayName: 'operator', role: config.console.role },
   });
-  logger.info({ seed: config.paper.seed, speed: config.paper.demoSpeed }, 'vigil started (paper venue, console)');
+  logger.info({ seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name }, 'vigil started (paper venue, console)');
+  // Portfolio history for /performance: one snapshot a minute of real time (the monitor's job table will own this).
+  const snapshot = (): void => {
+    services.performance.record().catch((err: unknown) => logger.warn({ err }, 'snapshot failed'));
+  };
+  snapshot();
+  const snapshotTimer = setInterval(snapshot, 60_000);
+  snapshotTimer.unref();
 
   let stopping = false;
   const shutdown = (): void => {
@@ -68,6 +83,7 @@ async function run(config: Config): Promise<void> {
 
   await chat.run();
   clearInterval(pruneTimer);
+  clearInterval(snapshotTimer);
   venue.stop();
   await repos.close();
   logger.info('vigil stopped');

@@ -50,11 +50,19 @@ describe('parseConfig defaults', () => {
       executionMode: 'dry-run',
       paper: { seed: 42, portfolioFile: undefined, demoSpeed: 60, tickMs: 1000 },
       console: { role: 'admin' },
+      prices: { source: 'paper', csvDir: undefined, apiUrl: 'https://api.binance.com' },
+      risk: { lookbackDays: 365 },
       telegram: undefined,
       solana: undefined,
       transport: 'console',
       venue: 'paper',
     });
+  });
+
+  it('chooses the price history: csv needs a directory; a live RPC defaults to Binance candles', () => {
+    expect(() => parseConfig({ PRICE_HISTORY: 'csv' }, cwd)).toThrow(/^PRICE_HISTORY_DIR: missing/);
+    expect(parseConfig({ SOLANA_RPC_URL: 'https://rpc.example' }, cwd).prices.source).toBe('binance');
+    expect(parseConfig({ RISK_LOOKBACK_DAYS: '1095' }, cwd).risk.lookbackDays).toBe(1095);
   });
 
   it('treats empty and blank values as unset', () => {
@@ -143,6 +151,10 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   TELEGRAM_ALLOWED_USERS: ['bob', '123:owner', '12a', '1;2'],
   SOLANA_RPC_URL: ['ftp://rpc.example', 'not a url', 'ws://rpc.example'],
   WALLET_KEYPAIR: ['no-such-SECRETVALUE.json', 'a-dir'],
+  PRICE_HISTORY: ['yahoo', 'CSV!'],
+  PRICE_HISTORY_DIR: ['missing-dir', 'a-file'],
+  PRICE_API_URL: ['ftp://api.example', 'not a url'],
+  RISK_LOOKBACK_DAYS: ['29', '3001', '365.5', 'year'],
 };
 
 describe('parseConfig invalid values', () => {
@@ -236,6 +248,7 @@ describe('parseConfig on arbitrary input (property)', () => {
     VIGIL_DATA_DIR: 'data', LOG_LEVEL: 'warn', LOG_FILE: 'v.log', TZ: 'Asia/Tokyo', EXECUTION_MODE: 'live', PAPER_SEED: '7',
     PAPER_PORTFOLIO: 'book.json', DEMO_SPEED: '10', PAPER_TICK_MS: '500', CONSOLE_ROLE: 'trader', TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_ALLOWED_USERS: '1:admin', SOLANA_RPC_URL: 'https://rpc.example', WALLET_KEYPAIR: 'keypair.json',
+    PRICE_HISTORY: 'binance', PRICE_HISTORY_DIR: 'a-dir', PRICE_API_URL: 'https://api.example', RISK_LOOKBACK_DAYS: '730',
   };
   const value = (key: ConfigKey): fc.Arbitrary<string> => fc.oneof(
     fc.constant(VALID[key]),

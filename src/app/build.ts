@@ -4,7 +4,12 @@ import { usageLine } from '../core/args.ts';
 import { Dispatcher } from '../core/dispatcher.ts';
 import type { Clock, PositionSource, PriceHistory, Repositories } from '../ports/index.ts';
 import type { Logger } from '../shared/logger.ts';
+import { AnalyticsService } from './analytics.ts';
+import { ChartService } from './charts.ts';
+import { LimitsService } from './limits.ts';
+import { PerformanceTracker } from './performance.ts';
 import { PortfolioService } from './portfolio.ts';
+import { RiskService, type RiskSettings } from './risk-service.ts';
 import type { AppServices, RuntimeInfo } from './services.ts';
 import { healthView, positionViews } from './views.ts';
 
@@ -16,6 +21,7 @@ export interface AppParts {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly runtime: RuntimeInfo;
+  readonly risk?: Partial<RiskSettings>;
 }
 
 export interface App {
@@ -25,8 +31,18 @@ export interface App {
 
 export function buildApp(parts: AppParts): App {
   const portfolio = new PortfolioService(parts.sources, parts.clock, parts.logger);
+  const limits = new LimitsService(parts.repos.settings, parts.repos.audit, parts.clock);
+  const risk = new RiskService({ portfolio, history: parts.history, limits, clock: parts.clock, ...(parts.risk ? { settings: parts.risk } : {}) });
+  const performance = new PerformanceTracker({ snapshots: parts.repos.snapshots, portfolio, clock: parts.clock });
+  const analytics = new AnalyticsService({ portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings });
+  const charts = new ChartService({ portfolio, risk, performance });
   const services: AppServices = {
     portfolio,
+    risk,
+    limits,
+    performance,
+    analytics,
+    charts,
     history: parts.history,
     clock: parts.clock,
     runtime: parts.runtime,

@@ -1,7 +1,12 @@
 /** What commands may use. Commands import this file by type only. */
 import type { ExecutionMode, Portfolio, Role } from '../domain/index.ts';
 import type { Clock, PriceHistory } from '../ports/index.ts';
+import type { AnalyticsService } from './analytics.ts';
+import type { ChartService } from './charts.ts';
+import type { LimitsService } from './limits.ts';
+import type { PerformanceTracker } from './performance.ts';
 import type { PortfolioService } from './portfolio.ts';
+import type { RiskService } from './risk-service.ts';
 import type { HealthView, PositionView } from './views.ts';
 
 export interface CommandInfo {
@@ -25,6 +30,11 @@ export interface RuntimeInfo {
 
 export interface AppServices {
   readonly portfolio: PortfolioService;
+  readonly risk: RiskService;
+  readonly limits: LimitsService;
+  readonly performance: PerformanceTracker;
+  readonly analytics: AnalyticsService;
+  readonly charts: ChartService;
   readonly history: PriceHistory;
   readonly clock: Clock;
   readonly runtime: RuntimeInfo;

@@ -133,9 +133,9 @@ function numberArg(o: NumberOpts & { optional?: boolean; default?: number } = {}
   });
 }
 
-function enumArg<V extends string>(o: EnumOpts<V> & { optional: true }): ArgDef<V, false>;
-function enumArg<V extends string>(o: EnumOpts<V> & { default?: V }): ArgDef<V, true>;
-function enumArg<V extends string>(o: EnumOpts<V> & { optional?: boolean; default?: V }): ArgDef<V> {
+function enumArg<const V extends string>(o: EnumOpts<V> & { optional: true }): ArgDef<V, false>;
+function enumArg<const V extends string>(o: EnumOpts<V> & { default?: V }): ArgDef<V, true>;
+function enumArg<const V extends string>(o: EnumOpts<V> & { optional?: boolean; default?: V }): ArgDef<V> {
   return build('enum', o, enumParser(o.values), `one of ${o.values.join(', ')}`, { choices: o.values });
 }
 

@@ -5,6 +5,6 @@ export type * from './alert.ts';
 export type * from './action.ts';
 export type * from './roles.ts';
 export type * from './limits.ts';
-export { DEFAULT_RISK_LIMITS } from './limits.ts';
+export { DEFAULT_RISK_LIMITS, LIMIT_ALIASES, LIMIT_SPECS } from './limits.ts';
 export { APPROVAL_TRANSITIONS } from './action.ts';
 export { ROLES, roleAllows } from './roles.ts';

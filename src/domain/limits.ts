@@ -34,3 +34,20 @@ export interface RiskViolation {
   readonly market?: string;
   readonly message: string;
 }
+
+/** What each limit means to a user, its unit and the range a value must fall in. */
+export const LIMIT_SPECS: Readonly<Record<keyof RiskLimits, { label: string; unit: 'x' | 'usd' | 'fraction' | 'health'; min: number; max: number }>> = {
+  maxPortfolioLeverage: { label: 'Max leverage', unit: 'x', min: 0.1, max: 100 },
+  maxPositionSizeUsd: { label: 'Max position size', unit: 'usd', min: 1, max: 1e12 },
+  maxPositionSizePercent: { label: 'Max position share', unit: 'fraction', min: 0.01, max: 10 },
+  maxCorrelationExposure: { label: 'Max avg correlation', unit: 'fraction', min: 0, max: 1 },
+  maxVar1dPercent: { label: 'Max 1-day VaR', unit: 'fraction', min: 0.001, max: 1 },
+  minHealth: { label: 'Min health', unit: 'health', min: 0, max: 100 },
+  maxDrawdownPercent: { label: 'Max drawdown', unit: 'fraction', min: 0.01, max: 1 },
+};
+
+/** Short names users type in `/limits set`. */
+export const LIMIT_ALIASES: Readonly<Record<string, keyof RiskLimits>> = {
+  leverage: 'maxPortfolioLeverage', position_usd: 'maxPositionSizeUsd', position_pct: 'maxPositionSizePercent',
+  correlation: 'maxCorrelationExposure', var: 'maxVar1dPercent', health: 'minHealth', drawdown: 'maxDrawdownPercent',
+};

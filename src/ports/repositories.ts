@@ -1,4 +1,5 @@
 import type { ChatRef, PortfolioSnapshot, Role } from '../domain/index.ts';
+import type { Interval } from './price-history.ts';
 
 /** A JSON-safe value (what storage can hold). */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -55,11 +56,35 @@ export interface ActionRepo {
   prune(now: number): Promise<number>;
 }
 
+/**
+ * A cached run of candle closes for one asset and interval (t = epoch ms of the close, ascending), and the span it is
+ * complete for: every close the source has with coveredFrom ≤ t ≤ coveredTo is in it, so a missing candle inside that
+ * span is a real gap in the source, not something still to fetch.
+ */
+export interface CandleSeries {
+  readonly t: readonly number[];
+  readonly close: readonly number[];
+  readonly coveredFrom: number;
+  readonly coveredTo: number;
+}
+
+/** Closed candles kept for good (a past close never changes), per asset and interval; bounded in size. */
+export interface CandleCacheRepo {
+  get(asset: string, interval: Interval): Promise<CandleSeries | undefined>;
+  /**
+   * Adds `update`'s points (a point at an existing t replaces it) and its covered span. A span that overlaps or
+   * touches the cached one widens it; a disjoint one replaces it, and with it the points outside. Only the most recent
+   * points are kept once the series is full; the covered span then starts at the oldest one kept.
+   */
+  merge(asset: string, interval: Interval, update: CandleSeries): Promise<void>;
+}
+
 export interface Repositories {
   readonly settings: SettingsRepo;
   readonly snapshots: SnapshotRepo;
   readonly audit: AuditRepo;
   readonly actions: ActionRepo;
+  readonly candles: CandleCacheRepo;
   /** Flushes pending writes. */
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 /** Repositories over one JSON document; the lowdb and in-memory backends differ only in how they persist it. */
 import type { PortfolioSnapshot } from '../domain/index.ts';
-import type { Repositories, StoredAction } from '../ports/index.ts';
-import { MAX_AUDIT, MAX_SNAPSHOTS, type SnapshotRecord, type StoreData } from './schema.ts';
+import type { CandleSeries, Repositories, StoredAction } from '../ports/index.ts';
+import { type CandleRecord, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, type SnapshotRecord, type StoreData } from './schema.ts';
 
 /** A document with serialised updates: `update` mutates and persists before resolving. */
 export interface DocumentStore {
@@ -33,6 +33,50 @@ function clone<T>(value: T): T {
 /** Sets an own property, even for keys such as "__proto__" that plain assignment would treat specially. */
 function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function checkCandles(u: CandleSeries): void {
+  const ok = u.t.length === u.close.length && Number.isFinite(u.coveredFrom) && Number.isFinite(u.coveredTo)
+    && u.coveredFrom <= u.coveredTo && u.t.every((t, i) => Number.isFinite(t) && (i === 0 || t > (u.t[i - 1] ?? t)))
+    && u.close.every((c) => Number.isFinite(c));
+  if (!ok) throw new RangeError('candles: expected ascending finite times, one finite close each, and coveredFrom ≤ coveredTo');
+}
+
+/** `old` and `update` merged by time (update wins on equal t), kept within the resulting covered span, bounded. */
+function mergeCandles(old: CandleRecord | undefined, u: CandleSeries): CandleRecord {
+  const joins = old !== undefined && u.coveredFrom <= old.coveredTo + 1 && u.coveredTo >= old.coveredFrom - 1;
+  const coveredFrom = joins ? Math.min(old.coveredFrom, u.coveredFrom) : u.coveredFrom;
+  const coveredTo = joins ? Math.max(old.coveredTo, u.coveredTo) : u.coveredTo;
+  const t: number[] = [];
+  const close: number[] = [];
+  const push = (time: number, c: number): void => {
+    if (time >= coveredFrom && time <= coveredTo) {
+      t.push(time);
+      close.push(c);
+    }
+  };
+  const a = joins ? old : { t: [], close: [] };
+  let i = 0;
+  let j = 0;
+  while (i < a.t.length || j < u.t.length) {
+    const ta = a.t[i] ?? Infinity;
+    const tu = u.t[j] ?? Infinity;
+    if (tu <= ta) {
+      push(tu, u.close[j] ?? NaN);
+      j++;
+      if (tu === ta) i++;
+    } else {
+      push(ta, a.close[i] ?? NaN);
+      i++;
+    }
+  }
+  const drop = t.length - MAX_CANDLES;
+  if (drop > 0) {
+    t.splice(0, drop);
+    close.splice(0, drop);
+    return { t, close, coveredFrom: t[0] ?? coveredFrom, coveredTo };
+  }
+  return { t, close, coveredFrom, coveredTo };
 }
 
 export function documentRepositories(store: DocumentStore): Repositories {
@@ -97,6 +141,21 @@ export function documentRepositories(store: DocumentStore): Repositories {
           }
         });
         return pruned;
+      },
+    },
+    candles: {
+      get: (asset, interval) => {
+        const key = `${asset}:${interval}`;
+        return Promise.resolve(Object.hasOwn(store.data.candles, key) ? clone(store.data.candles[key]) : undefined);
+      },
+      merge: async (asset, interval, update) => {
+        checkCandles(update);
+        // Copy at call time, like the other repos.
+        const copy = { t: [...update.t], close: [...update.close], coveredFrom: update.coveredFrom, coveredTo: update.coveredTo };
+        const key = `${asset}:${interval}`;
+        await store.update((d) => {
+          setOwn(d.candles, key, mergeCandles(Object.hasOwn(d.candles, key) ? d.candles[key] : undefined, copy));
+        });
       },
     },
     close: () => store.close(),

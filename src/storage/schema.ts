@@ -1,11 +1,13 @@
 /** The persisted document: one JSON file, versioned. Bigints are stored as decimal strings. */
 import type { AuditEntry, Json, StoredAction } from '../ports/index.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 /** Snapshots kept at most (the monitor downsamples older ones before this bites). */
 export const MAX_SNAPSHOTS = 20_000;
 /** Audit entries kept at most; older ones are dropped oldest-first. */
 export const MAX_AUDIT = 50_000;
+/** Cached candle closes kept at most per asset and interval (≈ 2.3 years of hourly, 55 of daily); oldest dropped. */
+export const MAX_CANDLES = 20_000;
 
 export interface SnapshotRecord {
   readonly at: number;
@@ -17,16 +19,26 @@ export interface SnapshotRecord {
   readonly prices: Readonly<Record<string, number>>;
 }
 
+/** The price-history cache of one asset and interval (see CandleSeries in src/ports/repositories.ts). */
+export interface CandleRecord {
+  t: number[];
+  close: number[];
+  coveredFrom: number;
+  coveredTo: number;
+}
+
 export interface StoreData {
   schemaVersion: number;
   settings: Record<string, Json>;
   snapshots: SnapshotRecord[];
   audit: AuditEntry[];
   actions: Record<string, StoredAction>;
+  /** Keyed `${asset}:${interval}`, e.g. "SOL:1h". Added in v2. */
+  candles: Record<string, CandleRecord>;
 }
 
 export function emptyData(): StoreData {
-  return { schemaVersion: SCHEMA_VERSION, settings: {}, snapshots: [], audit: [], actions: {} };
+  return { schemaVersion: SCHEMA_VERSION, settings: {}, snapshots: [], audit: [], actions: {}, candles: {} };
 }
 
 /** Brings a document read from disk up to SCHEMA_VERSION; refuses one written by a newer version. */
@@ -38,11 +50,13 @@ export function migrate(raw: unknown): StoreData {
     throw new Error(`the data file has schemaVersion ${version}, newer than this Vigil understands (${SCHEMA_VERSION}); upgrade Vigil`);
   }
   // v0 → v1: the first versioned layout; fill missing collections.
-  return {
-    schemaVersion: SCHEMA_VERSION,
+  const v1 = {
     settings: doc.settings ?? {},
     snapshots: doc.snapshots ?? [],
     audit: doc.audit ?? [],
     actions: doc.actions ?? {},
   };
+  // v1 → v2: adds the price-history cache, empty (an older file never had one).
+  const candles = version >= 2 ? doc.candles ?? {} : {};
+  return { schemaVersion: SCHEMA_VERSION, ...v1, candles };
 }

@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PortfolioSnapshot } from '../../src/domain/index.ts';
-import type { AuditEntry, Json, Repositories, StoredAction } from '../../src/ports/index.ts';
+import type { AuditEntry, CandleSeries, Json, Repositories, StoredAction } from '../../src/ports/index.ts';
 import { openLowdbRepositories } from '../../src/storage/lowdb/index.ts';
 import { memoryRepositories } from '../../src/storage/memory/index.ts';
-import { emptyData, MAX_AUDIT, MAX_SNAPSHOTS, SCHEMA_VERSION, type SnapshotRecord, type StoreData } from '../../src/storage/schema.ts';
+import {
+  emptyData, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, SCHEMA_VERSION, type SnapshotRecord, type StoreData,
+} from '../../src/storage/schema.ts';
 
 // python3 -c "print(2**70)" → 1180591620717411303424
 const TWO_POW_70 = 1180591620717411303424n;
@@ -67,6 +69,14 @@ function action(id: string, expiresAt: number): StoredAction {
     id, kind: 'rerun', payload: { command: 'portfolio', args: [1, 'two', null] }, role: 'viewer', createdBy: 'console:local',
     chat: { platform: 'console', chatId: 'local' }, createdAt: 0, expiresAt,
   };
+}
+
+const H = 3_600_000;
+
+/** Hourly closes at hours a..b (close = hour number), covering [a h, (b + 1) h − 1 ms]: chunks a..b and b+1..c touch. */
+function hours(a: number, b: number, close = (h: number): number => h): CandleSeries {
+  const hs = Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  return { t: hs.map((h) => h * H), close: hs.map(close), coveredFrom: a * H, coveredTo: (b + 1) * H - 1 };
 }
 
 describe.each(backends)('$name repositories', (backend) => {
@@ -331,6 +341,124 @@ describe.each(backends)('$name repositories', (backend) => {
       expect(pruned).toBe(0);
     });
   });
+
+  describe('candles', () => {
+    it('reads undefined until something is merged, then what was merged', async () => {
+      expect(await repos.candles.get('SOL', '1h')).toBeUndefined();
+      await repos.candles.merge('SOL', '1h', hours(10, 12));
+      expect(await repos.candles.get('SOL', '1h')).toEqual(hours(10, 12));
+      expect(await repos.candles.get('SOL', '1d')).toBeUndefined();
+      expect(await repos.candles.get('BTC', '1h')).toBeUndefined();
+    });
+
+    it('widens the span with a touching or overlapping merge; a point at an existing time is replaced', async () => {
+      await repos.candles.merge('SOL', '1h', hours(10, 12));
+      // Touching: each span starts 1 ms after the other ends.
+      await repos.candles.merge('SOL', '1h', hours(13, 14));
+      await repos.candles.merge('SOL', '1h', hours(8, 9));
+      await repos.candles.merge('SOL', '1h', hours(11, 11, () => 99));
+      const got = await repos.candles.get('SOL', '1h');
+      expect(got?.t).toEqual([8, 9, 10, 11, 12, 13, 14].map((h) => h * H));
+      expect(got?.close).toEqual([8, 9, 10, 99, 12, 13, 14]);
+      expect(got).toMatchObject({ coveredFrom: 8 * H, coveredTo: 15 * H - 1 });
+      // 1 ms apart is not touching: the newer span replaces the older.
+      await repos.candles.merge('SOL', '1h', { ...hours(16, 16), coveredFrom: 15 * H + 1 });
+      expect(await repos.candles.get('SOL', '1h')).toEqual({ ...hours(16, 16), coveredFrom: 15 * H + 1 });
+    });
+
+    it('keeps a gap inside the span, and an empty update can still widen the span', async () => {
+      await repos.candles.merge('SOL', '1h', { t: [10 * H, 12 * H], close: [1, 2], coveredFrom: 10 * H, coveredTo: 12 * H });
+      await repos.candles.merge('SOL', '1h', { t: [], close: [], coveredFrom: 12 * H + 1, coveredTo: 20 * H });
+      expect(await repos.candles.get('SOL', '1h')).toEqual({ t: [10 * H, 12 * H], close: [1, 2], coveredFrom: 10 * H, coveredTo: 20 * H });
+    });
+
+    it('replaces the span, and the points with it, on a disjoint merge; drops points outside the span', async () => {
+      await repos.candles.merge('SOL', '1h', hours(10, 12));
+      await repos.candles.merge('SOL', '1h', hours(20, 21));
+      expect(await repos.candles.get('SOL', '1h')).toEqual(hours(20, 21));
+      await repos.candles.merge('ETH', '1h', { ...hours(1, 5), coveredFrom: 2 * H, coveredTo: 4 * H });
+      expect(await repos.candles.get('ETH', '1h')).toEqual({ ...hours(2, 4), coveredTo: 4 * H });
+    });
+
+    it('keeps series apart by asset and interval, "__proto__" included', async () => {
+      await repos.candles.merge('__proto__', '1h', hours(1, 2));
+      await repos.candles.merge('SOL', '1d', hours(3, 4));
+      expect(await repos.candles.get('__proto__', '1h')).toEqual(hours(1, 2));
+      expect(await repos.candles.get('SOL', '1d')).toEqual(hours(3, 4));
+      expect(await repos.candles.get('toString', '1h')).toBeUndefined();
+    });
+
+    it('hands out copies and keeps its own', async () => {
+      const input = { t: [H], close: [5], coveredFrom: H, coveredTo: H };
+      const pending = repos.candles.merge('SOL', '1h', input);
+      input.close[0] = -1;
+      await pending;
+      const got = await repos.candles.get('SOL', '1h');
+      (got?.close as number[])[0] = -2;
+      expect((await repos.candles.get('SOL', '1h'))?.close).toEqual([5]);
+    });
+
+    it('refuses a malformed update and stores nothing', async () => {
+      const bad: CandleSeries[] = [
+        { t: [1, 2], close: [1], coveredFrom: 1, coveredTo: 2 },
+        { t: [2, 1], close: [1, 1], coveredFrom: 1, coveredTo: 2 },
+        { t: [1, 1], close: [1, 1], coveredFrom: 1, coveredTo: 2 },
+        { t: [1], close: [NaN], coveredFrom: 1, coveredTo: 2 },
+        { t: [1], close: [1], coveredFrom: 3, coveredTo: 2 },
+        { t: [1], close: [1], coveredFrom: 1, coveredTo: Infinity },
+      ];
+      for (const u of bad) await expect(repos.candles.merge('SOL', '1h', u)).rejects.toThrow(RangeError);
+      expect(await repos.candles.get('SOL', '1h')).toBeUndefined();
+    });
+
+    it(`keeps at most MAX_CANDLES (${MAX_CANDLES}) per series, dropping the oldest and moving the span's start`, async () => {
+      const full = hours(0, MAX_CANDLES - 1);
+      const r = await backend.open({ ...emptyData(), candles: { 'SOL:1h': { ...full, t: [...full.t], close: [...full.close] } } });
+      await r.candles.merge('SOL', '1h', hours(MAX_CANDLES, MAX_CANDLES + 1));
+      const got = await r.candles.get('SOL', '1h');
+      expect(got?.t).toHaveLength(MAX_CANDLES);
+      expect(got?.t[0]).toBe(2 * H);
+      expect(got?.t.at(-1)).toBe((MAX_CANDLES + 1) * H);
+      expect(got).toMatchObject({ coveredFrom: 2 * H, coveredTo: (MAX_CANDLES + 2) * H - 1 });
+      await r.close();
+    });
+
+    it('equals the union of touching chunks merged in any order (property)', async () => {
+      const chunk = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 9 }));
+      await fc.assert(
+        fc.asyncProperty(fc.array(chunk, { minLength: 1, maxLength: 8 }), async (chunks) => {
+          const r = await backend.open();
+          // Each chunk must touch what is there: grow one span outward from the first chunk.
+          let lo = chunks[0]?.[0] ?? 0;
+          let hi = lo - 1;
+          const model = new Map<number, number>();
+          for (const [i, [, len, tag]] of chunks.entries()) {
+            const [a, b] = i % 2 === 0 ? [hi + 1, hi + 1 + len] : [Math.max(0, lo - 1 - len), Math.max(0, lo - 1)];
+            await r.candles.merge('X', '1h', hours(a, b, (h) => h * 10 + tag));
+            for (let h = a; h <= b; h++) model.set(h * H, h * 10 + tag);
+            lo = Math.min(lo, a);
+            hi = Math.max(hi, b);
+          }
+          const keys = [...model.keys()].sort((x, y) => x - y);
+          expect(await r.candles.get('X', '1h')).toEqual({ t: keys, close: keys.map((k) => model.get(k)), coveredFrom: lo * H, coveredTo: (hi + 1) * H - 1 });
+          await r.close();
+        }),
+        { numRuns: 25 },
+      );
+    });
+  });
+
+  it('migrates a v1 store: keeps its data and adds an empty candle cache', async () => {
+    const v1 = { schemaVersion: 1, settings: { a: 1 }, snapshots: [record(5)], audit: [entry(1)], actions: {} } as unknown as StoreData;
+    const r = await backend.open(v1);
+    expect(await r.settings.get('a')).toBe(1);
+    expect((await r.snapshots.latest())?.at).toBe(5);
+    expect(await r.audit.list()).toEqual([entry(1)]);
+    expect(await r.candles.get('SOL', '1d')).toBeUndefined();
+    await r.candles.merge('SOL', '1d', hours(1, 2));
+    expect(await r.candles.get('SOL', '1d')).toEqual(hours(1, 2));
+    await r.close();
+  });
 });
 
 describe('lowdb repositories on disk', () => {
@@ -365,15 +493,15 @@ describe('lowdb repositories on disk', () => {
     await Promise.all(pending);
   });
 
-  it('writes valid JSON carrying schemaVersion 1, with bigints as decimal strings', async () => {
+  it('writes valid JSON carrying schemaVersion 2, with bigints as decimal strings', async () => {
     const r = await openLowdbRepositories(file());
     await r.snapshots.append(snap(7, { totalValueUsd: TWO_POW_70 }));
     await r.close();
     const doc = await readDoc();
-    expect(SCHEMA_VERSION).toBe(1);
-    expect(doc.schemaVersion).toBe(1);
+    expect(SCHEMA_VERSION).toBe(2);
+    expect(doc.schemaVersion).toBe(2);
     expect((doc.snapshots as SnapshotRecord[])[0]?.totalValueUsd).toBe('1180591620717411303424');
-    expect(Object.keys(doc).sort()).toEqual(['actions', 'audit', 'schemaVersion', 'settings', 'snapshots']);
+    expect(Object.keys(doc).sort()).toEqual(['actions', 'audit', 'candles', 'schemaVersion', 'settings', 'snapshots']);
   });
 
   it('creates missing parent directories', async () => {
@@ -381,7 +509,7 @@ describe('lowdb repositories on disk', () => {
     const r = await openLowdbRepositories(nested);
     await r.settings.set('x', 1);
     await r.close();
-    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 1, settings: { x: 1 } });
+    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 2, settings: { x: 1 } });
   });
 
   it('refuses a file written by a newer version, and leaves it untouched', async () => {
@@ -396,7 +524,7 @@ describe('lowdb repositories on disk', () => {
     await expect(openLowdbRepositories(file())).rejects.toThrow(SyntaxError);
   });
 
-  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 1', async () => {
+  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 2', async () => {
     await writeFile(file(), JSON.stringify({ settings: { a: 1 } }));
     const r = await openLowdbRepositories(file());
     expect(await r.settings.get('a')).toBe(1);
@@ -404,7 +532,29 @@ describe('lowdb repositories on disk', () => {
     expect(await r.audit.list()).toEqual([]);
     expect(await r.actions.get('x')).toBeUndefined();
     await r.close();
-    expect(await readDoc()).toEqual({ schemaVersion: 1, settings: { a: 1 }, snapshots: [], audit: [], actions: {} });
+    expect(await readDoc()).toEqual({ schemaVersion: 2, settings: { a: 1 }, snapshots: [], audit: [], actions: {}, candles: {} });
+  });
+
+  it('migrates a v1 file: keeps everything, adds an empty candle cache, writes version 2', async () => {
+    const v1 = { schemaVersion: 1, settings: { a: 1 }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) } };
+    await writeFile(file(), JSON.stringify(v1));
+    const r = await openLowdbRepositories(file());
+    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 2, candles: {} });
+    expect(await r.actions.get('b')).toEqual(action('b', 9));
+    expect(await r.candles.get('SOL', '1h')).toBeUndefined();
+    await r.candles.merge('SOL', '1h', hours(1, 3));
+    await r.close();
+    const reopened = await openLowdbRepositories(file());
+    expect(await reopened.candles.get('SOL', '1h')).toEqual(hours(1, 3));
+    await reopened.close();
+    expect((await readDoc()).candles).toEqual({ 'SOL:1h': hours(1, 3) });
+  });
+
+  it('a v1 file with a stray "candles" key does not carry it over', async () => {
+    await writeFile(file(), JSON.stringify({ schemaVersion: 1, settings: {}, candles: { junk: 1 } }));
+    const r = await openLowdbRepositories(file());
+    expect((await readDoc()).candles).toEqual({});
+    await r.close();
   });
 
   it('lands every one of 200 concurrent appends, in call order, and the file still parses', async () => {

@@ -1,0 +1,143 @@
+/** Optimisers, position sizing and signals (seed 000/003) on the assets Vigil has history for. */
+import type { Clock, PriceHistory } from '../ports/index.ts';
+import { covarianceMatrix } from '../risk/covariance.ts';
+import { RiskInputError } from '../risk/errors.ts';
+import { maxSharpe, minVariance, riskParity, targetVolatility, type PortfolioOptimum, type WeightBounds } from '../risk/optimize.ts';
+import { meanReversionSignal, rankMeanReversion, type MeanReversionScan } from '../risk/signals.ts';
+import { capByLimits, fixedFraction, halfKelly, varBudget, volatilityTarget, type CappedSize, type SizingResult } from '../risk/sizing.ts';
+import { historicalVaR } from '../risk/var.ts';
+import { annualizedVolatility, mean } from '../risk/volatility.ts';
+import { UserError } from '../shared/errors.ts';
+import { alignedDaily } from './history.ts';
+import type { LimitsService } from './limits.ts';
+import type { PortfolioService } from './portfolio.ts';
+import type { RiskSettings } from './risk-service.ts';
+
+export type Objective = 'min-variance' | 'max-sharpe' | 'target-vol' | 'risk-parity';
+export type SizingStrategy = 'fixed' | 'vol' | 'var' | 'kelly';
+const STABLES = new Set(['USDC', 'USDT']);
+
+/** Seed 000: the optimiser's default target volatility, annualised. */
+export const DEFAULT_TARGET_VOL = 0.15;
+
+export interface OptimizeView {
+  readonly objective: Objective;
+  readonly assets: readonly string[];
+  readonly current: readonly number[];
+  readonly optimum: PortfolioOptimum & { readonly note?: string };
+  readonly annual: { readonly volatility: number; readonly expectedReturn: number | null; readonly sharpe: number | null };
+  readonly upperBound: number;
+  readonly days: number;
+}
+
+async function userFacing<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof RiskInputError) throw new UserError('unavailable', `Cannot compute this: ${err.message}.`);
+    throw err;
+  }
+}
+
+export class AnalyticsService {
+  private readonly portfolio: PortfolioService;
+  private readonly history: PriceHistory;
+  private readonly limits: LimitsService;
+  private readonly clock: Clock;
+  private readonly settings: RiskSettings;
+
+  constructor(deps: { portfolio: PortfolioService; history: PriceHistory; limits: LimitsService; clock: Clock; settings: RiskSettings }) {
+    this.portfolio = deps.portfolio;
+    this.history = deps.history;
+    this.limits = deps.limits;
+    this.clock = deps.clock;
+    this.settings = deps.settings;
+  }
+
+  /** Daily returns of `assets` over the lookback. */
+  private async returns(assets: readonly string[]): Promise<{ returns: number[][]; days: number }> {
+    const h = await alignedDaily(this.history, assets, this.clock.now(), this.settings.lookbackDays);
+    const returns = h.closes.map((c) => c.slice(1).map((x, i) => x / (c[i] as number) - 1));
+    return { returns, days: returns[0]?.length ?? 0 };
+  }
+
+  /** Target weights for the risky assets held (or every known asset when fewer than two are held). */
+  async optimize(objective: Objective, targetVolAnnual = DEFAULT_TARGET_VOL): Promise<OptimizeView> {
+    return userFacing(async () => {
+      const p = await this.portfolio.refresh();
+      const exposure = new Map<string, number>();
+      for (const pos of p.positions) if (!STABLES.has(pos.asset)) exposure.set(pos.asset, (exposure.get(pos.asset) ?? 0) + Number(pos.exposureUsd) / 1e6);
+      let assets = [...exposure.keys()].sort();
+      if (assets.length < 2) assets = this.history.assets().filter((a) => !STABLES.has(a)).slice().sort();
+      if (assets.length < 2) throw new UserError('unavailable', 'Optimising needs at least two risky assets.');
+      const { returns, days } = await this.returns(assets);
+      const cov = covarianceMatrix(returns);
+      const ppy = this.settings.periodsPerYear;
+      const mu = returns.map((r) => mean(r));
+      const limits = await this.limits.get();
+      // The position-share limit caps each weight, unless that would make Σw = 1 impossible.
+      const upper = limits.maxPositionSizePercent * assets.length >= 1 ? Math.min(1, limits.maxPositionSizePercent) : 1;
+      const bounds: WeightBounds = assets.map(() => [0, upper] as const);
+      let optimum: PortfolioOptimum & { note?: string };
+      if (objective === 'min-variance') optimum = minVariance(cov, bounds, { mu });
+      else if (objective === 'max-sharpe') optimum = maxSharpe(mu, cov, 0, bounds);
+      else if (objective === 'risk-parity') optimum = riskParity(cov, bounds, { mu });
+      else {
+        const t = targetVolatility(mu, cov, targetVolAnnual / Math.sqrt(ppy), bounds);
+        optimum = t.outcome === 'at-target' ? t : { ...t, note: t.outcome === 'below-min-variance' ? 'the target is below the least volatile mix; showing minimum variance' : 'even the highest-return mix stays below the target' };
+      }
+      const total = assets.reduce((s, a) => s + (exposure.get(a) ?? 0), 0);
+      return {
+        objective, assets, days, upperBound: upper,
+        current: assets.map((a) => (total > 0 ? (exposure.get(a) ?? 0) / total : 0)),
+        optimum,
+        annual: {
+          volatility: optimum.volatility * Math.sqrt(ppy),
+          expectedReturn: optimum.expectedReturn === null ? null : optimum.expectedReturn * ppy,
+          sharpe: optimum.sharpe === null ? null : optimum.sharpe * Math.sqrt(ppy),
+        },
+      };
+    });
+  }
+
+  /** Suggested notional for `asset` by strategy, capped by the risk limits (seed 003 PositionSizer). */
+  async size(asset: string, strategy: SizingStrategy, risk: number): Promise<{ sizing: SizingResult; capped: CappedSize; price: number; volAnnual: number }> {
+    return userFacing(async () => {
+      const p = await this.portfolio.refresh();
+      const price = p.prices[asset];
+      if (price === undefined) throw new UserError('not_found', `No price for ${asset}.`, `Known: ${Object.keys(p.prices).sort().join(', ')}`);
+      const equity = Number(p.totalValueUsd) / 1e6;
+      const { returns } = await this.returns([asset]);
+      const r = returns[0] ?? [];
+      const ppy = this.settings.periodsPerYear;
+      const volAnnual = annualizedVolatility(r, ppy);
+      let sizing: SizingResult;
+      if (strategy === 'fixed') sizing = fixedFraction(equity, risk);
+      else if (strategy === 'vol') sizing = volatilityTarget(equity, risk, volAnnual);
+      else if (strategy === 'var') sizing = varBudget(equity, risk, historicalVaR(r, 0.95));
+      else sizing = halfKelly(mean(r) * ppy, (volAnnual * volAnnual), equity);
+      const gross = p.positions.filter((x) => !STABLES.has(x.asset)).reduce((s, x) => s + Number(x.exposureUsd) / 1e6, 0);
+      return { sizing, capped: capByLimits(sizing.notionalUsd, equity, await this.limits.get(), gross), price, volAnnual };
+    });
+  }
+
+  /** Mean-reversion entries across every asset with history, best first (seed 000). */
+  async signals(lookback = 20, entryZ = 2, exitZ = 0.5): Promise<MeanReversionScan & { all: { market: string; z: number }[] }> {
+    return userFacing(async () => {
+      const now = this.clock.now();
+      const markets = await Promise.all(this.history.assets().filter((a) => !STABLES.has(a)).map(async (a) => {
+        const s = await this.history.closes(a, { interval: '1d', to: now, limit: lookback + 1 });
+        return { market: a, prices: s.close };
+      }));
+      const scan = rankMeanReversion(markets, { lookback, entryZ, exitZ: Math.min(exitZ, entryZ) });
+      const all = markets.flatMap((m) => {
+        try {
+          return [{ market: m.market, z: meanReversionSignal(m.prices, { lookback }).z }];
+        } catch {
+          return []; // listed in scan.skipped with the reason
+        }
+      });
+      return { ...scan, all: all.sort((a, b) => Math.abs(b.z) - Math.abs(a.z)) };
+    });
+  }
+}

@@ -1,0 +1,67 @@
+/** The series behind each /chart kind, computed here and handed to src/charts to draw. */
+import {
+  renderAllocation, renderCorrelationHeatmap, renderDrawdown, renderEquityCurve,
+} from '../charts/index.ts';
+import type { PerformanceTracker } from './performance.ts';
+import type { PortfolioService } from './portfolio.ts';
+import type { RiskService } from './risk-service.ts';
+
+export type ChartKind = 'equity' | 'drawdown' | 'allocation' | 'correlation';
+
+export interface ChartImage {
+  readonly png: Uint8Array;
+  readonly alt: string;
+  readonly filename: string;
+}
+
+export class ChartService {
+  private readonly portfolio: PortfolioService;
+  private readonly risk: RiskService;
+  private readonly performance: PerformanceTracker;
+
+  constructor(deps: { portfolio: PortfolioService; risk: RiskService; performance: PerformanceTracker }) {
+    this.portfolio = deps.portfolio;
+    this.risk = deps.risk;
+    this.performance = deps.performance;
+  }
+
+  /** Equity series: recorded snapshots when there are enough, else today's positions over the risk window. */
+  private async equity(): Promise<{ t: number[]; value: number[]; recorded: boolean }> {
+    const recorded = await this.performance.view(365);
+    if (recorded.points >= 3) return { t: [...recorded.equity.t], value: [...recorded.equity.value], recorded: true };
+    const { report, history } = await this.risk.report();
+    const value = report.backtestReturns.reduce<number[]>((acc, r) => { acc.push((acc[acc.length - 1] as number) * (1 + r)); return acc; }, [1]);
+    const end = value[value.length - 1] as number;
+    const t = history.t.slice(history.t.length - value.length);
+    return { t: [...t], value: value.map((v) => (v / end) * report.equityUsd), recorded: false };
+  }
+
+  async render(kind: ChartKind): Promise<ChartImage> {
+    if (kind === 'equity' || kind === 'drawdown') {
+      const e = await this.equity();
+      const label = e.recorded ? 'recorded' : 'today’s positions, hypothetical';
+      if (kind === 'equity') {
+        return { png: await renderEquityCurve({ t: e.t, value: e.value, title: 'Equity', subtitle: label }), alt: `Equity curve (${label})`, filename: 'equity.png' };
+      }
+      let peak = -Infinity;
+      const dd = e.value.map((v) => { peak = Math.max(peak, v); return v / peak - 1; });
+      const worst = Math.min(...dd);
+      const subtitle = `Max ${(worst * 100).toFixed(1)}% · now ${((dd[dd.length - 1] ?? 0) * 100).toFixed(1)}% · ${label}`;
+      return { png: await renderDrawdown({ t: e.t, drawdown: dd, title: 'Drawdown', subtitle }), alt: `Drawdown (${subtitle})`, filename: 'drawdown.png' };
+    }
+    if (kind === 'allocation') {
+      const p = await this.portfolio.refresh();
+      const rows = p.positions.map((x) => ({ label: x.kind === 'lp' ? `${x.market} LP` : x.market, v: Number(x.exposureUsd) / 1e6 })).filter((x) => x.v > 0).sort((a, b) => b.v - a.v);
+      const total = rows.reduce((s, x) => s + x.v, 0);
+      return {
+        png: await renderAllocation({ labels: rows.map((r) => r.label), weights: rows.map((r) => r.v / total), title: 'Allocation', subtitle: 'share of gross exposure' }),
+        alt: 'Allocation by gross exposure', filename: 'allocation.png',
+      };
+    }
+    const { report } = await this.risk.report();
+    return {
+      png: await renderCorrelationHeatmap({ labels: [...report.correlation.assets], matrix: report.correlation.matrix.map((r) => [...r]), title: 'Correlation', subtitle: `${report.days} days of daily returns` }),
+      alt: 'Correlation heat map', filename: 'correlation.png',
+    };
+  }
+}

@@ -1,0 +1,42 @@
+/** Aligned daily closes for a set of assets, from whichever PriceHistory the app runs on. */
+import type { PriceHistory } from '../ports/index.ts';
+import { alignSeries } from '../risk/returns.ts';
+import { UserError } from '../shared/errors.ts';
+
+export const DAY_MS = 86_400_000;
+const STABLES = new Set(['USDC', 'USDT']);
+
+export interface AlignedHistory {
+  readonly assets: readonly string[];
+  readonly t: readonly number[];
+  readonly closes: readonly (readonly number[])[];
+  /** Stablecoins without history over the window, held at $1 (and said so). */
+  readonly assumedPegged: readonly string[];
+}
+
+/** Daily closes of `assets` over the last `days` (+ `extra`) days before `to`, on their common dates. */
+export async function alignedDaily(history: PriceHistory, assets: readonly string[], to: number, days: number): Promise<AlignedHistory> {
+  const from = to - (days + 2) * DAY_MS;
+  const series = await Promise.all(assets.map(async (asset) => {
+    try {
+      return await history.closes(asset, { interval: '1d', from, to });
+    } catch (err) {
+      if (STABLES.has(asset)) return null;
+      throw err;
+    }
+  }));
+  const missing = assets.filter((a, i) => !STABLES.has(a) && (series[i]?.close.length ?? 0) < 2);
+  if (missing.length > 0) throw new UserError('unavailable', `No daily price history for ${missing.join(', ')} in ${history.name}.`);
+  const risky = assets.map((a, i) => ({ a, s: series[i] })).filter((x) => !(STABLES.has(x.a) && (x.s?.close.length ?? 0) < days / 2));
+  const aligned = alignSeries(risky.map((x) => ({ t: x.s?.t ?? [], v: x.s?.close ?? [] })));
+  const byAsset = new Map(risky.map((x, i) => [x.a, aligned.values[i] ?? []]));
+  const assumedPegged = assets.filter((a) => !byAsset.has(a));
+  const keep = Math.min(aligned.t.length, days + 1);
+  const start = aligned.t.length - keep;
+  return {
+    assets,
+    t: aligned.t.slice(start),
+    closes: assets.map((a) => (byAsset.get(a) ?? new Array<number>(aligned.t.length).fill(1)).slice(start)),
+    assumedPegged,
+  };
+}

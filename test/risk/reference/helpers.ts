@@ -1,0 +1,35 @@
+/** Reads real daily closes in place from SHARED_DIR/data/prices (never copied), for tests of src/risk. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHARED_DIR } from '../../helpers/shared-dir.ts';
+
+/** Daily closes of `symbol` (e.g. 'SOL') with start ≤ date ≤ end (ISO dates), ascending, exactly as in the CSV. */
+export function dailyCloses(symbol: string, start: string, end: string): number[] {
+  const text = readFileSync(join(SHARED_DIR, 'data', 'prices', `${symbol}-USD.daily.csv`), 'utf8');
+  const out: number[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const [date, close] = line.split(',');
+    if (date !== undefined && close !== undefined && date >= start && date <= end) out.push(Number(close));
+  }
+  return out;
+}
+
+/** SOL daily closes 2024-01-01 .. 2025-12-31 (731 values): the real series most reference values use. */
+export const SOL_2024_2025 = (): number[] => dailyCloses('SOL', '2024-01-01', '2025-12-31');
+
+/** Asserts |actual − expected| ≤ tol·max(|expected|, floor): relative agreement with a Python reference value. */
+export function expectRel(actual: number, expected: number, tol = 1e-12, floor = 0): void {
+  const err = Math.abs(actual - expected);
+  const bound = tol * Math.max(Math.abs(expected), floor);
+  if (!(err <= bound)) throw new Error(`expected ${actual} to be within ${tol} (relative) of ${expected}; off by ${err}`);
+}
+
+/** Simple returns of consecutive prices, computed naively so tests do not depend on the code under test. */
+export function naiveSimple(prices: readonly number[]): number[] {
+  return prices.slice(1).map((p, i) => p / (prices[i] as number) - 1);
+}
+
+/** Log returns of consecutive prices, computed naively. */
+export function naiveLog(prices: readonly number[]): number[] {
+  return prices.slice(1).map((p, i) => Math.log(p / (prices[i] as number)));
+}
