@@ -27,16 +27,21 @@ export async function alignedDaily(history: PriceHistory, assets: readonly strin
   }));
   const missing = assets.filter((a, i) => !STABLES.has(a) && (series[i]?.close.length ?? 0) < 2);
   if (missing.length > 0) throw new UserError('unavailable', `No daily price history for ${missing.join(', ')} in ${history.name}.`);
-  const risky = assets.map((a, i) => ({ a, s: series[i] })).filter((x) => !(STABLES.has(x.a) && (x.s?.close.length ?? 0) < days / 2));
+  // A stablecoin whose history would shorten everyone's window (e.g. a file that ends early) is held at $1 instead.
+  const others = assets.map((a, i) => ({ a, s: series[i] })).filter((x) => !STABLES.has(x.a) && x.s);
+  const start = Math.max(...others.map((x) => x.s?.t[0] ?? -Infinity));
+  const end = Math.min(...others.map((x) => x.s?.t[x.s.t.length - 1] ?? Infinity));
+  const covers = (t: readonly number[] | undefined): boolean => t !== undefined && t.length >= 2 && (t[0] as number) <= start && (t[t.length - 1] as number) >= end;
+  const risky = assets.map((a, i) => ({ a, s: series[i] })).filter((x) => !STABLES.has(x.a) || covers(x.s?.t));
   const aligned = alignSeries(risky.map((x) => ({ t: x.s?.t ?? [], v: x.s?.close ?? [] })));
   const byAsset = new Map(risky.map((x, i) => [x.a, aligned.values[i] ?? []]));
   const assumedPegged = assets.filter((a) => !byAsset.has(a));
   const keep = Math.min(aligned.t.length, days + 1);
-  const start = aligned.t.length - keep;
+  const first = aligned.t.length - keep;
   return {
     assets,
-    t: aligned.t.slice(start),
-    closes: assets.map((a) => (byAsset.get(a) ?? new Array<number>(aligned.t.length).fill(1)).slice(start)),
+    t: aligned.t.slice(first),
+    closes: assets.map((a) => (byAsset.get(a) ?? new Array<number>(aligned.t.length).fill(1)).slice(first)),
     assumedPegged,
   };
 }

@@ -220,13 +220,13 @@ export interface RiskParityOptions extends ReportOptions {
 
 /**
  * Risk parity (equal risk contribution, or risk budgets b): weights with w_i(Σw)_i ∝ b_i, Σw = 1. Unbounded, it is
- * Spinu's convex problem min ½yᵀΣy − Σ b_i ln y_i (Newton with backtracking; stops at max relative RC error < 1e-12
- * or at the rounding floor below 1e-9),
- * w = y/Σy. With bounds that bind, the Richard–Roncalli constrained risk-budgeting portfolio: w minimises
- * ½wᵀΣw − λ Σ b_i ln w_i over the box [lo, hi] (cyclical coordinate descent), with λ searched so that Σw = 1; assets
- * off their bounds then share risk in proportion to b, bound assets take what the bounds leave. If no λ > 0 works (the
- * box's lowest-risk weights already sum above 1) the path's limit, the minimum-variance portfolio, is returned (note).
- * RiskInputError if an asset has zero variance (it cannot carry a risk budget) or an upper bound is 0.
+ * Spinu's convex problem min ½yᵀΣy − Σ b_i ln y_i, w = y/Σy (damped Newton; stops at max relative RC error < 1e-12
+ * or at the rounding floor below 1e-9). With bounds that bind, the Richard–Roncalli constrained risk-budgeting
+ * portfolio: w minimises ½wᵀΣw − λ Σ b_i ln w_i over the box [lo, hi] (cyclical coordinate descent), with λ searched
+ * so that Σw = 1; assets off their bounds then share risk in proportion to b, bound assets take what the bounds leave.
+ * If no λ > 0 works (the box's lowest-risk weights already sum above 1) the path's limit, the minimum-variance
+ * portfolio, is returned (see `note`). RiskInputError if an asset has zero variance (it cannot carry a risk budget)
+ * or an upper bound is 0.
  */
 export function riskParity(cov: SquareMatrix, bounds?: WeightBounds, options: RiskParityOptions = {}): PortfolioOptimum {
   const p = prepare(cov, bounds, options.mu, 'riskParity');

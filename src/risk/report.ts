@@ -239,7 +239,10 @@ export function riskReport(input: ReportInput): RiskReport {
   }
   const held = assets.filter((_a, k) => (delta[k] as number) !== 0);
   const heldIdx = held.map((a) => index.get(a) as number);
-  const heldCov = heldIdx.map((i) => heldIdx.map((j) => (cov[i] as number[])[j] as number));
+  // A constant series (a stablecoin held at $1 when its history is missing) has no correlation: leave it out.
+  const corrAssets = held.filter((_a, h) => ((cov[heldIdx[h] as number] as number[])[heldIdx[h] as number] as number) > 0);
+  const corrIdx = corrAssets.map((a) => index.get(a) as number);
+  const corrCov = corrIdx.map((i) => corrIdx.map((j) => (cov[i] as number[])[j] as number));
   const perAsset = held.map((asset, h): AssetRisk => {
     const k = heldIdx[h] as number;
     const r = dailyArrays[k] as number[];
@@ -266,7 +269,7 @@ export function riskReport(input: ReportInput): RiskReport {
     volAnnual: annualizedVolatility(backtest, input.periodsPerYear),
     sharpe: sharpe(backtest, input.periodsPerYear), sortino: sortino(backtest, input.periodsPerYear), calmar: calmar(backtest, input.periodsPerYear),
     maxDrawdown: dd.maxDrawdown, currentDrawdown: dd.currentDrawdown, betas,
-    correlation: { assets: held, matrix: held.length > 0 ? correlationFromCovariance(heldCov) : [] },
+    correlation: { assets: corrAssets, matrix: corrAssets.length > 0 ? correlationFromCovariance(corrCov) : [] },
     contributions: withShares, perAsset, backtestReturns: backtest,
   };
 }

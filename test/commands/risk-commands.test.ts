@@ -1,0 +1,184 @@
+/**
+ * The risk commands against the paper venue, on the hand-computed book of commands.test.ts (equity $9,100; SOL-PERP
+ * long 100 @ 120, ETH-PERP short 1 @ 2,100, 10 SOL spot, 10,000 USDC; SOL $100, ETH $2,000).
+ */
+import { describe, expect, it } from 'vitest';
+import { buttonsOf, plainText } from '../../src/core/reply.ts';
+import type { StartingPortfolio } from '../../src/venues/paper/portfolio-file.ts';
+import { field, ROUND_PRICES, testApp } from '../helpers/app.ts';
+
+const BOOK: StartingPortfolio = {
+  spot: [{ asset: 'USDC', amount: '10000' }, { asset: 'SOL', amount: '10', entryPrice: 90 }],
+  perps: [{ market: 'SOL-PERP', size: '100', entryPrice: 120 }, { market: 'ETH-PERP', size: '-1', entryPrice: 2100 }],
+  lp: [],
+};
+const book = () => testApp({ portfolio: BOOK, prices: ROUND_PRICES });
+
+describe('/stress', () => {
+  it('SOL -30%: hand-computed PnL and health', async () => {
+    const { send } = book();
+    const r = await send('/stress SOL -30%');
+    // SOL-PERP 100 × −30 = −3,000; SOL spot 10 × −30 = −300 → −3,300 = −36.3% of 9,100. Health 96 → 95 (see risk-model test).
+    expect(field(r, 'Total PnL')).toBe('-$3,300.00 (-36.3% of equity)');
+    expect(field(r, 'Health')).toBe('96/100 → 95/100');
+    expect(field(r, 'Liquidation')).toBe('no');
+    const table = r.blocks.find((b) => b.kind === 'table');
+    expect(table && table.kind === 'table' ? table.rows : []).toEqual([
+      ['SOL-PERP', '-$3,000.00'], ['SOL', '-$300.00'], ['USDC', '$0.00'], ['ETH-PERP', '$0.00'],
+    ]);
+  });
+
+  it('two assets, all assets, and a crash through the liquidation price', async () => {
+    const { send } = book();
+    // SOL −10%, ETH +10%: −1,000 − 100 (spot) − 200 (short ETH) = −1,300.
+    expect(field(await send('/stress SOL -10% ETH +10%'), 'Total PnL')).toBe('-$1,300.00 (-14.3% of equity)');
+    // All −20%: −2,000 − 200 + 400 (short ETH gains) = −1,800.
+    expect(field(await send('/stress -20%'), 'Total PnL')).toBe('-$1,800.00 (-19.8% of equity)');
+    expect(field(await send('/stress SOL -85%'), 'Liquidation')).toBe('YES: the account would be liquidatable');
+  });
+
+  it('replays a real episode, filling assets that had no price then', async () => {
+    const { send } = book();
+    const r = await send('/stress ftx-2022');
+    // FTX week moves (measured): SOL −60.4878%, ETH −22.7249%, USDC +0.0320% →
+    // −6,048.78 (perp) − 604.88 (spot) + 454.50 (ETH short) + 3.20 (USDC) = −6,195.96.
+    expect(field(r, 'Total PnL')).toBe('-$6,195.96 (-68.1% of equity)');
+    expect(field(r, 'Moves')).toContain('SOL -60.5%');
+  });
+
+  it('lists scenarios with buttons, and explains bad input', async () => {
+    const { send } = book();
+    const menu = await send('/stress');
+    expect(plainText(menu)).toContain('ftx-2022 — FTX week');
+    expect(buttonsOf(menu).map((b) => b.label)).toContain('FTX week');
+    expect(plainText(await send('/stress SOL abc'))).toContain('SOL: expected a move such as -30%, got "abc"');
+    expect(plainText(await send('/stress SOL -130%'))).toContain('SOL: a price cannot fall -130%');
+    expect(plainText(await send('/stress nope'))).toContain('No scenario "nope".');
+    expect(plainText(await send('/stress DOGE -10%'))).toContain('No price for DOGE.');
+  });
+});
+
+describe('/limits', () => {
+  it('shows the seed 003 defaults and the hand-computed breach', async () => {
+    const { send } = book();
+    const r = await send('/limits');
+    const t = plainText(r);
+    const table = r.blocks.find((b) => b.kind === 'table');
+    const rows = table && table.kind === 'table' ? table.rows.map((x) => [x[0]!.replace('✖ ', ''), x[1]]) : [];
+    expect(rows).toEqual(expect.arrayContaining([
+      ['Max leverage', '5x'], ['Max position size', '$50,000'], ['Max position share', '30.0%'], ['Max avg correlation', '0.70'],
+      ['Max 1-day VaR', '5.0%'], ['Min health', '33'], ['Max drawdown', '15.0%'],
+    ]));
+    // SOL-PERP exposure 10,000 / equity 9,100 = 109.9%.
+    expect(t).toContain('• SOL-PERP is 109.9% of equity, above 30.0%');
+    expect(t).not.toContain('ETH-PERP is');
+  });
+
+  it('lets admins change a limit (audited) and refuses everyone else', async () => {
+    const { send, repos } = book();
+    expect(plainText(await send('/limits set position_pct 1.5', 'trader'))).toContain('Changing limits needs the admin role.');
+    expect(plainText(await send('/limits set position_pct 1.5', 'admin'))).toBe('Max position share is now 150.0%.');
+    expect(plainText(await send('/limits'))).not.toContain('SOL-PERP is');
+    expect(plainText(await send('/limits set leverage 1000', 'admin'))).toContain('leverage: expected a value from 0.1 to 100, got 1000.');
+    expect(plainText(await send('/limits set bogus 1', 'admin'))).toContain('"bogus" is not a limit.');
+    const audit = await repos.audit.list();
+    expect(audit.map((a) => [a.action, a.detail])).toEqual([['limits.set', { key: 'maxPositionSizePercent', from: 0.3, to: 1.5 }]]);
+  });
+});
+
+describe('/size', () => {
+  it('fixed 10% of equity: $910.00 = 9.1 SOL, no cap binding', async () => {
+    const { send } = book();
+    const r = await send('/size SOL fixed 10%');
+    expect(plainText(r)).toContain('Size SOL: $910.00');
+    expect(field(r, 'Units')).toBe('9.1 SOL at $100.00');
+    expect(field(r, 'Capped by')).toBe('nothing (within limits)');
+  });
+
+  it('caps by the position-share limit: 50% asked, 30% × $9,100 = $2,730.00 allowed', async () => {
+    const { send } = book();
+    const r = await send('/size SOL-PERP fixed 50%');
+    expect(plainText(r)).toContain('Size SOL-PERP: $2,730.00');
+    expect(field(r, 'Capped by')).toBe('max position share');
+  });
+
+  it('explains bad arguments', async () => {
+    const { send } = book();
+    expect(plainText(await send('/size SOL abc'))).toContain('strategy: expected one of fixed, vol, var, kelly, got "abc"');
+    expect(plainText(await send('/size SOL var abc'))).toContain('risk: expected a number from 0 to 100, got "abc"');
+    expect(plainText(await send('/size DOGE var 1%'))).toContain('No price for DOGE.');
+  });
+});
+
+describe('/risk, /correlation, /optimize, /signals, /performance, /chart', () => {
+  it('/risk shows the three methods with USD figures consistent with equity', async () => {
+    const { send } = book();
+    const r = await send('/risk 1 99 all');
+    const t = plainText(r);
+    expect(t).toContain('Risk · 1-day · 99%');
+    expect(t).toContain('Equity $9,100.00');
+    const table = r.blocks.find((b) => b.kind === 'table');
+    if (!table || table.kind !== 'table') throw new Error('no table');
+    expect(table.rows.map((x) => x[0])).toEqual(['Historical', 'Parametric', 'Monte Carlo']);
+    for (const row of table.rows) {
+      const m = /^([\d.]+)% \$([\d,]+\.\d\d)$/.exec(row[1]!);
+      expect(m).not.toBeNull();
+      expect(Math.abs(Number(m![1]) / 100 * 9100 - Number(m![2]!.replace(/,/g, '')))).toBeLessThan(0.5);
+    }
+    expect(plainText(await send('/risk 1 150'))).toContain('confidence: expected a number from 0.5 to 99.9, got "150"');
+  });
+
+  it('/correlation has a unit diagonal over the held assets', async () => {
+    const { send } = book();
+    const r = await send('/correlation');
+    const table = r.blocks.find((b) => b.kind === 'table');
+    if (!table || table.kind !== 'table') throw new Error('no table');
+    expect(table.rows.map((x) => x[0])).toEqual(['ETH', 'SOL', 'USDC']);
+    table.rows.forEach((row, i) => expect(row[i + 1]).toBe('1'));
+  });
+
+  it('/optimize gives long-only weights that sum to 100%', async () => {
+    const { send } = book();
+    for (const objective of ['min-variance', 'max-sharpe', 'risk-parity', 'target-vol']) {
+      const r = await send(`/optimize ${objective}`);
+      const table = r.blocks.find((b) => b.kind === 'table');
+      if (!table || table.kind !== 'table') throw new Error(`no table for ${objective}: ${plainText(r)}`);
+      const target = table.rows.map((x) => Number(x[2]!.replace('%', '')));
+      expect(target.every((w) => w >= 0)).toBe(true);
+      expect(Math.abs(target.reduce((s, w) => s + w, 0) - 100)).toBeLessThan(0.2);
+    }
+    expect(plainText(await send('/optimize min-variance 20%'))).toContain('target only applies to target-vol.');
+  });
+
+  it('/signals ranks stretched assets and lists the most stretched', async () => {
+    const { send } = book();
+    const t = plainText(await send('/signals 20 1'));
+    expect(t).toContain('Signals · 20-day mean · |z| > 1');
+    expect(t).toMatch(/Most stretched: [A-Z]+ -?\d+\.\d\d/);
+  });
+
+  it('/performance uses recorded snapshots once there are enough', async () => {
+    const { send, app, clock } = book();
+    expect(plainText(await send('/performance'))).toContain('Hypothetical: today’s positions held over the last');
+    const values: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      values.push(Number((await app.services.performance.record()).totalValueUsd) / 1e6);
+      clock.advance(86_400_000);
+    }
+    const r = await send('/performance 7d');
+    expect(plainText(r)).toContain('5 daily points recorded');
+    const total = values[4]! / values[0]! - 1;
+    expect(field(r, 'Return')).toMatch(new RegExp(`^${total >= 0 ? '\\+' : ''}${(total * 100).toFixed(2).replace('.', '\\.')}%`));
+  });
+
+  it('/chart returns a PNG and buttons to the other charts', async () => {
+    const { send } = book();
+    for (const kind of ['equity', 'drawdown', 'allocation', 'correlation']) {
+      const r = await send(`/chart ${kind}`);
+      const img = r.blocks.find((b) => b.kind === 'image');
+      if (!img || img.kind !== 'image') throw new Error(`no image for ${kind}`);
+      expect([...img.png.slice(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+      expect(buttonsOf(r)).toHaveLength(3);
+    }
+  });
+});
