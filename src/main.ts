@@ -60,7 +60,7 @@ async function run(config: Config): Promise<void> {
     },
   });
   const chat = new ConsoleTransport({
-    input: process.stdin, output: process.stdout, dispatcher,
+    input: process.stdin, output: process.stdout, dispatcher, imageDir: join(config.dataDir, 'charts'),
     actor: { platform: 'console', userId: 'local', displayName: 'operator', role: config.console.role },
   });
   logger.info({ seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name }, 'vigil started (paper venue, console)');

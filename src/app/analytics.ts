@@ -1,13 +1,13 @@
 /** Optimisers, position sizing and signals (seed 000/003) on the assets Vigil has history for. */
 import type { Clock, PriceHistory } from '../ports/index.ts';
 import { covarianceMatrix } from '../risk/covariance.ts';
-import { RiskInputError } from '../risk/errors.ts';
 import { maxSharpe, minVariance, riskParity, targetVolatility, type PortfolioOptimum, type WeightBounds } from '../risk/optimize.ts';
 import { meanReversionSignal, rankMeanReversion, type MeanReversionScan } from '../risk/signals.ts';
 import { capByLimits, fixedFraction, halfKelly, varBudget, volatilityTarget, type CappedSize, type SizingResult } from '../risk/sizing.ts';
 import { historicalVaR } from '../risk/var.ts';
 import { annualizedVolatility, mean } from '../risk/volatility.ts';
 import { UserError } from '../shared/errors.ts';
+import { userFacing } from './user-facing.ts';
 import { alignedDaily } from './history.ts';
 import type { LimitsService } from './limits.ts';
 import type { PortfolioService } from './portfolio.ts';
@@ -30,14 +30,6 @@ export interface OptimizeView {
   readonly days: number;
 }
 
-async function userFacing<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof RiskInputError) throw new UserError('unavailable', `Cannot compute this: ${err.message}.`);
-    throw err;
-  }
-}
 
 export class AnalyticsService {
   private readonly portfolio: PortfolioService;

@@ -1,7 +1,6 @@
 /** RiskService: the seed 003 risk engine in front of the live portfolio (report, stress, limits, correlation). */
 import type { Portfolio, RiskViolation } from '../domain/index.ts';
 import type { Clock, PriceHistory } from '../ports/index.ts';
-import { RiskInputError } from '../risk/errors.ts';
 import { covarianceMatrix } from '../risk/covariance.ts';
 import { checkLimits, correlationExposure } from '../risk/limits.ts';
 import type { McDistribution } from '../risk/montecarlo.ts';
@@ -12,6 +11,7 @@ import {
 } from '../risk/stress.ts';
 import { stdev } from '../risk/volatility.ts';
 import { UserError } from '../shared/errors.ts';
+import { userFacing } from './user-facing.ts';
 import { alignedDaily, type AlignedHistory } from './history.ts';
 import type { LimitsService } from './limits.ts';
 import type { PortfolioService } from './portfolio.ts';
@@ -36,15 +36,6 @@ export interface RiskView {
   readonly report: RiskReport;
 }
 
-/** Wraps pure-math input errors as user errors (they describe the data, e.g. "need at least 30 closes"). */
-async function userFacing<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof RiskInputError) throw new UserError('unavailable', `Cannot compute this: ${err.message}.`);
-    throw err;
-  }
-}
 
 export class RiskService {
   readonly settings: RiskSettings;

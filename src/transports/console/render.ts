@@ -1,5 +1,5 @@
 /** Reply → plain terminal text. Pure; buttons become numbered choices. */
-import type { Block, Button, Reply, TableBlock } from '../../core/reply.ts';
+import type { Block, Button, ImageBlock, Reply, TableBlock } from '../../core/reply.ts';
 
 export interface RenderedText {
   readonly text: string;
@@ -25,7 +25,7 @@ export function renderTable(t: TableBlock): string {
   return [line(t.columns.map((c) => c.header)), widths.map((w) => '─'.repeat(w)).join('  '), ...t.rows.map(line)].join('\n');
 }
 
-function renderBlock(b: Block, buttons: Button[]): string {
+function renderBlock(b: Block, buttons: Button[], images: ReadonlyMap<ImageBlock, string>): string {
   switch (b.kind) {
     case 'text':
       switch (b.style) {
@@ -42,7 +42,7 @@ function renderBlock(b: Block, buttons: Button[]): string {
     case 'table':
       return renderTable(b);
     case 'image':
-      return `[chart: ${b.alt}]`;
+      return images.has(b) ? `[chart: ${b.alt}] saved to ${images.get(b) ?? ''}` : `[chart: ${b.alt}]`;
     case 'divider':
       return '';
     case 'buttons':
@@ -53,8 +53,9 @@ function renderBlock(b: Block, buttons: Button[]): string {
   }
 }
 
-export function renderReply(reply: Reply): RenderedText {
+/** `images` maps image blocks to where the transport saved them (a terminal cannot show a PNG inline). */
+export function renderReply(reply: Reply, images: ReadonlyMap<ImageBlock, string> = new Map()): RenderedText {
   const buttons: Button[] = [];
-  const text = reply.blocks.map((b) => renderBlock(b, buttons)).join('\n');
+  const text = reply.blocks.map((b) => renderBlock(b, buttons, images)).join('\n');
   return { text, buttons };
 }

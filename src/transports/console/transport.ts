@@ -2,9 +2,11 @@
  * A terminal chat: type commands, press buttons by their number. Works with piped stdin (lines handled strictly in
  * order) and ends cleanly on EOF, `quit`, or Ctrl-C.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { encodeActionRef, type Reply } from '../../core/reply.ts';
+import { encodeActionRef, type ImageBlock, type Reply } from '../../core/reply.ts';
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Actor, ChatRef } from '../../domain/index.ts';
 import type { DeliveryResult, Notifier } from '../../ports/index.ts';
@@ -16,6 +18,8 @@ export interface ConsoleOptions<S> {
   readonly output: Writable;
   readonly dispatcher: Dispatcher<S>;
   readonly actor: Actor;
+  /** Where PNG images are saved so the user can open them; without it images are only named. */
+  readonly imageDir?: string;
 }
 
 export const CONSOLE_CHAT: ChatRef = { platform: 'console', chatId: 'terminal' };
@@ -45,9 +49,23 @@ export class ConsoleTransport<S> implements Notifier {
 
   /** Prints a reply (commands, alerts) and remembers its buttons for numbered choices. */
   print(reply: Reply, heading?: string): void {
-    const r = renderReply(reply);
+    const r = renderReply(reply, this.saveImages(reply));
     if (r.buttons.length > 0) this.buttons = r.buttons;
     this.write(`${heading ? `${heading}\n` : ''}${r.text}\n\n`);
+  }
+
+  private saveImages(reply: Reply): Map<ImageBlock, string> {
+    const saved = new Map<ImageBlock, string>();
+    const dir = this.opts.imageDir;
+    if (!dir) return saved;
+    for (const b of reply.blocks) {
+      if (b.kind !== 'image') continue;
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, `${Date.now()}-${b.filename.replace(/[^A-Za-z0-9._-]/g, '_')}`);
+      writeFileSync(path, b.png);
+      saved.set(b, path);
+    }
+    return saved;
   }
 
   send(_chat: ChatRef, message: Reply): Promise<DeliveryResult> {

@@ -62,6 +62,16 @@ describe('console transport (child process)', () => {
     expect(r.stdout).toContain('✖ /nope is not a command.');
   });
 
+  it('saves charts as PNG files and says where', async () => {
+    const r = await run('/chart allocation\n');
+    expect(r.code).toBe(0);
+    const path = /saved to (\S+\.png)/.exec(r.stdout)?.[1];
+    expect(path).toBeDefined();
+    const png = await readFile(path!);
+    expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(path!.startsWith(join(dir, 'data', 'charts'))).toBe(true);
+  });
+
   it('stops at "quit" without reading further', async () => {
     const r = await run('/status\nquit\n/portfolio\n');
     expect(r.code).toBe(0);
