@@ -38,7 +38,14 @@ export interface Config {
     readonly apiUrl: string;
   };
   readonly risk: { readonly lookbackDays: number };
-  readonly telegram: { readonly token: string; readonly allowed: readonly AccessEntry[] } | undefined;
+  readonly telegram: {
+    readonly token: string;
+    readonly allowed: readonly AccessEntry[];
+    readonly apiRoot: string | undefined;
+    readonly webhook: { readonly url: string; readonly secret: string; readonly port: number } | undefined;
+  } | undefined;
+  /** Whether the terminal chat runs: always without a chat token, on request (CONSOLE=on) with one. */
+  readonly consoleEnabled: boolean;
   readonly solana: { readonly rpcUrl: string; readonly keypairFile: string | undefined } | undefined;
   /** Which chat transport runs: console unless a chat token is configured. */
   readonly transport: 'console' | 'telegram';
@@ -113,6 +120,11 @@ export const CONFIG_KEYS = {
   RISK_LOOKBACK_DAYS: { expected: 'a whole number of days from 30 to 3000', schema: decimalText(true).pipe(z.number().int().min(30).max(3000)) },
   TELEGRAM_BOT_TOKEN: { expected: 'a bot token from @BotFather (digits:secret)', schema: z.string().regex(/^\d{5,20}:[A-Za-z0-9_-]{30,}$/), secret: true },
   TELEGRAM_ALLOWED_USERS: { expected: 'comma-separated numeric ids, each optionally :viewer, :trader or :admin', schema: accessList() },
+  TELEGRAM_API_ROOT: { expected: 'an http(s) URL of a Bot API server', schema: url },
+  TELEGRAM_WEBHOOK_URL: { expected: 'an https URL Telegram can reach', schema: z.string().refine((s) => { try { return new URL(s).protocol === 'https:'; } catch { return false; } }) },
+  TELEGRAM_WEBHOOK_SECRET: { expected: '1-256 characters of A-Z, a-z, 0-9, _ and -', schema: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/), secret: true },
+  TELEGRAM_WEBHOOK_PORT: { expected: 'a port number from 1 to 65535', schema: decimalText(true).pipe(z.number().int().min(1).max(65_535)) },
+  CONSOLE: { expected: 'on or off', schema: z.enum(['on', 'off']) },
   SOLANA_RPC_URL: { expected: 'an http(s) URL', schema: url },
   WALLET_KEYPAIR: { expected: 'the path of an existing keypair JSON file', schema: z.string().refine((p) => pathKind(p) === 'file'), secret: true, path: true },
 } as const satisfies Record<string, KeySpec<unknown>>;
@@ -145,6 +157,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
   if (token && (!allowed || allowed.length === 0)) {
     throw new ConfigError('TELEGRAM_ALLOWED_USERS: missing, expected comma-separated numeric ids (the bot refuses everyone else)');
   }
+  const apiRoot = read(env, 'TELEGRAM_API_ROOT', cwd);
+  const webhookPort = read(env, 'TELEGRAM_WEBHOOK_PORT', cwd);
+  const consoleFlag = read(env, 'CONSOLE', cwd);
+  const webhookUrl = read(env, 'TELEGRAM_WEBHOOK_URL', cwd);
+  const webhookSecret = read(env, 'TELEGRAM_WEBHOOK_SECRET', cwd);
+  if (webhookUrl && !webhookSecret) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET: missing, expected a secret token (TELEGRAM_WEBHOOK_URL is set)');
   const rpcUrl = read(env, 'SOLANA_RPC_URL', cwd);
   const keypair = read(env, 'WALLET_KEYPAIR', cwd);
   if (keypair && !rpcUrl) throw new ConfigError('SOLANA_RPC_URL: missing, expected an http(s) URL (WALLET_KEYPAIR is set)');
@@ -170,7 +188,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
     console: { role: read(env, 'CONSOLE_ROLE', cwd) ?? 'admin' },
     prices: { source: priceSource, csvDir, apiUrl: read(env, 'PRICE_API_URL', cwd) ?? 'https://api.binance.com' },
     risk: { lookbackDays: read(env, 'RISK_LOOKBACK_DAYS', cwd) ?? 365 },
-    telegram: token && allowed ? { token, allowed } : undefined,
+    telegram: token && allowed ? {
+      token, allowed, apiRoot,
+      webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret, port: webhookPort ?? 8443 } : undefined,
+    } : undefined,
+    consoleEnabled: token ? consoleFlag === 'on' : true,
     solana: rpcUrl ? { rpcUrl, keypairFile: keypair } : undefined,
     transport: token ? 'telegram' : 'console',
     venue: rpcUrl ? 'live' : 'paper',

@@ -12,6 +12,7 @@ import { ScaledClock } from './shared/clock.ts';
 import { createLogger } from './shared/logger.ts';
 import { openLowdbRepositories } from './storage/lowdb/index.ts';
 import { ConsoleTransport } from './transports/console/transport.ts';
+import { TelegramTransport } from './transports/telegram/bot.ts';
 import { loadPortfolioFile } from './venues/paper/portfolio-file.ts';
 import { PaperVenue } from './venues/paper/venue.ts';
 import { CachedPriceHistory } from './prices/cached.ts';
@@ -30,10 +31,10 @@ function fail(message: string): never {
 }
 
 async function run(config: Config): Promise<void> {
-  if (config.transport !== 'console') fail('TELEGRAM_BOT_TOKEN is set, but this build has no Telegram transport yet; unset it to chat in the terminal');
   if (config.venue !== 'paper') fail('SOLANA_RPC_URL is set, but this build has no live venues yet; unset it to use the paper venue');
 
-  const logger = createLogger({ level: config.logLevel, destination: config.logFile ?? join(config.dataDir, 'vigil.log') });
+  // The terminal chat owns stdout, so logs go to a file then; a Telegram-only process logs to stderr.
+  const logger = createLogger({ level: config.logLevel, destination: config.logFile ?? (config.consoleEnabled ? join(config.dataDir, 'vigil.log') : undefined) });
   const storageFile = join(config.dataDir, 'vigil.json');
   const repos = await openLowdbRepositories(storageFile);
   const clock = new ScaledClock(config.paper.demoSpeed);
@@ -59,11 +60,20 @@ async function run(config: Config): Promise<void> {
       startedAt: clock.now(), timeZone: config.timeZone, storage: storageFile,
     },
   });
-  const chat = new ConsoleTransport({
-    input: process.stdin, output: process.stdout, dispatcher, imageDir: join(config.dataDir, 'charts'),
-    actor: { platform: 'console', userId: 'local', displayName: 'operator', role: config.console.role },
-  });
-  logger.info({ seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name }, 'vigil started (paper venue, console)');
+  const telegram = config.telegram
+    ? new TelegramTransport({
+      token: config.telegram.token, allowed: config.telegram.allowed, dispatcher, commands: COMMANDS, logger,
+      ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}),
+      ...(config.telegram.webhook ? { webhook: config.telegram.webhook } : {}),
+    })
+    : undefined;
+  const chat = config.consoleEnabled
+    ? new ConsoleTransport({
+      input: process.stdin, output: process.stdout, dispatcher, imageDir: join(config.dataDir, 'charts'),
+      actor: { platform: 'console', userId: 'local', displayName: 'operator', role: config.console.role },
+    })
+    : undefined;
+  logger.info({ seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name, telegram: Boolean(telegram), console: Boolean(chat) }, 'vigil started');
   // Portfolio history for /performance: one snapshot a minute of real time (the monitor's job table will own this).
   const snapshot = (): void => {
     services.performance.record().catch((err: unknown) => logger.warn({ err }, 'snapshot failed'));
@@ -72,16 +82,33 @@ async function run(config: Config): Promise<void> {
   const snapshotTimer = setInterval(snapshot, 60_000);
   snapshotTimer.unref();
 
+  let stopRequested: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => { stopRequested = resolve; });
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;
     stopping = true;
-    chat.close();
+    chat?.close();
+    stopRequested();
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 
-  await chat.run();
+  if (telegram) {
+    try {
+      await telegram.start();
+    } catch (err) {
+      fail(`Telegram start-up failed (${err instanceof Error ? err.message : String(err)}); check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT`);
+    }
+    process.stderr.write(`vigil: Telegram bot @${telegram.bot.botInfo.username} is running; Ctrl-C stops it.\n`);
+  }
+  // The terminal chat alone ends at EOF/quit; with a Telegram bot the process runs until a signal.
+  if (chat && !telegram) await chat.run();
+  else {
+    if (chat) void chat.run();
+    await stopped;
+  }
+  await telegram?.stop();
   clearInterval(pruneTimer);
   clearInterval(snapshotTimer);
   venue.stop();

@@ -7,7 +7,7 @@ import { CONFIG_KEYS, parseConfig, type ConfigKey } from '../src/config.ts';
 import { ConfigError } from '../src/shared/errors.ts';
 
 const TOKEN = '123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ';
-const SECRET_KEYS: readonly ConfigKey[] = ['TELEGRAM_BOT_TOKEN', 'WALLET_KEYPAIR'];
+const SECRET_KEYS: readonly ConfigKey[] = ['TELEGRAM_BOT_TOKEN', 'WALLET_KEYPAIR', 'TELEGRAM_WEBHOOK_SECRET'];
 /** Characters that end a line: \n, \r, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. */
 const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
 
@@ -50,6 +50,7 @@ describe('parseConfig defaults', () => {
       executionMode: 'dry-run',
       paper: { seed: 42, portfolioFile: undefined, demoSpeed: 60, tickMs: 1000 },
       console: { role: 'admin' },
+      consoleEnabled: true,
       prices: { source: 'paper', csvDir: undefined, apiUrl: 'https://api.binance.com' },
       risk: { lookbackDays: 365 },
       telegram: undefined,
@@ -155,6 +156,11 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   PRICE_HISTORY_DIR: ['missing-dir', 'a-file'],
   PRICE_API_URL: ['ftp://api.example', 'not a url'],
   RISK_LOOKBACK_DAYS: ['29', '3001', '365.5', 'year'],
+  TELEGRAM_API_ROOT: ['telegram', 'ftp://api.example'],
+  TELEGRAM_WEBHOOK_URL: ['http://insecure.example/hook', 'not a url'],
+  TELEGRAM_WEBHOOK_SECRET: ['has spaces SECRETVALUE', 'semi;colon-SECRETVALUE'],
+  TELEGRAM_WEBHOOK_PORT: ['0', '65536', 'http', '80.5'],
+  CONSOLE: ['yes', 'ON!'],
 };
 
 describe('parseConfig invalid values', () => {
@@ -171,7 +177,7 @@ describe('parseConfig invalid values', () => {
         expect(message.startsWith(`${key}: expected ${CONFIG_KEYS[key].expected}, got `)).toBe(true);
         if (secret) {
           expect(message).not.toContain(value);
-          expect(message).not.toContain('SECRET');
+          expect(message.slice(key.length)).not.toContain('SECRET'); // the key's own name may say SECRET
           expect(message).toContain(`a value of ${value.length} characters`);
         } else {
           expect(message.endsWith(`got ${JSON.stringify(value)}`)).toBe(true);
@@ -249,6 +255,8 @@ describe('parseConfig on arbitrary input (property)', () => {
     PAPER_PORTFOLIO: 'book.json', DEMO_SPEED: '10', PAPER_TICK_MS: '500', CONSOLE_ROLE: 'trader', TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_ALLOWED_USERS: '1:admin', SOLANA_RPC_URL: 'https://rpc.example', WALLET_KEYPAIR: 'keypair.json',
     PRICE_HISTORY: 'binance', PRICE_HISTORY_DIR: 'a-dir', PRICE_API_URL: 'https://api.example', RISK_LOOKBACK_DAYS: '730',
+    TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'https://vigil.example/hook', TELEGRAM_WEBHOOK_SECRET: 's3cret_token',
+    TELEGRAM_WEBHOOK_PORT: '8443', CONSOLE: 'on',
   };
   const value = (key: ConfigKey): fc.Arbitrary<string> => fc.oneof(
     fc.constant(VALID[key]),

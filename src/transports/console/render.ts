@@ -1,28 +1,13 @@
 /** Reply → plain terminal text. Pure; buttons become numbered choices. */
-import type { Block, Button, ImageBlock, Reply, TableBlock } from '../../core/reply.ts';
+import { pad, renderTable, textWidth } from '../../core/layout.ts';
+import type { Block, Button, ImageBlock, Reply } from '../../core/reply.ts';
+
+export { renderTable };
 
 export interface RenderedText {
   readonly text: string;
   /** Buttons in the order they were numbered (choice n is buttons[n-1]). */
   readonly buttons: readonly Button[];
-}
-
-/** Display width of a string, counting each code point as one column. */
-function width(s: string): number {
-  return [...s].length;
-}
-
-function pad(s: string, w: number, align: 'left' | 'right'): string {
-  const fill = ' '.repeat(Math.max(0, w - width(s)));
-  return align === 'right' ? fill + s : s + fill;
-}
-
-/** Aligns a table's columns; numbers are usually right-aligned by the command. */
-export function renderTable(t: TableBlock): string {
-  const widths = t.columns.map((c, i) => Math.max(width(c.header), ...t.rows.map((r) => width(r[i] ?? ''))));
-  const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => pad(cell, widths[i] ?? 0, t.columns[i]?.align ?? 'left')).join('  ').trimEnd();
-  return [line(t.columns.map((c) => c.header)), widths.map((w) => '─'.repeat(w)).join('  '), ...t.rows.map(line)].join('\n');
 }
 
 function renderBlock(b: Block, buttons: Button[], images: ReadonlyMap<ImageBlock, string>): string {
@@ -36,7 +21,7 @@ function renderBlock(b: Block, buttons: Button[], images: ReadonlyMap<ImageBlock
         default: return b.text;
       }
     case 'fields': {
-      const w = Math.max(...b.fields.map((f) => width(f.label)));
+      const w = Math.max(...b.fields.map((f) => textWidth(f.label)));
       return b.fields.map((f) => `  ${pad(f.label, w, 'left')}  ${f.value}`).join('\n');
     }
     case 'table':
