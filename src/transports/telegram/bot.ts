@@ -111,6 +111,12 @@ export class TelegramTransport<S> implements Notifier {
     this.opts.logger.info({ bot: this.bot.botInfo.username }, 'telegram long polling');
   }
 
+  /** The local port the webhook server listens on (useful when configured as 0). */
+  get webhookPort(): number | undefined {
+    const a = this.server?.address();
+    return a && typeof a === 'object' ? a.port : undefined;
+  }
+
   async stop(): Promise<void> {
     if (this.runner?.isRunning()) await this.runner.stop();
     if (this.server) await new Promise<void>((resolve) => this.server?.close(() => resolve()));
