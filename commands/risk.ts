@@ -1,6 +1,6 @@
 import type { AppServices } from '../src/app/services.ts';
 import { arg, defineCommand, reply, UserError } from '../src/core/index.ts';
-import { fmtPct, fmtUsd } from '../src/shared/format.ts';
+import { fmtPct, fmtTime, fmtUsd } from '../src/shared/format.ts';
 import { usdFromNumber } from '../src/shared/money.ts';
 
 const usd = (x: number): string => fmtUsd(usdFromNumber(x));
@@ -19,7 +19,7 @@ export default defineCommand<AppServices>()({
   async run({ args, services, buttons }) {
     const confidence = args.confidence > 1 ? args.confidence / 100 : args.confidence;
     if (confidence < 0.5 || confidence >= 1) throw new UserError('bad_argument', `confidence: expected 50% to 99.9%, got ${args.confidence}`);
-    const { report: r, history } = await services.risk.report({ horizon: args.horizon, confidence, dist: args.method === 't' ? { t: 5 } : 'normal' });
+    const { report: r, history, portfolio } = await services.risk.report({ horizon: args.horizon, confidence, dist: args.method === 't' ? { t: 5 } : 'normal' });
     const eq = r.equityUsd;
     const line = (name: string, x: { var: number; es: number }): string[] => [name, `${fmtPct(x.var)} ${usd(x.var * eq)}`, `${fmtPct(x.es)} ${usd(x.es * eq)}`];
     const rows: string[][] = [];
@@ -42,7 +42,7 @@ export default defineCommand<AppServices>()({
       ]),
       reply.text('Top risk (share of ES)', 'title'),
       reply.table(['Position', { header: 'ES', align: 'right' }, { header: 'Share', align: 'right' }], top.map((c) => [c.label, usd(c.esUsd), fmtPct(c.share, 1)])),
-      reply.muted('Backtest of today’s positions over the window; ES contributions sum to historical ES.'),
+      reply.muted(`Backtest of today’s positions over the window; ES contributions sum to historical ES. Updated ${fmtTime(portfolio.asOf, services.runtime.timeZone)}.`),
       reply.buttons([
         await buttons.command('↻ Refresh', 'risk', [String(args.horizon), String(confidence), args.method]),
         await buttons.command('Stress', 'stress'),

@@ -2,7 +2,7 @@
  * The real Telegram transport (grammY, runner, auto-retry, rate limiter) and the real app against the local fake Bot
  * API: commands, buttons, access control, escaping, splitting, paging, photos, 429s and an outage.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { COMMANDS } from '../../../commands/index.ts';
 import { buildApp } from '../../../src/app/build.ts';
 import type { AppServices } from '../../../src/app/services.ts';
@@ -194,6 +194,40 @@ describe('Telegram transport against the fake Bot API', () => {
     fake.setOutage(false);
     const m = await ask('/status');
     expect(m.text).toContain('Vigil 0.1.0');
+  });
+
+  it('checks each person in a group, not the group', async () => {
+    const GROUP = -100_777;
+    fake.addChat({ id: GROUP, type: 'supergroup', title: 'Desk' });
+    let since = fake.mark();
+    fake.userSends('/health', { userId: TRADER, chatId: GROUP, chatType: 'supergroup' });
+    const ok = await fake.waitForMessage((m) => m.chatId === GROUP, 8000, { since });
+    expect(ok.text).toContain('Health 96/100');
+    expect(ok.replyToMessageId).toBeDefined();
+    since = fake.mark();
+    fake.userSends('/health', { userId: STRANGER, chatId: GROUP, chatType: 'supergroup' });
+    const refused = await fake.waitForMessage((m) => m.chatId === GROUP, 8000, { since });
+    expect(refused.text).toContain('private bot');
+    expect(refused.text).not.toContain('Health');
+    // Plain chatter in a group is not answered.
+    fake.userSends('hello all', { userId: TRADER, chatId: GROUP, chatType: 'supergroup' });
+    await ask('/status', VIEWER);
+    expect(fake.sent(GROUP)).toHaveLength(2);
+  });
+
+  it('notifies quietly when asked (disable_notification) and reports failures without crashing', async () => {
+    const r = await transport.send({ platform: 'telegram', chatId: String(ADMIN) }, reply.of(reply.text('Low-severity note')), { silent: true });
+    expect(r.ok).toBe(true);
+    const note = fake.sent(ADMIN).find((m) => m.text === 'Low-severity note')!;
+    expect(note.disableNotification).toBe(true);
+    fake.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
+    expect(await transport.send({ platform: 'telegram', chatId: String(ADMIN) }, reply.of(reply.text('x')))).toMatchObject({ ok: false, retryable: false });
+    fake.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
+    const since = fake.mark();
+    fake.userSends('/status', { userId: VIEWER });
+    await fake.waitForCall('sendMessage', (c) => c.status === 403, 8000, { since });
+    await vi.waitFor(() => expect(records.some((x) => x.msg === 'telegram send failed' && x.code === 403)).toBe(true));
+    expect((await ask('/status')).text).toContain('Vigil 0.1.0'); // still serving
   });
 
   it('rate-limits a user who floods, with one "slow down" answer', async () => {
