@@ -76,7 +76,8 @@ interface Sampler {
 
 function cholesky(cov: readonly (readonly number[])[], n: number): { chol: Float64Array; ridge: number } {
   const attempt = (ridge: number): Float64Array | null => {
-    const m = new Matrix(cov.map((row, i) => row.map((c, j) => (i === j ? c + ridge : c))));
+    // Symmetrise (the input is symmetric within tolerance; ml-matrix insists on exactly symmetric).
+    const m = new Matrix(cov.map((row, i) => row.map((c, j) => (i === j ? c + ridge : (c + ((cov[j] as readonly number[])[i] as number)) / 2))));
     const d = new CholeskyDecomposition(m);
     if (!d.isPositiveDefinite()) return null;
     const l = d.lowerTriangularMatrix;
