@@ -19,5 +19,10 @@ test('dispatcher round trip and paper venue hot paths', async ({ bench }) => {
     ['ledger.margin()', () => venue.ledger.margin()],
     ['simulator: one t-copula step, 10 assets', () => sim.advance(DAY_MS)],
   ];
-  for (const [name, fn] of cases) await bench(name, async () => { await fn(); }).run();
+  const medians: string[] = [];
+  for (const [name, fn] of cases) {
+    const r = await bench(name, async () => { await fn(); }).run();
+    medians.push(`${name} ${((r.latency.p50 ?? NaN) * 1000).toFixed(0)} µs`);
+  }
+  process.stdout.write(`Core medians: ${medians.join(' · ')}\n`);
 });
