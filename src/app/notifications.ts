@@ -1,0 +1,212 @@
+/**
+ * Alert delivery: per-chat subscriptions and quiet hours (kept in settings), and an outbound queue per chat with a
+ * minimum spacing between messages, retries with backoff, and fan-out across transports so one failing platform never
+ * blocks another. A message counts as delivered only when a platform accepted it.
+ */
+import type { AlertLevel, ChatRef } from '../domain/index.ts';
+import type { Clock, Notifier, SettingsRepo } from '../ports/index.ts';
+import type { Reply } from '../core/reply.ts';
+import type { Logger } from '../shared/logger.ts';
+import { UserError } from '../shared/errors.ts';
+
+const SETTINGS_KEY = 'alert-subscriptions';
+
+export interface QuietHours {
+  /** "HH:MM" local time, inclusive start. */
+  readonly from: string;
+  /** "HH:MM" local time, exclusive end; may be earlier than `from` (overnight). */
+  readonly to: string;
+  /** IANA time zone the hours are in. */
+  readonly timeZone: string;
+}
+
+export interface Subscription {
+  readonly chat: ChatRef;
+  readonly quiet: QuietHours | null;
+}
+
+export interface OutboundMessage {
+  readonly reply: Reply;
+  readonly level: AlertLevel;
+  /** Called once a platform accepted the message for this chat. */
+  readonly onDelivered?: (chat: ChatRef, messageId: string) => void | Promise<void>;
+  /** Called when delivery to this chat is given up (final error or retries exhausted). */
+  readonly onFailed?: (chat: ChatRef, error: string) => void | Promise<void>;
+}
+
+export interface NotificationOptions {
+  readonly notifiers: readonly Notifier[];
+  readonly settings: SettingsRepo;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Minimum time between two messages to one chat (Telegram allows about one a second per chat). */
+  readonly perChatIntervalMs?: number;
+  readonly maxAttempts?: number;
+  readonly backoffMs?: number;
+  /** Waits (injectable for tests). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Minutes after local midnight of `ms` in `timeZone`. */
+function localMinutes(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
+  const h = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
+  const m = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
+  return h * 60 + m;
+}
+
+const toMinutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Whether `ms` falls inside the quiet hours (overnight ranges wrap midnight). */
+export function inQuietHours(q: QuietHours, ms: number): boolean {
+  const now = localMinutes(ms, q.timeZone);
+  const from = toMinutes(q.from);
+  const to = toMinutes(q.to);
+  if (from === to) return false;
+  return from < to ? now >= from && now < to : now >= from || now < to;
+}
+
+/** Parses "HH:MM-HH:MM" (e.g. 22:30-07:00); UserError otherwise. */
+export function parseQuietRange(text: string, timeZone: string): QuietHours {
+  const [from = '', to = ''] = text.split('-');
+  if (!HHMM.test(from) || !HHMM.test(to)) throw new UserError('bad_argument', `quiet hours: expected HH:MM-HH:MM such as 22:30-07:00, got "${text}"`);
+  if (from === to) throw new UserError('bad_argument', 'quiet hours: start and end must differ.');
+  return { from, to, timeZone };
+}
+
+const chatKey = (c: ChatRef): string => `${c.platform}:${c.chatId}`;
+const URGENT: ReadonlySet<AlertLevel> = new Set(['critical', 'emergency']);
+
+interface Job {
+  readonly chat: ChatRef;
+  readonly message: OutboundMessage;
+  attempts: number;
+}
+
+export class NotificationService {
+  private readonly opts: NotificationOptions;
+  private readonly queues = new Map<string, Job[]>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly lastSent = new Map<string, number>();
+
+  constructor(opts: NotificationOptions) {
+    this.opts = opts;
+  }
+
+  async subscriptions(): Promise<Subscription[]> {
+    const raw = await this.opts.settings.get(SETTINGS_KEY);
+    return Array.isArray(raw) ? (raw as unknown as Subscription[]) : [];
+  }
+
+  private async save(subs: readonly Subscription[]): Promise<void> {
+    await this.opts.settings.set(SETTINGS_KEY, subs.map((s) => ({ chat: { ...s.chat }, quiet: s.quiet ? { ...s.quiet } : null })));
+  }
+
+  /** Adds a chat; returns false if it was already subscribed. */
+  async subscribe(chat: ChatRef): Promise<boolean> {
+    const subs = await this.subscriptions();
+    if (subs.some((s) => chatKey(s.chat) === chatKey(chat))) return false;
+    await this.save([...subs, { chat, quiet: null }]);
+    return true;
+  }
+
+  async unsubscribe(chat: ChatRef): Promise<boolean> {
+    const subs = await this.subscriptions();
+    const next = subs.filter((s) => chatKey(s.chat) !== chatKey(chat));
+    await this.save(next);
+    return next.length !== subs.length;
+  }
+
+  /** Sets (or clears with null) a subscribed chat's quiet hours. */
+  async setQuiet(chat: ChatRef, quiet: QuietHours | null): Promise<void> {
+    const subs = await this.subscriptions();
+    if (!subs.some((s) => chatKey(s.chat) === chatKey(chat))) {
+      throw new UserError('not_found', 'This chat does not receive alerts.', 'Send /subscribe first.');
+    }
+    await this.save(subs.map((s) => (chatKey(s.chat) === chatKey(chat) ? { ...s, quiet } : s)));
+  }
+
+  /**
+   * Queues a message for every subscribed chat. Quiet hours hold back info/warning (they are dropped for that chat,
+   * the alert stays visible in /alerts); critical and emergency go through. Low severity is sent silently.
+   * Returns how many chats it was queued for.
+   */
+  async publish(message: OutboundMessage): Promise<number> {
+    const now = this.opts.clock.now();
+    const targets = (await this.subscriptions()).filter((s) => URGENT.has(message.level) || !s.quiet || !inQuietHours(s.quiet, now));
+    for (const s of targets) this.enqueue(s.chat, message);
+    return targets.length;
+  }
+
+  /** Queues a message for one chat (reports, replies to a subscription). */
+  enqueue(chat: ChatRef, message: OutboundMessage): void {
+    const key = chatKey(chat);
+    const q = this.queues.get(key) ?? [];
+    q.push({ chat, message, attempts: 0 });
+    this.queues.set(key, q);
+    this.kick(key);
+  }
+
+  /** Starts the chat's drain unless one runs; a message queued while a drain was finishing is picked up after it. */
+  private kick(key: string): void {
+    if (this.running.has(key)) return;
+    const run = (async () => {
+      try {
+        await this.drain(key);
+      } finally {
+        this.running.delete(key);
+        if ((this.queues.get(key)?.length ?? 0) > 0) this.kick(key);
+      }
+    })();
+    this.running.set(key, run);
+  }
+
+  /** Resolves when every queue is empty (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return this.opts.sleep ? this.opts.sleep(ms) : new Promise((r) => setTimeout(r, ms));
+  }
+
+  private async drain(key: string): Promise<void> {
+    const q = this.queues.get(key);
+    while (q && q.length > 0) {
+      const job = q[0] as Job;
+      const spacing = this.opts.perChatIntervalMs ?? 1_000;
+      const wait = (this.lastSent.get(key) ?? -Infinity) + spacing - this.opts.clock.now();
+      if (wait > 0) await this.sleep(wait);
+      const notifier = this.opts.notifiers.find((n) => n.platform === job.chat.platform);
+      if (!notifier) {
+        q.shift();
+        await job.message.onFailed?.(job.chat, `no ${job.chat.platform} transport`);
+        continue;
+      }
+      job.attempts += 1;
+      const silent = job.message.level === 'info' || job.message.level === 'warning';
+      let result;
+      try {
+        result = await notifier.send(job.chat, job.message.reply, { silent });
+      } catch (err) {
+        result = { ok: false as const, retryable: true, error: err instanceof Error ? err.message : String(err) };
+      }
+      this.lastSent.set(key, this.opts.clock.now());
+      if (result.ok) {
+        q.shift();
+        await job.message.onDelivered?.(job.chat, result.messageId);
+        continue;
+      }
+      const max = this.opts.maxAttempts ?? 5;
+      if (!result.retryable || job.attempts >= max) {
+        q.shift();
+        this.opts.logger.warn({ chat: key, error: result.error, attempts: job.attempts }, 'alert delivery gave up');
+        await job.message.onFailed?.(job.chat, result.error);
+        continue;
+      }
+      await this.sleep((this.opts.backoffMs ?? 2_000) * 2 ** (job.attempts - 1));
+    }
+  }
+}
