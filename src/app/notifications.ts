@@ -97,7 +97,7 @@ export class NotificationService {
 
   async subscriptions(): Promise<Subscription[]> {
     const raw = await this.opts.settings.get(SETTINGS_KEY);
-    return Array.isArray(raw) ? (raw as unknown as Subscription[]) : [];
+    return Array.isArray(raw) ? (raw) : [];
   }
 
   private async save(subs: readonly Subscription[]): Promise<void> {
