@@ -96,8 +96,17 @@ export class NotificationService {
   }
 
   async subscriptions(): Promise<Subscription[]> {
-    const raw = await this.opts.settings.get(SETTINGS_KEY);
-    return Array.isArray(raw) ? (raw) : [];
+    const raw: unknown = await this.opts.settings.get(SETTINGS_KEY);
+    if (!Array.isArray(raw)) return [];
+    // Stored JSON is checked entry by entry: a hand-edited or old state file must not break delivery.
+    return raw.flatMap((entry: unknown): Subscription[] => {
+      const e = entry as { chat?: { platform?: unknown; chatId?: unknown }; quiet?: Partial<QuietHours> | null };
+      const platform = e.chat?.platform;
+      if ((platform !== 'telegram' && platform !== 'discord' && platform !== 'console') || typeof e.chat?.chatId !== 'string') return [];
+      const q = e.quiet;
+      const quiet = q && typeof q.from === 'string' && typeof q.to === 'string' && typeof q.timeZone === 'string' ? { from: q.from, to: q.to, timeZone: q.timeZone } : null;
+      return [{ chat: { platform, chatId: e.chat.chatId }, quiet }];
+    });
   }
 
   private async save(subs: readonly Subscription[]): Promise<void> {
