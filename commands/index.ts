@@ -17,7 +17,10 @@ import optimize from './optimize.ts';
 import size from './size.ts';
 import signals from './signals.ts';
 import chart from './chart.ts';
+import subscribe from './subscribe.ts';
+import unsubscribe from './unsubscribe.ts';
+import quiet from './quiet.ts';
 
 export const COMMANDS: readonly AnyCommand<AppServices>[] = [
-  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, status,
+  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, subscribe, unsubscribe, quiet, status,
 ] as readonly AnyCommand<AppServices>[];

@@ -73,6 +73,8 @@ async function run(config: Config): Promise<void> {
       actor: { platform: 'console', userId: 'local', displayName: 'operator', role: config.console.role },
     })
     : undefined;
+  if (telegram) services.notifications.addNotifier(telegram);
+  if (chat) services.notifications.addNotifier(chat);
   logger.info({ seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name, telegram: Boolean(telegram), console: Boolean(chat) }, 'vigil started');
   // Portfolio history for /performance: one snapshot a minute of real time (the monitor's job table will own this).
   const snapshot = (): void => {

@@ -7,6 +7,7 @@ import type { Logger } from '../shared/logger.ts';
 import { AnalyticsService } from './analytics.ts';
 import { ChartService } from './charts.ts';
 import { LimitsService } from './limits.ts';
+import { NotificationService } from './notifications.ts';
 import { PerformanceTracker } from './performance.ts';
 import { PortfolioService } from './portfolio.ts';
 import { RiskService, type RiskSettings } from './risk-service.ts';
@@ -36,6 +37,7 @@ export function buildApp(parts: AppParts): App {
   const performance = new PerformanceTracker({ snapshots: parts.repos.snapshots, portfolio, clock: parts.clock });
   const analytics = new AnalyticsService({ portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings });
   const charts = new ChartService({ portfolio, risk, performance });
+  const notifications = new NotificationService({ notifiers: [], settings: parts.repos.settings, clock: parts.clock, logger: parts.logger });
   const services: AppServices = {
     portfolio,
     risk,
@@ -43,6 +45,7 @@ export function buildApp(parts: AppParts): App {
     performance,
     analytics,
     charts,
+    notifications,
     history: parts.history,
     clock: parts.clock,
     runtime: parts.runtime,

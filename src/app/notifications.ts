@@ -73,6 +73,11 @@ export function parseQuietRange(text: string, timeZone: string): QuietHours {
   const [from = '', to = ''] = text.split('-');
   if (!HHMM.test(from) || !HHMM.test(to)) throw new UserError('bad_argument', `quiet hours: expected HH:MM-HH:MM such as 22:30-07:00, got "${text}"`);
   if (from === to) throw new UserError('bad_argument', 'quiet hours: start and end must differ.');
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new UserError('bad_argument', `time zone: expected an IANA name such as Europe/Paris, got "${timeZone}"`);
+  }
   return { from, to, timeZone };
 }
 
@@ -87,12 +92,19 @@ interface Job {
 
 export class NotificationService {
   private readonly opts: NotificationOptions;
+  private readonly notifiers: Notifier[];
   private readonly queues = new Map<string, Job[]>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly lastSent = new Map<string, number>();
 
   constructor(opts: NotificationOptions) {
     this.opts = opts;
+    this.notifiers = [...opts.notifiers];
+  }
+
+  /** Adds a transport once it exists (transports are built after the Dispatcher they serve). */
+  addNotifier(n: Notifier): void {
+    if (!this.notifiers.some((x) => x.platform === n.platform)) this.notifiers.push(n);
   }
 
   async subscriptions(): Promise<Subscription[]> {
@@ -126,6 +138,13 @@ export class NotificationService {
     const next = subs.filter((s) => chatKey(s.chat) !== chatKey(chat));
     await this.save(next);
     return next.length !== subs.length;
+  }
+
+  /** Sets quiet hours from "HH:MM-HH:MM" in `timeZone`, or clears them with "off"; returns what was set. */
+  async setQuietText(chat: ChatRef, text: string, timeZone: string): Promise<QuietHours | null> {
+    const quiet = text.toLowerCase() === 'off' ? null : parseQuietRange(text, timeZone);
+    await this.setQuiet(chat, quiet);
+    return quiet;
   }
 
   /** Sets (or clears with null) a subscribed chat's quiet hours. */
@@ -188,7 +207,7 @@ export class NotificationService {
       const spacing = this.opts.perChatIntervalMs ?? 1_000;
       const wait = (this.lastSent.get(key) ?? -Infinity) + spacing - this.opts.clock.now();
       if (wait > 0) await this.sleep(wait);
-      const notifier = this.opts.notifiers.find((n) => n.platform === job.chat.platform);
+      const notifier = this.notifiers.find((n) => n.platform === job.chat.platform);
       if (!notifier) {
         q.shift();
         await job.message.onFailed?.(job.chat, `no ${job.chat.platform} transport`);

@@ -4,6 +4,7 @@ import type { Clock, PriceHistory } from '../ports/index.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { ChartService } from './charts.ts';
 import type { LimitsService } from './limits.ts';
+import type { NotificationService } from './notifications.ts';
 import type { PerformanceTracker } from './performance.ts';
 import type { PortfolioService } from './portfolio.ts';
 import type { RiskService } from './risk-service.ts';
@@ -35,6 +36,7 @@ export interface AppServices {
   readonly performance: PerformanceTracker;
   readonly analytics: AnalyticsService;
   readonly charts: ChartService;
+  readonly notifications: NotificationService;
   readonly history: PriceHistory;
   readonly clock: Clock;
   readonly runtime: RuntimeInfo;
