@@ -38,6 +38,8 @@ export interface Config {
     readonly apiUrl: string;
   };
   readonly risk: { readonly lookbackDays: number };
+  /** Cron overrides by env key (MONITOR_*_CRON), checked fully by the monitor at start-up; absent keys use defaults. */
+  readonly schedules: Readonly<Record<string, string>>;
   readonly telegram: {
     readonly token: string;
     readonly allowed: readonly AccessEntry[];
@@ -100,6 +102,9 @@ function pathKind(p: string): 'dir' | 'file' | 'missing' | 'blocked' {
 const decimalText = (whole: boolean): z.ZodType<number> =>
   z.string().regex(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).transform(Number);
 
+/** The shape of a cron expression (5 or 6 fields of cron characters); node-cron validates the meaning at start-up. */
+const cronShape = z.string().regex(/^[\d*/,?LW#A-Za-z-]+(\s+[\d*/,?LW#A-Za-z-]+){4,5}$/);
+
 const url = z.string().refine((s) => { try { return ['http:', 'https:'].includes(new URL(s).protocol); } catch { return false; } });
 
 /** Every key Config reads, with what it expects. .env.example documents the same list. */
@@ -125,6 +130,11 @@ export const CONFIG_KEYS = {
   TELEGRAM_WEBHOOK_SECRET: { expected: '1-256 characters of A-Z, a-z, 0-9, _ and -', schema: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/), secret: true },
   TELEGRAM_WEBHOOK_PORT: { expected: 'a port number from 1 to 65535', schema: decimalText(true).pipe(z.number().int().min(1).max(65_535)) },
   CONSOLE: { expected: 'on or off', schema: z.enum(['on', 'off']) },
+  MONITOR_REFRESH_CRON: { expected: 'a cron expression of 5 or 6 fields such as "*/10 * * * * *"', schema: cronShape },
+  MONITOR_RISK_CRON: { expected: 'a cron expression of 5 or 6 fields such as "0 * * * * *"', schema: cronShape },
+  MONITOR_DRIFT_CRON: { expected: 'a cron expression of 5 or 6 fields such as "0 */5 * * * *"', schema: cronShape },
+  MONITOR_SNAPSHOT_CRON: { expected: 'a cron expression of 5 or 6 fields such as "0 */5 * * * *"', schema: cronShape },
+  MONITOR_REPORT_CRON: { expected: 'a cron expression of 5 or 6 fields such as "0 0 9 * * *"', schema: cronShape },
   SOLANA_RPC_URL: { expected: 'an http(s) URL', schema: url },
   WALLET_KEYPAIR: { expected: 'the path of an existing keypair JSON file', schema: z.string().refine((p) => pathKind(p) === 'file'), secret: true, path: true },
 } as const satisfies Record<string, KeySpec<unknown>>;
@@ -188,6 +198,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
     console: { role: read(env, 'CONSOLE_ROLE', cwd) ?? 'admin' },
     prices: { source: priceSource, csvDir, apiUrl: read(env, 'PRICE_API_URL', cwd) ?? 'https://api.binance.com' },
     risk: { lookbackDays: read(env, 'RISK_LOOKBACK_DAYS', cwd) ?? 365 },
+    schedules: Object.fromEntries((['MONITOR_REFRESH_CRON', 'MONITOR_RISK_CRON', 'MONITOR_DRIFT_CRON', 'MONITOR_SNAPSHOT_CRON', 'MONITOR_REPORT_CRON'] as const)
+      .flatMap((k) => { const v = read(env, k, cwd); return v === undefined ? [] : [[k, v]]; })),
     telegram: token && allowed ? {
       token, allowed, apiRoot,
       webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret, port: webhookPort ?? 8443 } : undefined,

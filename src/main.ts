@@ -8,7 +8,9 @@ import { COMMANDS } from '../commands/index.ts';
 import { buildApp } from './app/build.ts';
 import { loadConfig, type Config } from './config.ts';
 import { ConfigError, UserError } from './shared/errors.ts';
-import { ScaledClock } from './shared/clock.ts';
+import { ScaledClock, systemClock } from './shared/clock.ts';
+import { resolveSchedules } from './monitor/schedules.ts';
+import { Scheduler } from './monitor/scheduler.ts';
 import { createLogger } from './shared/logger.ts';
 import { openLowdbRepositories } from './storage/lowdb/index.ts';
 import { ConsoleTransport } from './transports/console/transport.ts';
@@ -38,13 +40,7 @@ async function run(config: Config): Promise<void> {
   const storageFile = join(config.dataDir, 'vigil.json');
   const repos = await openLowdbRepositories(storageFile);
   const clock = new ScaledClock(config.paper.demoSpeed);
-  // Expired buttons are dead weight in the state file: drop them at start and every 10 minutes.
-  const prune = (): void => {
-    repos.actions.prune(clock.now()).catch((err: unknown) => logger.warn({ err }, 'pruning expired buttons failed'));
-  };
-  prune();
-  const pruneTimer = setInterval(prune, 10 * 60_000);
-  pruneTimer.unref();
+  const schedules = resolveSchedules(config.schedules);
   const portfolio = config.paper.portfolioFile ? loadPortfolioFile(config.paper.portfolioFile) : undefined;
   const venue = new PaperVenue({ clock, seed: config.paper.seed, ...(portfolio ? { portfolio } : {}) });
   venue.start(config.paper.tickMs);
@@ -76,13 +72,14 @@ async function run(config: Config): Promise<void> {
   if (telegram) services.notifications.addNotifier(telegram);
   if (chat) services.notifications.addNotifier(chat);
   logger.info({ seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name, telegram: Boolean(telegram), console: Boolean(chat) }, 'vigil started');
-  // Portfolio history for /performance: one snapshot a minute of real time (the monitor's job table will own this).
-  const snapshot = (): void => {
-    services.performance.record().catch((err: unknown) => logger.warn({ err }, 'snapshot failed'));
-  };
-  snapshot();
-  const snapshotTimer = setInterval(snapshot, 60_000);
-  snapshotTimer.unref();
+  // The job table (UTC; the daily report in the configured time zone). Jobs log their own failures and run again.
+  const scheduler = new Scheduler({ logger, clock: systemClock, timezone: 'UTC' });
+  scheduler.add({ name: 'refresh', cron: schedules.refresh, run: async () => { await services.portfolio.refresh(); } });
+  scheduler.add({ name: 'snapshot', cron: schedules.snapshot, run: async () => { await services.performance.record(); } });
+  // Expired buttons are dead weight in the state file.
+  scheduler.add({ name: 'prune', cron: '0 */10 * * * *', run: async () => { await repos.actions.prune(clock.now()); } });
+  scheduler.start();
+  await scheduler.runNow('snapshot');
 
   let stopRequested: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => { stopRequested = resolve; });
@@ -111,8 +108,7 @@ async function run(config: Config): Promise<void> {
     await stopped;
   }
   await telegram?.stop();
-  clearInterval(pruneTimer);
-  clearInterval(snapshotTimer);
+  await scheduler.stop();
   venue.stop();
   await repos.close();
   logger.info('vigil stopped');

@@ -53,6 +53,7 @@ describe('parseConfig defaults', () => {
       consoleEnabled: true,
       prices: { source: 'paper', csvDir: undefined, apiUrl: 'https://api.binance.com' },
       risk: { lookbackDays: 365 },
+      schedules: {},
       telegram: undefined,
       solana: undefined,
       transport: 'console',
@@ -161,6 +162,11 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   TELEGRAM_WEBHOOK_SECRET: ['has spaces SECRETVALUE', 'semi;colon-SECRETVALUE'],
   TELEGRAM_WEBHOOK_PORT: ['0', '65536', 'http', '80.5'],
   CONSOLE: ['yes', 'ON!'],
+  MONITOR_REFRESH_CRON: ['every 10s', '* * *'],
+  MONITOR_RISK_CRON: ['hourly', '* * * * * * *'],
+  MONITOR_DRIFT_CRON: ['5m', '* * * *'],
+  MONITOR_SNAPSHOT_CRON: ['never', '$ * * * *'],
+  MONITOR_REPORT_CRON: ['9am', '0 9 * *'],
 };
 
 describe('parseConfig invalid values', () => {
@@ -256,7 +262,8 @@ describe('parseConfig on arbitrary input (property)', () => {
     TELEGRAM_ALLOWED_USERS: '1:admin', SOLANA_RPC_URL: 'https://rpc.example', WALLET_KEYPAIR: 'keypair.json',
     PRICE_HISTORY: 'binance', PRICE_HISTORY_DIR: 'a-dir', PRICE_API_URL: 'https://api.example', RISK_LOOKBACK_DAYS: '730',
     TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'https://vigil.example/hook', TELEGRAM_WEBHOOK_SECRET: 's3cret_token',
-    TELEGRAM_WEBHOOK_PORT: '8443', CONSOLE: 'on',
+    TELEGRAM_WEBHOOK_PORT: '8443', CONSOLE: 'on', MONITOR_REFRESH_CRON: '*/10 * * * * *', MONITOR_RISK_CRON: '0 * * * * *',
+    MONITOR_DRIFT_CRON: '0 */5 * * * *', MONITOR_SNAPSHOT_CRON: '0 */5 * * * *', MONITOR_REPORT_CRON: '0 0 9 * * *',
   };
   const value = (key: ConfigKey): fc.Arbitrary<string> => fc.oneof(
     fc.constant(VALID[key]),

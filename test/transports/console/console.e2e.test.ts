@@ -48,7 +48,7 @@ describe('console transport (child process)', () => {
     expect(r.stdout).toContain('SOL/USDC LP · in range');
     // State and log went to the data directory, not the terminal.
     const state = JSON.parse(await readFile(join(dir, 'data/vigil.json'), 'utf8')) as { schemaVersion: number };
-    expect(state.schemaVersion).toBe(2);
+    expect(state.schemaVersion).toBe(3);
   });
 
   it('presses buttons by number, answers bad input and plain text helpfully', async () => {
@@ -104,6 +104,13 @@ describe('console transport (child process)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('vigil: PAPER_SEED: expected a whole number from 0 to 4294967295, got "abc"\n');
+  });
+
+  it('refuses a bad monitor schedule with one clear line', async () => {
+    await writeFile(join(dir, '.env'), 'MONITOR_RISK_CRON=99 * * * * *\n');
+    const r = await run('');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('vigil: MONITOR_RISK_CRON: expected a cron expression such as "0 * * * * *", got "99 * * * * *"\n');
   });
 
   it('never echoes a secret in a start-up error', async () => {
