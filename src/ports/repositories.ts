@@ -1,4 +1,4 @@
-import type { ChatRef, PortfolioSnapshot, Role } from '../domain/index.ts';
+import type { AlertLevel, AlertRule, ChatRef, PortfolioSnapshot, Role } from '../domain/index.ts';
 import type { Interval } from './price-history.ts';
 
 /** A JSON-safe value (what storage can hold). */
@@ -79,12 +79,77 @@ export interface CandleCacheRepo {
   merge(asset: string, interval: Interval, update: CandleSeries): Promise<void>;
 }
 
+/** What a rule measured when an alert key was last evaluated (JSON-safe: a non-finite number is stored as null). */
+export interface StoredAlertObservation {
+  readonly rule: AlertRule;
+  readonly market?: string;
+  readonly level: AlertLevel | 'ok';
+  readonly value: number | null;
+  readonly threshold: number | null;
+  readonly title: string;
+  readonly detail: string;
+  readonly action?: 'hedge' | 'reduce' | 'rebalance';
+}
+
+/** The last notification the alert engine produced for a key. */
+export interface StoredAlertEvent {
+  readonly id: string;
+  readonly kind: 'raised' | 'escalated' | 'repeat' | 'recovered';
+  /** The level notified; for 'recovered', the level that cleared. */
+  readonly level: AlertLevel;
+  readonly at: number;
+  readonly observation: StoredAlertObservation;
+}
+
+/** Persisted state of one alert key (`${account}:${rule}:${market ?? '*'}`). */
+export interface AlertKeyState {
+  readonly key: string;
+  readonly rule: AlertRule;
+  /** Level after hysteresis at the last evaluation. */
+  readonly level: AlertLevel | 'ok';
+  /** When `level` was entered. */
+  readonly since: number;
+  /** Last notification of any kind (raised, escalated, repeat, recovered); null if none yet. */
+  readonly lastSentAt: number | null;
+  /** Level of that notification; 'ok' once a recovery was sent (the episode is closed). */
+  readonly lastSentLevel: AlertLevel | 'ok' | null;
+  /** Last raised/escalated/repeat notification and its level: the base of the cooldown. */
+  readonly lastAlertAt: number | null;
+  readonly lastAlertLevel: AlertLevel | null;
+  readonly acknowledgedAt?: number;
+  readonly ackedBy?: string;
+  readonly snoozedUntil?: number;
+  /** Whether `lastEvent` was confirmed delivered (markDelivered); true when there is none. */
+  readonly delivered: boolean;
+  readonly lastEvent?: StoredAlertEvent;
+  /** The most recent observation of the key. */
+  readonly observation: StoredAlertObservation;
+}
+
+/** Alert engine state: per-key state, per-rule mutes and a global snooze. Times are epoch ms. */
+export interface AlertStateRepo {
+  get(key: string): Promise<AlertKeyState | undefined>;
+  getAll(): Promise<AlertKeyState[]>;
+  put(state: AlertKeyState): Promise<void>;
+  /** Puts several states in one write. */
+  putMany(states: readonly AlertKeyState[]): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Rule → muted until (epoch ms). */
+  getMutes(): Promise<Partial<Record<AlertRule, number>>>;
+  /** Mutes `rule` until `until`; null unmutes. */
+  setMute(rule: AlertRule, until: number | null): Promise<void>;
+  /** Every key snoozed until this time; null when there is no global snooze. */
+  getSnooze(): Promise<number | null>;
+  setSnooze(until: number | null): Promise<void>;
+}
+
 export interface Repositories {
   readonly settings: SettingsRepo;
   readonly snapshots: SnapshotRepo;
   readonly audit: AuditRepo;
   readonly actions: ActionRepo;
   readonly candles: CandleCacheRepo;
+  readonly alerts: AlertStateRepo;
   /** Flushes pending writes. */
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 /** Repositories over one JSON document; the lowdb and in-memory backends differ only in how they persist it. */
-import type { PortfolioSnapshot } from '../domain/index.ts';
+import type { AlertRule, PortfolioSnapshot } from '../domain/index.ts';
 import type { CandleSeries, Repositories, StoredAction } from '../ports/index.ts';
 import { type CandleRecord, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, type SnapshotRecord, type StoreData } from './schema.ts';
 
@@ -157,6 +157,31 @@ export function documentRepositories(store: DocumentStore): Repositories {
           setOwn(d.candles, key, mergeCandles(Object.hasOwn(d.candles, key) ? d.candles[key] : undefined, copy));
         });
       },
+    },
+    alerts: {
+      get: (key) => Promise.resolve(Object.hasOwn(store.data.alerts.keys, key) ? clone(store.data.alerts.keys[key]) : undefined),
+      getAll: () => Promise.resolve(Object.values(store.data.alerts.keys).map((s) => clone(s))),
+      put: async (state) => {
+        const copy = clone(state);
+        await store.update((d) => { setOwn(d.alerts.keys, copy.key, copy); });
+      },
+      putMany: async (states) => {
+        if (states.length === 0) return;
+        const copies = states.map((s) => clone(s));
+        await store.update((d) => { for (const c of copies) setOwn(d.alerts.keys, c.key, c); });
+      },
+      delete: (key) => store.update((d) => { delete d.alerts.keys[key]; }),
+      getMutes: () => {
+        const out: Partial<Record<AlertRule, number>> = {};
+        for (const [rule, until] of Object.entries(store.data.alerts.mutes)) setOwn(out, rule, until);
+        return Promise.resolve(out);
+      },
+      setMute: (rule, until) => store.update((d) => {
+        if (until === null) delete d.alerts.mutes[rule];
+        else setOwn(d.alerts.mutes, rule, until);
+      }),
+      getSnooze: () => Promise.resolve(store.data.alerts.snoozeUntil),
+      setSnooze: (until) => store.update((d) => { d.alerts.snoozeUntil = until; }),
     },
     close: () => store.close(),
   };

@@ -1,7 +1,7 @@
 /** The persisted document: one JSON file, versioned. Bigints are stored as decimal strings. */
-import type { AuditEntry, Json, StoredAction } from '../ports/index.ts';
+import type { AlertKeyState, AuditEntry, Json, StoredAction } from '../ports/index.ts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** Snapshots kept at most (the monitor downsamples older ones before this bites). */
 export const MAX_SNAPSHOTS = 20_000;
 /** Audit entries kept at most; older ones are dropped oldest-first. */
@@ -27,6 +27,20 @@ export interface CandleRecord {
   coveredTo: number;
 }
 
+/** Alert engine state (see AlertStateRepo in src/ports/repositories.ts). */
+export interface AlertsRecord {
+  /** Per dedupe key. */
+  keys: Record<string, AlertKeyState>;
+  /** Rule → muted until (epoch ms). */
+  mutes: Record<string, number>;
+  /** Global snooze until (epoch ms), null when none. */
+  snoozeUntil: number | null;
+}
+
+export function emptyAlerts(): AlertsRecord {
+  return { keys: {}, mutes: {}, snoozeUntil: null };
+}
+
 export interface StoreData {
   schemaVersion: number;
   settings: Record<string, Json>;
@@ -35,10 +49,12 @@ export interface StoreData {
   actions: Record<string, StoredAction>;
   /** Keyed `${asset}:${interval}`, e.g. "SOL:1h". Added in v2. */
   candles: Record<string, CandleRecord>;
+  /** Added in v3. */
+  alerts: AlertsRecord;
 }
 
 export function emptyData(): StoreData {
-  return { schemaVersion: SCHEMA_VERSION, settings: {}, snapshots: [], audit: [], actions: {}, candles: {} };
+  return { schemaVersion: SCHEMA_VERSION, settings: {}, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts() };
 }
 
 /** Brings a document read from disk up to SCHEMA_VERSION; refuses one written by a newer version. */
@@ -58,5 +74,7 @@ export function migrate(raw: unknown): StoreData {
   };
   // v1 → v2: adds the price-history cache, empty (an older file never had one).
   const candles = version >= 2 ? doc.candles ?? {} : {};
-  return { schemaVersion: SCHEMA_VERSION, ...v1, candles };
+  // v2 → v3: adds the alert engine's state, empty (no alert was ever persisted before).
+  const alerts = version >= 3 ? { ...emptyAlerts(), ...doc.alerts } : emptyAlerts();
+  return { schemaVersion: SCHEMA_VERSION, ...v1, candles, alerts };
 }

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PortfolioSnapshot } from '../../src/domain/index.ts';
-import type { AuditEntry, CandleSeries, Json, Repositories, StoredAction } from '../../src/ports/index.ts';
+import type { AlertKeyState, AuditEntry, CandleSeries, Json, Repositories, StoredAction } from '../../src/ports/index.ts';
 import { openLowdbRepositories } from '../../src/storage/lowdb/index.ts';
 import { memoryRepositories } from '../../src/storage/memory/index.ts';
 import {
-  emptyData, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, SCHEMA_VERSION, type SnapshotRecord, type StoreData,
+  emptyAlerts, emptyData, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, SCHEMA_VERSION, type SnapshotRecord, type StoreData,
 } from '../../src/storage/schema.ts';
 
 // python3 -c "print(2**70)" → 1180591620717411303424
@@ -72,6 +72,15 @@ function action(id: string, expiresAt: number): StoredAction {
 }
 
 const H = 3_600_000;
+
+function alertState(key: string, over: Partial<AlertKeyState> = {}): AlertKeyState {
+  return {
+    key, rule: 'health', level: 'warning', since: 10, lastSentAt: 10, lastSentLevel: 'warning', lastAlertAt: 10,
+    lastAlertLevel: 'warning', delivered: false,
+    observation: { rule: 'health', market: 'paper', level: 'warning', value: 42, threshold: 50, title: 'Health 42', detail: 'Health 42/100 is below 50', action: 'hedge' },
+    ...over,
+  };
+}
 
 /** Hourly closes at hours a..b (close = hour number), covering [a h, (b + 1) h − 1 ms]: chunks a..b and b+1..c touch. */
 function hours(a: number, b: number, close = (h: number): number => h): CandleSeries {
@@ -448,6 +457,69 @@ describe.each(backends)('$name repositories', (backend) => {
     });
   });
 
+  describe('alerts', () => {
+    it('puts, gets, lists, overwrites and deletes key states; unknown keys read as undefined', async () => {
+      expect(await repos.alerts.get('main:health:paper')).toBeUndefined();
+      expect(await repos.alerts.getAll()).toEqual([]);
+      await repos.alerts.put(alertState('main:health:paper'));
+      await repos.alerts.putMany([alertState('main:var:*', { rule: 'var' }), alertState('__proto__', { level: 'critical' })]);
+      await repos.alerts.putMany([]);
+      expect(await repos.alerts.get('main:health:paper')).toEqual(alertState('main:health:paper'));
+      expect(await repos.alerts.get('__proto__')).toEqual(alertState('__proto__', { level: 'critical' }));
+      expect(await repos.alerts.get('toString')).toBeUndefined();
+      expect((await repos.alerts.getAll()).map((a) => a.key).sort()).toEqual(['__proto__', 'main:health:paper', 'main:var:*']);
+      await repos.alerts.put(alertState('main:health:paper', { acknowledgedAt: 20, ackedBy: 'telegram:1' }));
+      expect(await repos.alerts.get('main:health:paper')).toMatchObject({ acknowledgedAt: 20, ackedBy: 'telegram:1' });
+      await repos.alerts.delete('main:var:*');
+      await repos.alerts.delete('missing');
+      expect(await repos.alerts.get('main:var:*')).toBeUndefined();
+      expect(await repos.alerts.getAll()).toHaveLength(2);
+    });
+
+    it('keeps mutes per rule and one global snooze; null lifts them', async () => {
+      expect(await repos.alerts.getMutes()).toEqual({});
+      expect(await repos.alerts.getSnooze()).toBeNull();
+      await repos.alerts.setMute('health', 100);
+      await repos.alerts.setMute('var', 200);
+      await repos.alerts.setMute('health', 150);
+      expect(await repos.alerts.getMutes()).toEqual({ health: 150, var: 200 });
+      await repos.alerts.setMute('var', null);
+      expect(await repos.alerts.getMutes()).toEqual({ health: 150 });
+      await repos.alerts.setSnooze(300);
+      expect(await repos.alerts.getSnooze()).toBe(300);
+      await repos.alerts.setSnooze(null);
+      expect(await repos.alerts.getSnooze()).toBeNull();
+    });
+
+    it('hands out and keeps copies', async () => {
+      const input = alertState('k');
+      const pending = repos.alerts.put(input);
+      (input.observation as { title: string }).title = 'changed';
+      await pending;
+      const got = await repos.alerts.get('k');
+      (got?.observation as { detail: string }).detail = 'changed';
+      const all = await repos.alerts.getAll();
+      (all[0] as { level: string }).level = 'ok';
+      expect(await repos.alerts.get('k')).toEqual(alertState('k'));
+      const mutes = await repos.alerts.getMutes();
+      mutes.health = 1;
+      expect(await repos.alerts.getMutes()).toEqual({});
+    });
+  });
+
+  it('migrates a v2 store: keeps its data and adds empty alert state', async () => {
+    const v2 = { schemaVersion: 2, settings: { a: 1 }, snapshots: [record(5)], audit: [], actions: {}, candles: { 'SOL:1d': hours(1, 2) } } as unknown as StoreData;
+    const r = await backend.open(v2);
+    expect(await r.settings.get('a')).toBe(1);
+    expect(await r.candles.get('SOL', '1d')).toEqual(hours(1, 2));
+    expect(await r.alerts.getAll()).toEqual([]);
+    expect(await r.alerts.getMutes()).toEqual({});
+    expect(await r.alerts.getSnooze()).toBeNull();
+    await r.alerts.put(alertState('k'));
+    expect(await r.alerts.get('k')).toEqual(alertState('k'));
+    await r.close();
+  });
+
   it('migrates a v1 store: keeps its data and adds an empty candle cache', async () => {
     const v1 = { schemaVersion: 1, settings: { a: 1 }, snapshots: [record(5)], audit: [entry(1)], actions: {} } as unknown as StoreData;
     const r = await backend.open(v1);
@@ -493,15 +565,15 @@ describe('lowdb repositories on disk', () => {
     await Promise.all(pending);
   });
 
-  it('writes valid JSON carrying schemaVersion 2, with bigints as decimal strings', async () => {
+  it('writes valid JSON carrying schemaVersion 3, with bigints as decimal strings', async () => {
     const r = await openLowdbRepositories(file());
     await r.snapshots.append(snap(7, { totalValueUsd: TWO_POW_70 }));
     await r.close();
     const doc = await readDoc();
-    expect(SCHEMA_VERSION).toBe(2);
-    expect(doc.schemaVersion).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
+    expect(doc.schemaVersion).toBe(3);
     expect((doc.snapshots as SnapshotRecord[])[0]?.totalValueUsd).toBe('1180591620717411303424');
-    expect(Object.keys(doc).sort()).toEqual(['actions', 'audit', 'candles', 'schemaVersion', 'settings', 'snapshots']);
+    expect(Object.keys(doc).sort()).toEqual(['actions', 'alerts', 'audit', 'candles', 'schemaVersion', 'settings', 'snapshots']);
   });
 
   it('creates missing parent directories', async () => {
@@ -509,7 +581,7 @@ describe('lowdb repositories on disk', () => {
     const r = await openLowdbRepositories(nested);
     await r.settings.set('x', 1);
     await r.close();
-    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 2, settings: { x: 1 } });
+    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 3, settings: { x: 1 } });
   });
 
   it('refuses a file written by a newer version, and leaves it untouched', async () => {
@@ -524,7 +596,7 @@ describe('lowdb repositories on disk', () => {
     await expect(openLowdbRepositories(file())).rejects.toThrow(SyntaxError);
   });
 
-  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 2', async () => {
+  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 3', async () => {
     await writeFile(file(), JSON.stringify({ settings: { a: 1 } }));
     const r = await openLowdbRepositories(file());
     expect(await r.settings.get('a')).toBe(1);
@@ -532,14 +604,14 @@ describe('lowdb repositories on disk', () => {
     expect(await r.audit.list()).toEqual([]);
     expect(await r.actions.get('x')).toBeUndefined();
     await r.close();
-    expect(await readDoc()).toEqual({ schemaVersion: 2, settings: { a: 1 }, snapshots: [], audit: [], actions: {}, candles: {} });
+    expect(await readDoc()).toEqual({ schemaVersion: 3, settings: { a: 1 }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts() });
   });
 
-  it('migrates a v1 file: keeps everything, adds an empty candle cache, writes version 2', async () => {
+  it('migrates a v1 file: keeps everything, adds an empty candle cache and alert state, writes version 3', async () => {
     const v1 = { schemaVersion: 1, settings: { a: 1 }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) } };
     await writeFile(file(), JSON.stringify(v1));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 2, candles: {} });
+    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 3, candles: {}, alerts: emptyAlerts() });
     expect(await r.actions.get('b')).toEqual(action('b', 9));
     expect(await r.candles.get('SOL', '1h')).toBeUndefined();
     await r.candles.merge('SOL', '1h', hours(1, 3));
@@ -554,6 +626,30 @@ describe('lowdb repositories on disk', () => {
     await writeFile(file(), JSON.stringify({ schemaVersion: 1, settings: {}, candles: { junk: 1 } }));
     const r = await openLowdbRepositories(file());
     expect((await readDoc()).candles).toEqual({});
+    await r.close();
+  });
+
+  it('migrates a v2 file: keeps everything, adds empty alert state, writes version 3; the state survives reopen', async () => {
+    const v2 = { schemaVersion: 2, settings: { a: 1 }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) }, candles: { 'SOL:1h': hours(1, 3) } };
+    await writeFile(file(), JSON.stringify(v2));
+    const r = await openLowdbRepositories(file());
+    expect(await readDoc()).toEqual({ ...v2, schemaVersion: 3, alerts: emptyAlerts() });
+    expect(await r.candles.get('SOL', '1h')).toEqual(hours(1, 3));
+    await r.alerts.put(alertState('main:health:paper'));
+    await r.alerts.setMute('var', 500);
+    await r.alerts.setSnooze(600);
+    await r.close();
+    const reopened = await openLowdbRepositories(file());
+    expect(await reopened.alerts.get('main:health:paper')).toEqual(alertState('main:health:paper'));
+    expect(await reopened.alerts.getMutes()).toEqual({ var: 500 });
+    expect(await reopened.alerts.getSnooze()).toBe(600);
+    await reopened.close();
+  });
+
+  it('a v2 file with a stray "alerts" key does not carry it over', async () => {
+    await writeFile(file(), JSON.stringify({ schemaVersion: 2, settings: {}, alerts: { keys: { junk: 1 }, mutes: {}, snoozeUntil: 5 } }));
+    const r = await openLowdbRepositories(file());
+    expect((await readDoc()).alerts).toEqual(emptyAlerts());
     await r.close();
   });
 
