@@ -20,7 +20,12 @@ import chart from './chart.ts';
 import subscribe from './subscribe.ts';
 import unsubscribe from './unsubscribe.ts';
 import quiet from './quiet.ts';
+import alerts from './alerts.ts';
+import mute from './mute.ts';
+import snooze from './snooze.ts';
+import thresholds from './thresholds.ts';
+import report from './report.ts';
 
 export const COMMANDS: readonly AnyCommand<AppServices>[] = [
-  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, subscribe, unsubscribe, quiet, status,
+  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, alerts, subscribe, unsubscribe, quiet, mute, snooze, thresholds, report, status,
 ] as readonly AnyCommand<AppServices>[];

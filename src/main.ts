@@ -10,7 +10,7 @@ import { loadConfig, type Config } from './config.ts';
 import { ConfigError, UserError } from './shared/errors.ts';
 import { ScaledClock, systemClock } from './shared/clock.ts';
 import { resolveSchedules } from './monitor/schedules.ts';
-import { Scheduler } from './monitor/scheduler.ts';
+import { PushTrigger, Scheduler } from './monitor/scheduler.ts';
 import { createLogger } from './shared/logger.ts';
 import { openLowdbRepositories } from './storage/lowdb/index.ts';
 import { ConsoleTransport } from './transports/console/transport.ts';
@@ -76,10 +76,26 @@ async function run(config: Config): Promise<void> {
   const scheduler = new Scheduler({ logger, clock: systemClock, timezone: 'UTC' });
   scheduler.add({ name: 'refresh', cron: schedules.refresh, run: async () => { await services.portfolio.refresh(); } });
   scheduler.add({ name: 'snapshot', cron: schedules.snapshot, run: async () => { await services.performance.record(); } });
+  scheduler.add({ name: 'risk', cron: schedules.risk, run: async () => { await services.alerts.evaluate({ fullRisk: true }); } });
+  scheduler.add({
+    name: 'report', cron: schedules.report, timezone: config.timeZone,
+    run: async () => {
+      // The daily report is /report itself, sent to every subscribed chat.
+      const report = await dispatcher.handleCommand({
+        actor: { platform: 'console', userId: 'system', displayName: 'Vigil', role: 'admin' }, chat: { platform: 'console', chatId: 'system' }, name: 'report',
+      });
+      await services.notifications.publish({ reply: report, level: 'info' });
+    },
+  });
   // Expired buttons are dead weight in the state file.
   scheduler.add({ name: 'prune', cron: '0 */10 * * * *', run: async () => { await repos.actions.prune(clock.now()); } });
   scheduler.start();
   await scheduler.runNow('snapshot');
+  // Price ticks (and, later, chain account updates) evaluate the health rules at once, not at the next cron tick.
+  const push = new PushTrigger({ name: 'health', logger, evaluate: async () => { await services.alerts.evaluate({ fullRisk: false }); } });
+  const unwatch = push.watch(venue);
+  await services.alerts.retryUndelivered();
+  void scheduler.runNow('risk');
 
   let stopRequested: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => { stopRequested = resolve; });
@@ -108,7 +124,10 @@ async function run(config: Config): Promise<void> {
     await stopped;
   }
   await telegram?.stop();
+  unwatch();
+  await push.close();
   await scheduler.stop();
+  await services.notifications.idle();
   venue.stop();
   await repos.close();
   logger.info('vigil stopped');

@@ -4,6 +4,8 @@ import { usageLine } from '../core/args.ts';
 import { Dispatcher } from '../core/dispatcher.ts';
 import type { Clock, PositionSource, PriceHistory, Repositories } from '../ports/index.ts';
 import type { Logger } from '../shared/logger.ts';
+import { AlertService } from './alert-service.ts';
+import { AlertEngine } from './alerts/index.ts';
 import { AnalyticsService } from './analytics.ts';
 import { ChartService } from './charts.ts';
 import { LimitsService } from './limits.ts';
@@ -23,6 +25,10 @@ export interface AppParts {
   readonly logger: Logger;
   readonly runtime: RuntimeInfo;
   readonly risk?: Partial<RiskSettings>;
+  /** How often the monitor refreshes positions, ms (the stale-data rule); default 10 s. */
+  readonly refreshIntervalMs?: number;
+  /** Least time between two alert messages to one chat, ms (default 1 s, Telegram's per-chat pace). */
+  readonly notificationSpacingMs?: number;
 }
 
 export interface App {
@@ -37,7 +43,14 @@ export function buildApp(parts: AppParts): App {
   const performance = new PerformanceTracker({ snapshots: parts.repos.snapshots, portfolio, clock: parts.clock });
   const analytics = new AnalyticsService({ portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings });
   const charts = new ChartService({ portfolio, risk, performance });
-  const notifications = new NotificationService({ notifiers: [], settings: parts.repos.settings, clock: parts.clock, logger: parts.logger });
+  const notifications = new NotificationService({
+    notifiers: [], settings: parts.repos.settings, clock: parts.clock, logger: parts.logger,
+    ...(parts.notificationSpacingMs !== undefined ? { perChatIntervalMs: parts.notificationSpacingMs } : {}),
+  });
+  const alerts = new AlertService({
+    portfolio, risk, limits, snapshots: parts.repos.snapshots, settings: parts.repos.settings, audit: parts.repos.audit, engine: new AlertEngine(parts.repos.alerts), notifications,
+    clock: parts.clock, logger: parts.logger, timeZone: parts.runtime.timeZone, refreshIntervalMs: parts.refreshIntervalMs ?? 10_000,
+  });
   const services: AppServices = {
     portfolio,
     risk,
@@ -46,6 +59,7 @@ export function buildApp(parts: AppParts): App {
     analytics,
     charts,
     notifications,
+    alerts,
     history: parts.history,
     clock: parts.clock,
     runtime: parts.runtime,
@@ -58,5 +72,6 @@ export function buildApp(parts: AppParts): App {
   const dispatcher = new Dispatcher<AppServices>({
     commands: parts.commands, services, actions: parts.repos.actions, clock: parts.clock, logger: parts.logger,
   });
+  alerts.attach(dispatcher);
   return { services, dispatcher };
 }

@@ -30,10 +30,10 @@ export class ChartService {
     const recorded = await this.performance.view(365);
     if (recorded.points >= 3) return { t: [...recorded.equity.t], value: [...recorded.equity.value], recorded: true };
     const { report, history } = await this.risk.report();
-    const value = report.backtestReturns.reduce<number[]>((acc, r) => { acc.push((acc[acc.length - 1] as number) * (1 + r)); return acc; }, [1]);
-    const end = value[value.length - 1] as number;
+    // Today's exposures held through the window, scaled to today's equity; a wiped-out path stays at 0.
+    const value = report.backtestReturns.reduce<number[]>((acc, r) => { acc.push(Math.max(0, (acc[acc.length - 1] as number) * (1 + r))); return acc; }, [1]);
     const t = history.t.slice(history.t.length - value.length);
-    return { t: [...t], value: value.map((v) => (v / end) * report.equityUsd), recorded: false };
+    return { t: [...t], value: value.map((v) => v * report.equityUsd), recorded: false };
   }
 
   async render(kind: ChartKind): Promise<ChartImage> {
@@ -44,7 +44,7 @@ export class ChartService {
         return { png: await renderEquityCurve({ t: e.t, value: e.value, title: 'Equity', subtitle: label }), alt: `Equity curve (${label})`, filename: 'equity.png' };
       }
       let peak = -Infinity;
-      const dd = e.value.map((v) => { peak = Math.max(peak, v); return v / peak - 1; });
+      const dd = e.value.map((v) => { peak = Math.max(peak, v); return peak > 0 ? v / peak - 1 : 0; });
       const worst = Math.min(...dd);
       const subtitle = `Max ${(worst * 100).toFixed(1)}% · now ${((dd[dd.length - 1] ?? 0) * 100).toFixed(1)}% · ${label}`;
       return { png: await renderDrawdown({ t: e.t, drawdown: dd, title: 'Drawdown', subtitle }), alt: `Drawdown (${subtitle})`, filename: 'drawdown.png' };

@@ -120,7 +120,7 @@ export class RiskService {
   }
 
   /** Current breaches of the risk limits (seed 003 RiskViolation). */
-  async violations(view?: RiskView): Promise<{ violations: RiskViolation[]; view: RiskView }> {
+  async violations(view?: RiskView): Promise<{ violations: RiskViolation[]; view: RiskView; correlationExposure: number | null }> {
     const v = view ?? (await this.report());
     const limits = await this.limits.get();
     const exposures = v.model.instruments.map((i) => {
@@ -130,13 +130,14 @@ export class RiskService {
     const held = v.report.perAsset.filter((a) => a.asset !== 'USDC' && a.asset !== 'USDT');
     const idx = held.map((a) => v.report.correlation.assets.indexOf(a.asset));
     const corr = idx.map((i) => idx.map((j) => v.report.correlation.matrix[i]?.[j] ?? 0));
+    const ce = held.length > 1 ? correlationExposure(held.map((a) => a.exposureUsd), corr) : null;
     return {
       violations: checkLimits({
         leverage: v.portfolio.leverage, health: v.portfolio.health, positions: exposures, equityUsd: v.model.equityUsd,
-        var1d: v.report.var1d.var, drawdown: v.report.currentDrawdown,
-        correlationExposure: held.length > 1 ? correlationExposure(held.map((a) => a.exposureUsd), corr) : null,
+        var1d: v.report.var1d.var, drawdown: v.report.currentDrawdown, correlationExposure: ce,
       }, limits),
       view: v,
+      correlationExposure: ce,
     };
   }
 }

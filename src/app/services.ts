@@ -1,6 +1,7 @@
 /** What commands may use. Commands import this file by type only. */
 import type { ExecutionMode, Portfolio, Role } from '../domain/index.ts';
 import type { Clock, PriceHistory } from '../ports/index.ts';
+import type { AlertService } from './alert-service.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { ChartService } from './charts.ts';
 import type { LimitsService } from './limits.ts';
@@ -37,6 +38,7 @@ export interface AppServices {
   readonly analytics: AnalyticsService;
   readonly charts: ChartService;
   readonly notifications: NotificationService;
+  readonly alerts: AlertService;
   readonly history: PriceHistory;
   readonly clock: Clock;
   readonly runtime: RuntimeInfo;

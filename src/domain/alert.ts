@@ -1,8 +1,12 @@
 export type AlertLevel = 'info' | 'warning' | 'critical' | 'emergency';
 
-export type AlertRule =
-  | 'health' | 'liquidation_distance' | 'var' | 'drawdown' | 'leverage' | 'concentration' | 'correlation'
-  | 'lp_out_of_range' | 'pnl_move' | 'stale_data' | 'venue_error';
+/** Every alert rule, by the name users type in /mute. */
+export const ALERT_RULE_NAMES = [
+  'health', 'liquidation_distance', 'var', 'drawdown', 'leverage', 'concentration', 'correlation', 'lp_out_of_range',
+  'pnl_move', 'stale_data', 'venue_error',
+] as const;
+
+export type AlertRule = (typeof ALERT_RULE_NAMES)[number];
 
 /** An alert as raised by a rule; `key` dedupes it per (account, rule, market). */
 export interface Alert {

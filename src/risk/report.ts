@@ -165,7 +165,8 @@ export function riskReport(input: ReportInput): RiskReport {
 
   // Backtest of today's exposures: the 1-day historical PnL in time order, as returns on equity.
   const dailyPnl = scenarioPnl(b, daily, n - 1, prices);
-  const backtest = Array.from(dailyPnl, (x) => x / equityUsd);
+  // An account cannot lose more than its equity in a day: a worse move is a wipe-out (−100%).
+  const backtest = Array.from(dailyPnl, (x) => Math.max(-1, x / equityUsd));
 
   // Delta-normal: USD deltas per asset (LP delta local) and the daily covariance.
   const dailyArrays = daily.map((r) => Array.from(r));
@@ -231,7 +232,8 @@ export function riskReport(input: ReportInput): RiskReport {
   const totalEs = contributions.reduce((s, c) => s + c.esUsd, 0);
   const withShares = contributions.map((c) => ({ ...c, share: totalEs === 0 ? 0 : c.esUsd / totalEs }));
 
-  const dd = drawdowns(backtest.reduce<number[]>((acc, r) => { acc.push((acc[acc.length - 1] as number) * (1 + r)); return acc; }, [1]));
+  // A day that loses more than the equity wipes the account out: the path stops at 0 (a 100% drawdown), never below.
+  const dd = drawdowns(backtest.reduce<number[]>((acc, r) => { acc.push(Math.max(0, (acc[acc.length - 1] as number) * (1 + r))); return acc; }, [1]));
   const betas: Record<string, number> = {};
   for (const bench of input.benchmarks ?? ['SOL', 'BTC']) {
     const k = index.get(bench);

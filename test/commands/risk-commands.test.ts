@@ -128,6 +128,13 @@ describe('/risk, /correlation, /optimize, /signals, /performance, /chart', () =>
     expect(plainText(await send('/risk 1 150'))).toContain('confidence: expected a number from 0.5 to 99.9, got "150"');
   });
 
+  it('/risk and /chart work for a book that the window would have wiped out (drawdown 100%, not an error)', async () => {
+    const { send } = testApp({ portfolio: { spot: [{ asset: 'USDC', amount: '400' }], perps: [{ market: 'SOL-PERP', size: '100', entryPrice: 100 }], lp: [] }, prices: ROUND_PRICES });
+    const r = await send('/risk');
+    expect(field(r, 'Max drawdown')).toMatch(/^100\.0% \(now 100\.0%\)$/);
+    for (const kind of ['equity', 'drawdown']) expect((await send(`/chart ${kind}`)).blocks.some((b) => b.kind === 'image')).toBe(true);
+  });
+
   it('/correlation has a unit diagonal over the held assets', async () => {
     const { send } = book();
     const r = await send('/correlation');

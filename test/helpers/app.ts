@@ -30,6 +30,7 @@ export function testApp(opts: { portfolio?: StartingPortfolio; prices?: Partial<
   const app = buildApp({
     commands: COMMANDS, sources: [venue], history: venue.history, repos, clock, logger,
     runtime: { version: '0.1.0', venueMode: 'paper', executionMode: 'dry-run', transport: 'console', startedAt: T0, timeZone: 'UTC', storage: 'memory' },
+    notificationSpacingMs: 0,
   });
   const actor = (role: Role | null = 'viewer'): Actor => ({ platform: 'console', userId: 'u1', displayName: 'Tess', role });
   const send = async (text: string, role: Role | null = 'viewer'): Promise<Reply> => {

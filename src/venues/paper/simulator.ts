@@ -55,6 +55,16 @@ export class MarketSimulator {
     this.logPrices = PAPER_ASSETS.map((a) => Math.log(opts.startPrices?.[a] ?? ASSET_STATS[a].lastClose));
   }
 
+  /** Moves the market to given prices at once (scripted paths, replays); the random walk continues from there. */
+  jumpTo(prices: Partial<Record<PaperAsset, number>>): void {
+    PAPER_ASSETS.forEach((a, i) => {
+      const p = prices[a];
+      if (p === undefined) return;
+      if (!(p > 0) || !Number.isFinite(p)) throw new RangeError(`bad price for ${a}: ${p}`);
+      this.logPrices[i] = Math.log(p);
+    });
+  }
+
   /** Current prices, USD. */
   prices(): Record<PaperAsset, number> {
     const out = {} as Record<PaperAsset, number>;

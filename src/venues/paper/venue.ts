@@ -74,6 +74,18 @@ export class PaperVenue implements PositionSource {
     for (const l of this.listeners) l();
   }
 
+  /**
+   * Sets market prices now (a scripted path or a replay of a real episode): catches up with the clock, jumps the
+   * simulator, and lets the books, LP bins and history follow; listeners hear it like a tick.
+   */
+  setPrices(prices: Partial<Record<PaperAsset, number>>): void {
+    this.sync();
+    this.simulator.jumpTo(prices);
+    this.ledger.setPrices(this.simulator.prices());
+    this.history.record(this.simTime, this.simulator.prices());
+    for (const l of this.listeners) l();
+  }
+
   /** Ticks the market every `intervalMs` of real time (the demo); listeners hear each tick. */
   start(intervalMs: number): void {
     if (this.timer) return;

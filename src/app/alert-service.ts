@@ -1,0 +1,283 @@
+/**
+ * AlertService: watches the portfolio, turns rule observations into alerts through the engine, and publishes them with
+ * their buttons (Acknowledge, Snooze 1h, Mute rule, and a read-only plan preview for the suggested action).
+ */
+import type { Dispatcher, PressContext, PressResult } from '../core/dispatcher.ts';
+import { reply, type Button, type Reply } from '../core/reply.ts';
+import type { AlertLevel, AlertRule, Portfolio } from '../domain/index.ts';
+import type { AuditRepo, Clock, SettingsRepo, SnapshotRepo } from '../ports/index.ts';
+import { marginAt } from '../risk/margin.ts';
+import { UserError } from '../shared/errors.ts';
+import { fmtHealth, fmtPct, fmtTime, fmtUsd } from '../shared/format.ts';
+import type { Logger } from '../shared/logger.ts';
+import { usdFromNumber } from '../shared/money.ts';
+import type { AlertEngine} from './alerts/index.ts';
+import { DEFAULT_THRESHOLDS, evaluateRules, type ActiveAlert, type AlertAction, type AlertEvent, type AlertThresholds } from './alerts/index.ts';
+import type { LimitsService } from './limits.ts';
+import type { NotificationService } from './notifications.ts';
+import type { PortfolioService } from './portfolio.ts';
+import { buildRiskModel } from './risk-model.ts';
+import type { RiskService } from './risk-service.ts';
+
+/** How long Snooze and Mute buttons silence an alert. */
+export const SNOOZE_MS = 3_600_000;
+export const MUTE_MS = 24 * 3_600_000;
+/** Alert buttons live as long as a repeat cycle or two. */
+const BUTTON_TTL_MS = 24 * 3_600_000;
+
+const ICON: Record<AlertLevel, string> = { info: 'ℹ', warning: '⚠', critical: '🚨', emergency: '🆘' };
+const ACTION_LABEL: Record<AlertAction, string> = { hedge: 'Hedge now', reduce: 'Reduce 25%', rebalance: 'Rebalance' };
+const ADVICE: Record<AlertAction, string> = {
+  hedge: 'Hedge the delta or add collateral.',
+  reduce: 'Reduce the position or add collateral.',
+  rebalance: 'Rebalance towards your target weights.',
+};
+
+interface RiskFigures {
+  readonly var1d: number | null;
+  readonly drawdown: number | null;
+  readonly correlationExposure: number | null;
+}
+
+export interface AlertServiceDeps {
+  readonly portfolio: PortfolioService;
+  readonly risk: RiskService;
+  readonly limits: LimitsService;
+  readonly snapshots: SnapshotRepo;
+  readonly settings: SettingsRepo;
+  readonly audit: AuditRepo;
+  readonly engine: AlertEngine;
+  readonly notifications: NotificationService;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly timeZone: string;
+  /** How often positions refresh, ms (stale-data rule). */
+  readonly refreshIntervalMs: number;
+  readonly thresholds?: AlertThresholds;
+}
+
+/** Thresholds an admin may change with /thresholds set, with their ranges. */
+export const EDITABLE_THRESHOLDS = {
+  health_warning: { min: 1, max: 100, unit: 'health' }, health_critical: { min: 1, max: 100, unit: 'health' }, health_emergency: { min: 1, max: 100, unit: 'health' },
+  liq_warning: { min: 0.005, max: 0.9, unit: 'fraction' }, liq_critical: { min: 0.005, max: 0.9, unit: 'fraction' }, liq_emergency: { min: 0.005, max: 0.9, unit: 'fraction' },
+  concentration: { min: 0.01, max: 10, unit: 'fraction' }, pnl_move: { min: 0.001, max: 1, unit: 'fraction' },
+} as const;
+export type EditableThreshold = keyof typeof EDITABLE_THRESHOLDS;
+const THRESHOLDS_KEY = 'alert-thresholds';
+
+/** "30m", "1h", "2d" → ms; "off" → 0. UserError otherwise. */
+export function parseDuration(text: string): number {
+  if (text.toLowerCase() === 'off') return 0;
+  const m = /^(\d+(?:\.\d+)?)(m|h|d)$/i.exec(text);
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !(n > 0)) throw new UserError('bad_argument', `duration: expected a time such as 30m, 1h or 2d (or off), got "${text}"`);
+  const unit = (m[2] ?? 'm').toLowerCase();
+  const ms = n * (unit === 'm' ? 60_000 : unit === 'h' ? 3_600_000 : 86_400_000);
+  if (ms > 30 * 86_400_000) throw new UserError('bad_argument', 'duration: at most 30 days.');
+  return ms;
+}
+
+export class AlertService {
+  readonly engine: AlertEngine;
+  private readonly deps: AlertServiceDeps;
+  private dispatcher: Dispatcher<unknown> | undefined;
+  private figures: RiskFigures = { var1d: null, drawdown: null, correlationExposure: null };
+
+  constructor(deps: AlertServiceDeps) {
+    this.deps = deps;
+    this.engine = deps.engine;
+  }
+
+  /** Connects the button handler (the Dispatcher is built after the services). */
+  attach<S>(dispatcher: Dispatcher<S>): void {
+    this.dispatcher = dispatcher;
+    dispatcher.registerHandler('alert', (ctx) => this.onPress(ctx));
+  }
+
+  /**
+   * Evaluates every rule and publishes what the engine says to send. `fullRisk` recomputes VaR, drawdown and
+   * correlation (the cron path); without it the last figures are reused so a price tick is evaluated at once.
+   */
+  async evaluate(opts: { fullRisk: boolean } = { fullRisk: true }): Promise<AlertEvent[]> {
+    const portfolio = await this.deps.portfolio.refresh();
+    if (opts.fullRisk) await this.refreshFigures();
+    const now = this.deps.clock.now();
+    const limits = await this.deps.limits.get();
+    const observations = evaluateRules({
+      portfolio, ...this.figures, valueWindow: await this.valueWindow(portfolio, now), now,
+      refreshIntervalMs: this.deps.refreshIntervalMs, limits,
+    }, await this.thresholds(), await this.engine.levels());
+    const events = await this.engine.evaluate(observations, now);
+    for (const e of events) await this.publish(e);
+    return events;
+  }
+
+  /** Re-sends alerts whose delivery was never confirmed (after a restart). */
+  async retryUndelivered(): Promise<number> {
+    const pending = await this.engine.undelivered();
+    for (const e of pending) await this.publish(e);
+    return pending.length;
+  }
+
+  private async refreshFigures(): Promise<void> {
+    try {
+      const { view, correlationExposure } = await this.deps.risk.violations();
+      // Drawdown is the account's own (recorded equity), not the hypothetical backtest behind VaR.
+      this.figures = { var1d: view.report.var1d.var, drawdown: await this.recordedDrawdown(view.portfolio), correlationExposure };
+    } catch (err) {
+      // Without history the risk rules cannot run; the health rules still do.
+      this.deps.logger.warn({ err }, 'risk figures unavailable for alerts');
+    }
+  }
+
+  /** Current drawdown from the recorded equity peak of the last 90 days; null with fewer than two snapshots. */
+  private async recordedDrawdown(p: Portfolio): Promise<number | null> {
+    const now = this.deps.clock.now();
+    const snaps = await this.deps.snapshots.list({ from: now - 90 * 86_400_000, to: now });
+    if (snaps.length < 2) return null;
+    const peak = Math.max(...snaps.map((x) => Number(x.totalValueUsd) / 1e6), Number(p.totalValueUsd) / 1e6);
+    return peak > 0 ? Math.max(0, 1 - Number(p.totalValueUsd) / 1e6 / peak) : null;
+  }
+
+  private async valueWindow(p: Portfolio, now: number): Promise<{ fromUsd: number; toUsd: number; minutes: number } | null> {
+    const minutes = (await this.thresholds()).pnlMove.windowMinutes;
+    const snaps = await this.deps.snapshots.list({ from: now - minutes * 60_000, to: now });
+    const first = snaps[0];
+    if (!first || now - first.at < (minutes * 60_000) / 2) return null;
+    return { fromUsd: Number(first.totalValueUsd) / 1e6, toUsd: Number(p.totalValueUsd) / 1e6, minutes: Math.round((now - first.at) / 60_000) };
+  }
+
+  private async publish(e: AlertEvent): Promise<void> {
+    const message = await this.message(e);
+    await this.deps.notifications.publish({
+      reply: message, level: e.kind === 'recovered' ? 'info' : e.level,
+      onDelivered: async () => { await this.engine.markDelivered(e.key, e.id); },
+    });
+  }
+
+  /** The alert as a chat message: what happened, how bad, the numbers, what to do, and buttons. */
+  async message(e: AlertEvent): Promise<Reply> {
+    const o = e.observation;
+    if (e.kind === 'recovered') {
+      return reply.of(reply.text(`✅ Recovered: ${o.title}`, 'title'), reply.text(o.detail), reply.muted(fmtTime(e.at, this.deps.timeZone)));
+    }
+    const verb = e.kind === 'escalated' ? 'Worse' : e.kind === 'repeat' ? 'Still' : 'Alert';
+    const buttons: Button[] = [];
+    if (this.dispatcher) {
+      const make = (label: string, verbCode: string, style?: 'primary' | 'danger'): Promise<Button> => (this.dispatcher as Dispatcher<unknown>).makeButton({
+        label, kind: 'alert', payload: { key: e.key, rule: o.rule, action: o.action ?? null }, role: 'trader', actor: null,
+        chat: { platform: 'console', chatId: 'alerts' }, verb: verbCode, ttlMs: BUTTON_TTL_MS, ...(style ? { style } : {}),
+      });
+      if (o.action) buttons.push(await make(ACTION_LABEL[o.action], 'act', 'primary'));
+      buttons.push(await make('Acknowledge', 'ack'), await make('Snooze 1h', 'snz'), await make('Mute rule', 'mute'));
+    }
+    return reply.of(
+      reply.text(`${ICON[e.level]} ${verb} · ${e.level.toUpperCase()}: ${o.title}`, 'title'),
+      reply.text(o.detail),
+      o.action ? reply.text(ADVICE[o.action]) : null,
+      reply.muted(`${fmtTime(e.at, this.deps.timeZone)} · ${e.level === 'critical' || e.level === 'emergency' ? 'repeats every 15 min until acknowledged' : 'rule ' + o.rule}`),
+      buttons.length > 0 ? reply.buttons(buttons) : null,
+    );
+  }
+
+  private async onPress(ctx: PressContext): Promise<PressResult> {
+    const p = ctx.action.payload as { key?: unknown; rule?: unknown; action?: unknown };
+    if (typeof p.key !== 'string' || typeof p.rule !== 'string') throw new UserError('expired', 'This button is no longer valid.');
+    const now = this.deps.clock.now();
+    const who = `${ctx.actor.platform}:${ctx.actor.userId}`;
+    switch (ctx.verb) {
+      case 'ack': {
+        const ok = await this.engine.acknowledge(p.key, who, now);
+        return { reply: null, edit: false, toast: ok ? `Acknowledged by ${ctx.actor.displayName}: no more repeats.` : 'This alert is no longer active.' };
+      }
+      case 'snz':
+        await this.engine.snooze(p.key, now + SNOOZE_MS);
+        return { reply: null, edit: false, toast: 'Snoozed for 1 hour (emergencies still come through).' };
+      case 'mute':
+        await this.engine.mute(p.rule as AlertRule, now + MUTE_MS);
+        return { reply: null, edit: false, toast: `Rule ${p.rule} muted for 24 hours. /alerts shows mutes.` };
+      case 'act':
+        return { reply: await this.preview(p.action === 'rebalance' ? 'rebalance' : p.action === 'hedge' ? 'hedge' : 'reduce'), edit: false };
+      default:
+        throw new UserError('expired', 'This button is no longer valid.');
+    }
+  }
+
+  /**
+   * A read-only plan preview (confirm-gated execution arrives with the actions issue): reducing every perp by 25% and
+   * the health and liquidation figures that would follow.
+   */
+  async preview(action: AlertAction): Promise<Reply> {
+    const p = await this.deps.portfolio.refresh();
+    const model = buildRiskModel(p);
+    const rows = model.accounts.flatMap((acc) => {
+      const before = marginAt(acc, model.prices);
+      const after = marginAt({ ...acc, perps: acc.perps.map((x) => ({ ...x, units: x.units * 0.75, entryValue: x.entryValue * 0.75 })) }, model.prices);
+      return [[fmtHealth(before.health), fmtHealth(after.health), fmtUsd(usdFromNumber(before.freeMaintenance)), fmtUsd(usdFromNumber(after.freeMaintenance))]];
+    });
+    const legs = p.positions.filter((x) => x.kind === 'perp').map((x) => `${x.market}: ${x.kind === 'perp' && x.base.raw > 0n ? 'sell' : 'buy'} 25% (${fmtUsd(x.exposureUsd / 4n)})`);
+    return reply.of(
+      reply.title(`Plan preview: ${ACTION_LABEL[action]} (read-only)`),
+      reply.text(legs.length > 0 ? legs.join('\n') : 'No perp positions to reduce.'),
+      rows.length > 0 ? reply.fields([['Health', `${rows[0]?.[0] ?? '—'} → ${rows[0]?.[1] ?? '—'}`], ['Free maintenance', `${rows[0]?.[2] ?? '—'} → ${rows[0]?.[3] ?? '—'}`]]) : null,
+      reply.muted(`Nothing is sent: confirm-gated trading arrives with hedge/rebalance. Fees and slippage not included. ${fmtPct(0.25, 0)} of each perp, others unchanged.`),
+    );
+  }
+
+  /** Thresholds in force: the defaults with an admin's overrides. */
+  async thresholds(): Promise<AlertThresholds> {
+    const base = this.deps.thresholds ?? DEFAULT_THRESHOLDS;
+    const raw: unknown = await this.deps.settings.get(THRESHOLDS_KEY);
+    const o = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Partial<Record<EditableThreshold, number>>;
+    return {
+      ...base,
+      health: { ...base.health, warning: o.health_warning ?? base.health.warning, critical: o.health_critical ?? base.health.critical, emergency: o.health_emergency ?? base.health.emergency },
+      liquidationDistance: { ...base.liquidationDistance, warning: o.liq_warning ?? base.liquidationDistance.warning, critical: o.liq_critical ?? base.liquidationDistance.critical, emergency: o.liq_emergency ?? base.liquidationDistance.emergency },
+      concentration: { ...base.concentration, warning: o.concentration ?? base.concentration.warning },
+      pnlMove: { ...base.pnlMove, warning: o.pnl_move ?? base.pnlMove.warning },
+    };
+  }
+
+  /** Sets one editable threshold after range and ordering checks; returns the thresholds in force. */
+  async setThreshold(name: string, value: number, by: string): Promise<AlertThresholds> {
+    const key = name.toLowerCase() as EditableThreshold;
+    const spec = EDITABLE_THRESHOLDS[key] as (typeof EDITABLE_THRESHOLDS)[EditableThreshold] | undefined;
+    if (!spec) throw new UserError('bad_argument', `"${name}" is not a threshold.`, `Thresholds: ${Object.keys(EDITABLE_THRESHOLDS).join(', ')}`);
+    if (!Number.isFinite(value) || value < spec.min || value > spec.max) throw new UserError('bad_argument', `${key}: expected a value from ${spec.min} to ${spec.max}, got ${value}.`);
+    const raw: unknown = await this.deps.settings.get(THRESHOLDS_KEY);
+    const next = { ...(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}), [key]: value } as Record<string, number>;
+    const tiers = (p: string, d: { warning: number; critical: number | null; emergency: number | null }): [number, number, number] =>
+      [next[`${p}_warning`] ?? d.warning, next[`${p}_critical`] ?? d.critical ?? 0, next[`${p}_emergency`] ?? d.emergency ?? 0];
+    const base = this.deps.thresholds ?? DEFAULT_THRESHOLDS;
+    for (const [p, d] of [['health', base.health], ['liq', base.liquidationDistance]] as const) {
+      const [w, c, e] = tiers(p, d);
+      if (!(w > c && c > e)) throw new UserError('bad_argument', `${p} tiers must fall in order: warning > critical > emergency (would be ${w} / ${c} / ${e}).`);
+    }
+    await this.deps.settings.set(THRESHOLDS_KEY, next);
+    await this.deps.audit.append({ at: this.deps.clock.now(), actor: by, action: 'thresholds.set', detail: { key, to: value } });
+    return this.thresholds();
+  }
+
+  /** Mutes a rule for a duration text ("2h"; "off" unmutes); returns when it ends (null: unmuted). */
+  async muteRule(rule: AlertRule, duration: string): Promise<number | null> {
+    const ms = parseDuration(duration);
+    const until = ms === 0 ? null : this.deps.clock.now() + ms;
+    await this.engine.mute(rule, until);
+    return until;
+  }
+
+  /** Snoozes every alert for a duration text ("off" ends the snooze); returns when it ends (null: ended). */
+  async snoozeAll(duration: string): Promise<number | null> {
+    const ms = parseDuration(duration);
+    const until = ms === 0 ? this.deps.clock.now() : this.deps.clock.now() + ms;
+    await this.engine.snooze('all', until);
+    return ms === 0 ? null : until;
+  }
+
+  /** Active alerts and silences, for /alerts. */
+  async overview(): Promise<{ active: ActiveAlert[]; mutes: Partial<Record<AlertRule, number>>; snoozeUntil: number | null }> {
+    const now = this.deps.clock.now();
+    const [active, s] = await Promise.all([this.engine.active(), this.engine.silences(now)]);
+    return { active, mutes: s.mutes, snoozeUntil: s.snoozeUntil };
+  }
+}
