@@ -75,7 +75,13 @@ async function run(config: Config): Promise<void> {
   // The job table (UTC; the daily report in the configured time zone). Jobs log their own failures and run again.
   const scheduler = new Scheduler({ logger, clock: systemClock, timezone: 'UTC' });
   scheduler.add({ name: 'refresh', cron: schedules.refresh, run: async () => { await services.portfolio.refresh(); } });
-  scheduler.add({ name: 'snapshot', cron: schedules.snapshot, run: async () => { await services.performance.record(); } });
+  scheduler.add({
+    name: 'snapshot', cron: schedules.snapshot,
+    run: async () => {
+      await services.performance.record();
+      await repos.snapshots.compact();
+    },
+  });
   scheduler.add({ name: 'risk', cron: schedules.risk, run: async () => { await services.alerts.evaluate({ fullRisk: true }); } });
   scheduler.add({
     name: 'report', cron: schedules.report, timezone: config.timeZone,

@@ -16,6 +16,8 @@ export interface SnapshotRepo {
   /** Snapshots with from ≤ at ≤ to, oldest first, at most `limit` of the most recent. */
   list(query?: { from?: number; to?: number; limit?: number }): Promise<PortfolioSnapshot[]>;
   latest(): Promise<PortfolioSnapshot | undefined>;
+  /** Downsamples history (5-minute for 7 days, hourly to 90 days, daily beyond); returns how many were dropped. */
+  compact(): Promise<number>;
 }
 
 export interface AuditEntry {

@@ -1,7 +1,7 @@
 /** Repositories over one JSON document; the lowdb and in-memory backends differ only in how they persist it. */
 import type { AlertRule, PortfolioSnapshot } from '../domain/index.ts';
 import type { CandleSeries, Repositories, StoredAction } from '../ports/index.ts';
-import { type CandleRecord, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, type SnapshotRecord, type StoreData } from './schema.ts';
+import { type CandleRecord, downsampleSnapshots, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, type SnapshotRecord, type StoreData } from './schema.ts';
 
 /** A document with serialised updates: `update` mutates and persists before resolving. */
 export interface DocumentStore {
@@ -109,6 +109,15 @@ export function documentRepositories(store: DocumentStore): Repositories {
       latest: () => {
         const last = store.data.snapshots[store.data.snapshots.length - 1];
         return Promise.resolve(last ? fromRecord(last) : undefined);
+      },
+      compact: async () => {
+        let dropped = 0;
+        await store.update((d) => {
+          const kept = downsampleSnapshots(d.snapshots);
+          dropped = d.snapshots.length - kept.length;
+          d.snapshots = kept;
+        });
+        return dropped;
       },
     },
     audit: {

@@ -9,6 +9,33 @@ export const MAX_AUDIT = 50_000;
 /** Cached candle closes kept at most per asset and interval (≈ 2.3 years of hourly, 55 of daily); oldest dropped. */
 export const MAX_CANDLES = 20_000;
 
+const MINUTE = 60_000;
+const DAY = 1_440 * MINUTE;
+
+/**
+ * Downsampling of portfolio snapshots, by age relative to the newest: one per 5 minutes for 7 days, one per hour up to
+ * 90 days, one per day beyond. The last snapshot of each bucket is kept (it is the bucket's close). Records must be in
+ * time order; the result is too.
+ */
+export function downsampleSnapshots<T extends { readonly at: number }>(records: readonly T[]): T[] {
+  const newest = records[records.length - 1]?.at;
+  if (newest === undefined) return [];
+  const bucketOf = (at: number): string => {
+    const age = newest - at;
+    const width = age <= 7 * DAY ? 5 * MINUTE : age <= 90 * DAY ? 60 * MINUTE : DAY;
+    return `${width}:${Math.floor(at / width)}`;
+  };
+  const out: T[] = [];
+  let lastBucket = '';
+  for (const r of records) {
+    const b = bucketOf(r.at);
+    if (b === lastBucket) out[out.length - 1] = r;
+    else out.push(r);
+    lastBucket = b;
+  }
+  return out;
+}
+
 export interface SnapshotRecord {
   readonly at: number;
   readonly totalValueUsd: string;
