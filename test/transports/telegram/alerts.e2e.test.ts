@@ -49,7 +49,7 @@ beforeEach(async () => {
     refreshIntervalMs: 3_600_000,
     runtime: { version: '0.1.0', venueMode: 'paper', executionMode: 'dry-run', transport: 'telegram', startedAt: T0, timeZone: 'UTC', storage: 'memory' },
   });
-  transport = new TelegramTransport({ token: DEFAULT_TOKEN, apiRoot: url, dispatcher: app.dispatcher, commands: COMMANDS, logger, allowed: [{ userId: String(TRADER), role: 'trader' }] }) as TelegramTransport<unknown>;
+  transport = new TelegramTransport({ token: DEFAULT_TOKEN, apiRoot: url, dispatcher: app.dispatcher, commands: COMMANDS, logger, allowed: [{ userId: String(TRADER), role: 'trader' }] });
   app.services.notifications.addNotifier(transport);
   await transport.start();
 });
