@@ -25,7 +25,8 @@ import mute from './mute.ts';
 import snooze from './snooze.ts';
 import thresholds from './thresholds.ts';
 import report from './report.ts';
+import target from './target.ts';
 
 export const COMMANDS: readonly AnyCommand<AppServices>[] = [
-  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, alerts, subscribe, unsubscribe, quiet, mute, snooze, thresholds, report, status,
+  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, alerts, subscribe, unsubscribe, quiet, mute, snooze, thresholds, report, target, status,
 ] as readonly AnyCommand<AppServices>[];

@@ -12,7 +12,7 @@ export default defineCommand<AppServices>()({
     objective: arg.enum({ values: ['min-variance', 'max-sharpe', 'target-vol', 'risk-parity'], default: 'min-variance', description: 'Objective' }),
     target: arg.number({ optional: true, min: 0.01, max: 300, description: 'Target annual volatility for target-vol, e.g. 15%' }),
   },
-  async run({ args, services }) {
+  async run({ args, services, buttons }) {
     if (args.target !== undefined && args.objective !== 'target-vol') throw new UserError('bad_argument', 'target only applies to target-vol.', 'Usage: /optimize target-vol 20%');
     const target = args.target === undefined ? undefined : args.target > 1 ? args.target / 100 : args.target;
     const v = await services.analytics.optimize(args.objective, target);
@@ -28,6 +28,7 @@ export default defineCommand<AppServices>()({
       ]),
       v.optimum.note ? reply.text(`Note: ${v.optimum.note}.`, 'warning') : null,
       reply.muted('Weights only: nothing is traded. Expected returns are past means, a weak guide.'),
+      reply.buttons([await buttons.command('Use as target', 'target', ['use', args.objective])]),
     );
   },
 });

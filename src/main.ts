@@ -82,6 +82,7 @@ async function run(config: Config): Promise<void> {
       await repos.snapshots.compact();
     },
   });
+  scheduler.add({ name: 'drift', cron: schedules.drift, run: async () => { await services.alerts.checkDrift(); } });
   scheduler.add({ name: 'risk', cron: schedules.risk, run: async () => { await services.alerts.evaluate({ fullRisk: true }); } });
   scheduler.add({
     name: 'report', cron: schedules.report, timezone: config.timeZone,

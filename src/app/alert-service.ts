@@ -11,8 +11,8 @@ import { UserError } from '../shared/errors.ts';
 import { fmtHealth, fmtPct, fmtTime, fmtUsd } from '../shared/format.ts';
 import type { Logger } from '../shared/logger.ts';
 import { usdFromNumber } from '../shared/money.ts';
-import type { AlertEngine} from './alerts/index.ts';
-import { DEFAULT_THRESHOLDS, evaluateRules, type ActiveAlert, type AlertAction, type AlertEvent, type AlertThresholds } from './alerts/index.ts';
+import type { AlertEngine } from './alerts/index.ts';
+import { alertKey, DEFAULT_ACCOUNT, DEFAULT_THRESHOLDS, evaluateRules, type ActiveAlert, type AlertAction, type AlertEvent, type AlertThresholds } from './alerts/index.ts';
 import type { LimitsService } from './limits.ts';
 import type { NotificationService } from './notifications.ts';
 import type { PortfolioService } from './portfolio.ts';
@@ -64,6 +64,18 @@ export const EDITABLE_THRESHOLDS = {
 } as const;
 export type EditableThreshold = keyof typeof EDITABLE_THRESHOLDS;
 const THRESHOLDS_KEY = 'alert-thresholds';
+const TARGET_KEY = 'target-weights';
+/** Seed 000: rebalance when any weight drifts more than 5 points from its target; re-armed below 4. */
+export const DRIFT_THRESHOLD = 0.05;
+export const DRIFT_LEAVE = 0.04;
+const STABLES = new Set(['USDC', 'USDT']);
+
+export interface TargetWeights {
+  readonly weights: Readonly<Record<string, number>>;
+  readonly source: string;
+  readonly setAt: number;
+  readonly setBy: string;
+}
 
 /** "30m", "1h", "2d" → ms; "off" → 0. UserError otherwise. */
 export function parseDuration(text: string): number {
@@ -272,6 +284,64 @@ export class AlertService {
     const until = ms === 0 ? this.deps.clock.now() : this.deps.clock.now() + ms;
     await this.engine.snooze('all', until);
     return ms === 0 ? null : until;
+  }
+
+  /** Stores target weights (fractions of the risky book, summing to 1) for the drift check. */
+  async setTargetWeights(weights: Readonly<Record<string, number>>, source: string, by: string): Promise<TargetWeights> {
+    const sum = Object.values(weights).reduce((a, b) => a + b, 0);
+    if (Object.values(weights).some((w) => !Number.isFinite(w) || w < 0) || Math.abs(sum - 1) > 1e-6) {
+      throw new UserError('bad_argument', `target weights must be non-negative and sum to 1 (they sum to ${sum.toFixed(6)}).`);
+    }
+    const t: TargetWeights = { weights: { ...weights }, source, setAt: this.deps.clock.now(), setBy: by };
+    await this.deps.settings.set(TARGET_KEY, { weights: { ...t.weights }, source, setAt: t.setAt, setBy: by });
+    await this.deps.audit.append({ at: t.setAt, actor: by, action: 'target.set', detail: { source, weights: { ...t.weights } } });
+    return t;
+  }
+
+  async clearTargetWeights(by: string): Promise<void> {
+    await this.deps.settings.delete(TARGET_KEY);
+    await this.deps.audit.append({ at: this.deps.clock.now(), actor: by, action: 'target.clear', detail: {} });
+  }
+
+  async targetWeights(): Promise<TargetWeights | null> {
+    const raw: unknown = await this.deps.settings.get(TARGET_KEY);
+    const r = raw as Partial<TargetWeights> | undefined;
+    if (!r || typeof r !== 'object' || !r.weights || typeof r.weights !== 'object') return null;
+    return { weights: r.weights, source: String(r.source ?? ''), setAt: Number(r.setAt ?? 0), setBy: String(r.setBy ?? '') };
+  }
+
+  /** Current weights of the risky book by asset (share of gross exposure) against the target; null without a target. */
+  async drift(): Promise<{ target: TargetWeights; rows: { asset: string; current: number; target: number; drift: number }[]; max: number } | null> {
+    const target = await this.targetWeights();
+    if (!target) return null;
+    const p = await this.deps.portfolio.refresh();
+    const exposure = new Map<string, number>();
+    for (const x of p.positions) if (!STABLES.has(x.asset)) exposure.set(x.asset, (exposure.get(x.asset) ?? 0) + Number(x.exposureUsd) / 1e6);
+    const gross = [...exposure.values()].reduce((a, b) => a + b, 0);
+    const assets = [...new Set([...Object.keys(target.weights), ...exposure.keys()])].sort();
+    const rows = assets.map((asset) => {
+      const current = gross > 0 ? (exposure.get(asset) ?? 0) / gross : 0;
+      const t = target.weights[asset] ?? 0;
+      return { asset, current, target: t, drift: current - t };
+    }).sort((a, b) => Math.abs(b.drift) - Math.abs(a.drift));
+    return { target, rows, max: Math.abs(rows[0]?.drift ?? 0) };
+  }
+
+  /** The drift job: a 'drift' alert (with a Rebalance button) when any weight is more than 5 points off target. */
+  async checkDrift(): Promise<AlertEvent[]> {
+    const d = await this.drift();
+    if (!d) return [];
+    const key = alertKey(DEFAULT_ACCOUNT, 'drift');
+    const previous = (await this.engine.levels()).get(key) ?? 'ok';
+    const level = d.max > DRIFT_THRESHOLD || (previous !== 'ok' && d.max > DRIFT_LEAVE) ? 'warning' : 'ok';
+    const top = d.rows.slice(0, 3).map((r) => `${r.asset} ${fmtPct(r.current, 1)} vs ${fmtPct(r.target, 1)}`).join(', ');
+    const events = await this.engine.evaluate([{
+      key, rule: 'drift', level, value: d.max, threshold: DRIFT_THRESHOLD,
+      title: level === 'ok' ? `Weights within ${fmtPct(DRIFT_THRESHOLD, 0)} of target` : `Rebalance drift ${fmtPct(d.max, 1)}`,
+      detail: `Largest drifts from the ${d.target.source} target: ${top}.`, ...(level === 'ok' ? {} : { action: 'rebalance' as const }),
+    }], this.deps.clock.now());
+    for (const e of events) await this.publish(e);
+    return events;
   }
 
   /** Active alerts and silences, for /alerts. */

@@ -3,7 +3,7 @@ export type AlertLevel = 'info' | 'warning' | 'critical' | 'emergency';
 /** Every alert rule, by the name users type in /mute. */
 export const ALERT_RULE_NAMES = [
   'health', 'liquidation_distance', 'var', 'drawdown', 'leverage', 'concentration', 'correlation', 'lp_out_of_range',
-  'pnl_move', 'stale_data', 'venue_error',
+  'pnl_move', 'stale_data', 'venue_error', 'drift',
 ] as const;
 
 export type AlertRule = (typeof ALERT_RULE_NAMES)[number];

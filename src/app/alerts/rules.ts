@@ -9,7 +9,7 @@
  * Units: health is on Drift's 0–100 scale; distances, VaR, drawdown, shares, PnL moves and correlation are fractions
  * (0.15 = 15%); leverage is a multiple; ages are milliseconds.
  */
-import type { AlertLevel, AlertRule, LpPosition, Portfolio, Position, RiskLimits, VenueStatus } from '../../domain/index.ts';
+import { ALERT_RULE_NAMES, type AlertLevel, type AlertRule, type LpPosition, type Portfolio, type Position, type RiskLimits, type VenueStatus } from '../../domain/index.ts';
 import { liquidationDistance } from '../../risk/liquidation.ts';
 import { fmtDuration, fmtLeverage, fmtPrice, fmtUsd } from '../../shared/format.ts';
 
@@ -19,10 +19,7 @@ export type AlertAction = 'hedge' | 'reduce' | 'rebalance';
 /** Severity order: ok < info < warning < critical < emergency. */
 export const LEVEL_RANK: Readonly<Record<LevelOrOk, number>> = Object.freeze({ ok: 0, info: 1, warning: 2, critical: 3, emergency: 4 });
 
-export const ALERT_RULES: readonly AlertRule[] = Object.freeze([
-  'health', 'liquidation_distance', 'var', 'drawdown', 'leverage', 'concentration', 'correlation', 'lp_out_of_range',
-  'pnl_move', 'stale_data', 'venue_error',
-] as const);
+export const ALERT_RULES: readonly AlertRule[] = ALERT_RULE_NAMES;
 
 /** What one rule found for one dedupe key at one evaluation. */
 export interface Observation {
