@@ -96,10 +96,11 @@ async function run(config: Config): Promise<void> {
   });
   // Expired buttons are dead weight in the state file.
   scheduler.add({ name: 'prune', cron: '0 */10 * * * *', run: async () => { await repos.actions.prune(clock.now()); } });
+  services.monitor.jobs = () => scheduler.heartbeats();
   scheduler.start();
   await scheduler.runNow('snapshot');
   // Price ticks (and, later, chain account updates) evaluate the health rules at once, not at the next cron tick.
-  const push = new PushTrigger({ name: 'health', logger, evaluate: async () => { await services.alerts.evaluate({ fullRisk: false }); } });
+  const push = new PushTrigger({ name: 'health', logger, minIntervalMs: 100, evaluate: async () => { await services.alerts.evaluate({ fullRisk: false }); } });
   const unwatch = push.watch(venue);
   await services.alerts.retryUndelivered();
   void scheduler.runNow('risk');

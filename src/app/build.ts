@@ -5,7 +5,7 @@ import { Dispatcher } from '../core/dispatcher.ts';
 import type { Clock, PositionSource, PriceHistory, Repositories } from '../ports/index.ts';
 import type { Logger } from '../shared/logger.ts';
 import { AlertService } from './alert-service.ts';
-import { AlertEngine } from './alerts/index.ts';
+import { AlertEngine, type AlertThresholds } from './alerts/index.ts';
 import { AnalyticsService } from './analytics.ts';
 import { ChartService } from './charts.ts';
 import { LimitsService } from './limits.ts';
@@ -29,6 +29,8 @@ export interface AppParts {
   readonly refreshIntervalMs?: number;
   /** Least time between two alert messages to one chat, ms (default 1 s, Telegram's per-chat pace). */
   readonly notificationSpacingMs?: number;
+  /** Alert thresholds, cooldowns and repeat interval (defaults: DEFAULT_THRESHOLDS). */
+  readonly alertThresholds?: AlertThresholds;
 }
 
 export interface App {
@@ -48,7 +50,8 @@ export function buildApp(parts: AppParts): App {
     ...(parts.notificationSpacingMs !== undefined ? { perChatIntervalMs: parts.notificationSpacingMs } : {}),
   });
   const alerts = new AlertService({
-    portfolio, risk, limits, snapshots: parts.repos.snapshots, settings: parts.repos.settings, audit: parts.repos.audit, engine: new AlertEngine(parts.repos.alerts), notifications,
+    portfolio, risk, limits, snapshots: parts.repos.snapshots, settings: parts.repos.settings, audit: parts.repos.audit, engine: new AlertEngine(parts.repos.alerts, parts.alertThresholds), notifications,
+    ...(parts.alertThresholds ? { thresholds: parts.alertThresholds } : {}),
     clock: parts.clock, logger: parts.logger, timeZone: parts.runtime.timeZone, refreshIntervalMs: parts.refreshIntervalMs ?? 10_000,
   });
   const services: AppServices = {
@@ -60,6 +63,7 @@ export function buildApp(parts: AppParts): App {
     charts,
     notifications,
     alerts,
+    monitor: { jobs: () => [] },
     history: parts.history,
     clock: parts.clock,
     runtime: parts.runtime,

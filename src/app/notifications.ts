@@ -45,6 +45,8 @@ export interface NotificationOptions {
   readonly backoffMs?: number;
   /** Waits (injectable for tests). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Real time in ms for pacing (platform limits are in real time, whatever the app clock does); injectable for tests. */
+  readonly realNow?: () => number;
 }
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -83,6 +85,7 @@ export function parseQuietRange(text: string, timeZone: string): QuietHours {
 
 const chatKey = (c: ChatRef): string => `${c.platform}:${c.chatId}`;
 const URGENT: ReadonlySet<AlertLevel> = new Set(['critical', 'emergency']);
+const SEVERITY: Readonly<Record<AlertLevel, number>> = { info: 0, warning: 1, critical: 2, emergency: 3 };
 
 interface Job {
   readonly chat: ChatRef;
@@ -172,7 +175,12 @@ export class NotificationService {
   enqueue(chat: ChatRef, message: OutboundMessage): void {
     const key = chatKey(chat);
     const q = this.queues.get(key) ?? [];
-    q.push({ chat, message, attempts: 0 });
+    // More severe first: a critical alert never waits behind a repeat or a report (order kept within a level).
+    const rank = SEVERITY[message.level];
+    const at = q.findIndex((j, i) => i > 0 && SEVERITY[j.message.level] < rank);
+    const job = { chat, message, attempts: 0 };
+    if (at < 0) q.push(job);
+    else q.splice(at, 0, job);
     this.queues.set(key, q);
     this.kick(key);
   }
@@ -196,6 +204,10 @@ export class NotificationService {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
   }
 
+  private realNow(): number {
+    return this.opts.realNow ? this.opts.realNow() : performance.now();
+  }
+
   private sleep(ms: number): Promise<void> {
     return this.opts.sleep ? this.opts.sleep(ms) : new Promise((r) => setTimeout(r, ms));
   }
@@ -205,7 +217,7 @@ export class NotificationService {
     while (q && q.length > 0) {
       const job = q[0] as Job;
       const spacing = this.opts.perChatIntervalMs ?? 1_000;
-      const wait = (this.lastSent.get(key) ?? -Infinity) + spacing - this.opts.clock.now();
+      const wait = (this.lastSent.get(key) ?? -Infinity) + spacing - this.realNow();
       if (wait > 0) await this.sleep(wait);
       const notifier = this.notifiers.find((n) => n.platform === job.chat.platform);
       if (!notifier) {
@@ -221,7 +233,7 @@ export class NotificationService {
       } catch (err) {
         result = { ok: false as const, retryable: true, error: err instanceof Error ? err.message : String(err) };
       }
-      this.lastSent.set(key, this.opts.clock.now());
+      this.lastSent.set(key, this.realNow());
       if (result.ok) {
         q.shift();
         await job.message.onDelivered?.(job.chat, result.messageId);

@@ -30,6 +30,11 @@ export interface RuntimeInfo {
   readonly storage: string;
 }
 
+/** What /status shows of the monitor's jobs (filled in by main once the scheduler exists). */
+export interface MonitorStatus {
+  jobs: () => readonly { readonly name: string; readonly cron: string; readonly lastEnd: number | null; readonly lastOk: boolean | null; readonly runs: number; readonly failures: number; readonly lastError?: string }[];
+}
+
 export interface AppServices {
   readonly portfolio: PortfolioService;
   readonly risk: RiskService;
@@ -39,6 +44,7 @@ export interface AppServices {
   readonly charts: ChartService;
   readonly notifications: NotificationService;
   readonly alerts: AlertService;
+  readonly monitor: MonitorStatus;
   readonly history: PriceHistory;
   readonly clock: Clock;
   readonly runtime: RuntimeInfo;

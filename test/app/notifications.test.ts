@@ -36,7 +36,7 @@ function setup(tg: DeliveryResult[] = [], con: DeliveryResult[] = []) {
   const repos = memoryRepositories();
   const svc = new NotificationService({
     notifiers: [telegram, console_], settings: repos.settings, clock, logger: silentLogger(), perChatIntervalMs: 1000, backoffMs: 500,
-    sleep: (ms) => { clock.advance(ms); return Promise.resolve(); },
+    sleep: (ms) => { clock.advance(ms); return Promise.resolve(); }, realNow: () => clock.now(),
   });
   return { clock, telegram, console_, svc, repos };
 }
@@ -88,6 +88,17 @@ describe('NotificationService', () => {
     expect(telegram.sent.map((m) => [m.text, m.silent])).toEqual([['warning', true], ['critical', false], ['info', true]]);
     const gaps = telegram.sent.slice(1).map((m, i) => m.at - telegram.sent[i]!.at);
     for (const g of gaps) expect(g).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('sends the more severe first when messages queue up for a chat', async () => {
+    const { svc, telegram } = setup();
+    await svc.subscribe(TG);
+    for (const [text, level] of [['info 1', 'info'], ['warn', 'warning'], ['crit', 'critical'], ['info 2', 'info']] as const) {
+      svc.enqueue(TG, { reply: reply.of(reply.text(text)), level });
+    }
+    await svc.idle();
+    // 'info 1' was already being sent; the rest go by severity, order kept within a level.
+    expect(telegram.sent.map((m) => m.text)).toEqual(['info 1', 'crit', 'warn', 'info 2']);
   });
 
   it('holds back warnings in quiet hours but not critical alerts', async () => {

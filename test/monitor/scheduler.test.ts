@@ -404,7 +404,7 @@ describe('PushTrigger', () => {
     trigger.watch(venue);
     for (let i = 0; i < 100; i++) {
       clock.advance(60_000);
-      venue.sync(); // one simulated minute per tick: listeners hear each
+      venue.sync(true); // one simulated minute per tick, as the ticker does: listeners hear each
       if (i === 49) await sleep(5); // half the burst lands while the first evaluation runs
     }
     await trigger.idle();

@@ -57,8 +57,12 @@ export class PaperVenue implements PositionSource {
     });
   }
 
-  /** Catches the simulated market up with the clock: prices, funding, LP bins, history. */
-  sync(): void {
+  /**
+   * Catches the simulated market up with the clock: prices, funding, LP bins, history. Listeners hear it only when
+   * `notify` is set (the ticker): a read that catches up is not news, and notifying on reads would make every
+   * evaluation trigger the next one.
+   */
+  sync(notify = false): void {
     const now = this.clock.now();
     if (now <= this.simTime) return;
     let t = this.simTime;
@@ -71,7 +75,7 @@ export class PaperVenue implements PositionSource {
     }
     this.ledger.setPrices(this.simulator.prices());
     this.simTime = now;
-    for (const l of this.listeners) l();
+    if (notify) for (const l of this.listeners) l();
   }
 
   /**
@@ -89,7 +93,7 @@ export class PaperVenue implements PositionSource {
   /** Ticks the market every `intervalMs` of real time (the demo); listeners hear each tick. */
   start(intervalMs: number): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.sync(), intervalMs);
+    this.timer = setInterval(() => this.sync(true), intervalMs);
     this.timer.unref();
   }
 

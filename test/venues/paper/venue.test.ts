@@ -38,14 +38,21 @@ describe('PaperVenue', () => {
     const perp = after.positions.find((p) => p.kind === 'perp' && p.market === 'SOL-PERP');
     // A long pays funding: 6 h × 0.001%/h × ≈$75k notional ≈ $4.5 paid.
     expect(perp?.kind === 'perp' ? Number(perp.fundingPnlUsd) / 1e6 : 0).toBeLessThan(-3);
+    // A read that catches up is not news; the ticker's catch-up and scripted prices are.
+    expect(ticks).toBe(0);
+    clock.advance(60_000);
+    v.sync(true);
     expect(ticks).toBe(1);
+    v.setPrices({ SOL: 150 });
+    expect(ticks).toBe(2);
+    expect((await v.snapshot()).prices.SOL).toBeCloseTo(150, 9);
     const histAfter = await v.history.closes('SOL', { interval: '1h' });
     expect(histAfter.t.length).toBe(histBefore.t.length + 6);
-    expect(histAfter.close.at(-1)).toBeCloseTo(after.prices.SOL!, 9);
+    expect(histAfter.close.at(-1)).toBeCloseTo(150, 9);
     off();
     clock.advance(HOUR);
-    await v.snapshot();
-    expect(ticks).toBe(1);
+    v.sync(true);
+    expect(ticks).toBe(2);
   });
 
   it('is reproducible: same seed and clock path, same market and book', async () => {
