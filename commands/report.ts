@@ -28,7 +28,7 @@ export default defineCommand<AppServices>()({
       reply.title(`Daily report · ${fmtTime(p.asOf || services.clock.now(), tz)}`),
       reply.fields([
         ['Value', fmtUsd(p.totalValueUsd)],
-        ['24h', change],
+        [before && (dayAgo.t[0] ?? p.asOf) <= p.asOf - 23 * 3_600_000 ? 'Change 24h' : 'Change', change],
         ['Unrealised PnL', fmtSignedUsd(p.unrealizedPnlUsd)],
         ['Health · leverage', `${fmtHealth(p.health)} · ${fmtLeverage(p.leverage)}`],
         ['Risk', risk],
