@@ -101,6 +101,7 @@ const PACKAGE_HOMES: Readonly<Record<string, readonly string[]>> = {
   'chartjs-chart-matrix': ['src/charts/'],
   '@napi-rs/canvas': ['src/charts/'],
   'csv-parse': ['src/prices/'],
+  yaml: ['src/oracles/'],
 };
 
 /** Packages pure layers may use: math only. */
