@@ -220,6 +220,7 @@ export class AlertService {
    * the health and liquidation figures that would follow.
    */
   async preview(action: AlertAction): Promise<Reply> {
+    if (action === 'rebalance') return this.rebalancePreview();
     const p = await this.deps.portfolio.refresh();
     const model = buildRiskModel(p);
     const rows = model.accounts.flatMap((acc) => {
@@ -342,6 +343,20 @@ export class AlertService {
     }], this.deps.clock.now());
     for (const e of events) await this.publish(e);
     return events;
+  }
+
+  /** Read-only: how far each asset is from its target weight and the USD it would take to close the gap. */
+  private async rebalancePreview(): Promise<Reply> {
+    const d = await this.drift();
+    if (!d) return reply.of(reply.title('Plan preview: Rebalance (read-only)'), reply.text('No target weights set.'), reply.muted('Set one with /target use risk-parity (or any /optimize objective).'));
+    const p = await this.deps.portfolio.refresh();
+    const gross = p.positions.filter((x) => !STABLES.has(x.asset)).reduce((a, x) => a + Number(x.exposureUsd) / 1e6, 0);
+    return reply.of(
+      reply.title(`Plan preview: Rebalance to ${d.target.source} (read-only)`),
+      reply.table(['Asset', { header: 'Now', align: 'right' }, { header: 'Target', align: 'right' }, { header: 'Trade', align: 'right' }],
+        d.rows.map((r) => [r.asset, fmtPct(r.current, 1), fmtPct(r.target, 1), `${r.drift > 0 ? 'sell' : 'buy'} ${fmtUsd(usdFromNumber(Math.abs(r.drift) * gross))}`])),
+      reply.muted('Nothing is sent: confirm-gated trading arrives with hedge/rebalance. Sizes are gross exposure; fees and slippage not included.'),
+    );
   }
 
   /** Active alerts and silences, for /alerts. */

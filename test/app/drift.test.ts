@@ -40,6 +40,15 @@ describe('drift check', () => {
     expect(msg).toContain('Rebalance drift 6.5');
     expect(msg).toContain('SOL 56.5% vs 50.0%');
     expect(buttonsOf(inbox.got[0]!)[0]!.label).toBe('Rebalance');
+    // The Rebalance button previews the trades back to target: gross 23,000 → SOL 6.5 points over = sell $1,500.00.
+    const press = await t.app.dispatcher.handlePress({
+      actor: { platform: 'telegram', userId: '9', displayName: 'T', role: 'trader' }, chat: { platform: 'telegram', chatId: '1' },
+      data: `a:${buttonsOf(inbox.got[0]!)[0]!.action.id}:act`,
+    });
+    const preview = plainText(press.reply!);
+    expect(preview).toContain('Plan preview: Rebalance to test (read-only)');
+    expect(preview).toContain('SOL | 56.5% | 50.0% | sell $1,500.00');
+    expect(preview).toContain('ETH | 43.5% | 50.0% | buy $1,500.00');
     expect(await at(100)).toEqual(['recovered']);
   });
 
