@@ -26,7 +26,8 @@ import snooze from './snooze.ts';
 import thresholds from './thresholds.ts';
 import report from './report.ts';
 import target from './target.ts';
+import weights from './weights.ts';
 
 export const COMMANDS: readonly AnyCommand<AppServices>[] = [
-  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, alerts, subscribe, unsubscribe, quiet, mute, snooze, thresholds, report, target, status,
+  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, alerts, subscribe, unsubscribe, quiet, mute, snooze, thresholds, report, target, weights, status,
 ] as readonly AnyCommand<AppServices>[];

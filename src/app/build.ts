@@ -10,6 +10,7 @@ import { AnalyticsService } from './analytics.ts';
 import { ChartService } from './charts.ts';
 import { LimitsService } from './limits.ts';
 import { NotificationService } from './notifications.ts';
+import { OracleService } from './oracles.ts';
 import { PerformanceTracker } from './performance.ts';
 import { PortfolioService } from './portfolio.ts';
 import { RiskService, type RiskSettings } from './risk-service.ts';
@@ -44,6 +45,7 @@ export function buildApp(parts: AppParts): App {
   const risk = new RiskService({ portfolio, history: parts.history, limits, clock: parts.clock, ...(parts.risk ? { settings: parts.risk } : {}) });
   const performance = new PerformanceTracker({ snapshots: parts.repos.snapshots, portfolio, clock: parts.clock });
   const analytics = new AnalyticsService({ portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings });
+  const oracles = new OracleService({ portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings });
   const charts = new ChartService({ portfolio, risk, performance });
   const notifications = new NotificationService({
     notifiers: [], settings: parts.repos.settings, clock: parts.clock, logger: parts.logger,
@@ -60,6 +62,7 @@ export function buildApp(parts: AppParts): App {
     limits,
     performance,
     analytics,
+    oracles,
     charts,
     notifications,
     alerts,

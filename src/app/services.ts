@@ -6,6 +6,7 @@ import type { AnalyticsService } from './analytics.ts';
 import type { ChartService } from './charts.ts';
 import type { LimitsService } from './limits.ts';
 import type { NotificationService } from './notifications.ts';
+import type { OracleService } from './oracles.ts';
 import type { PerformanceTracker } from './performance.ts';
 import type { PortfolioService } from './portfolio.ts';
 import type { RiskService } from './risk-service.ts';
@@ -41,6 +42,7 @@ export interface AppServices {
   readonly limits: LimitsService;
   readonly performance: PerformanceTracker;
   readonly analytics: AnalyticsService;
+  readonly oracles: OracleService;
   readonly charts: ChartService;
   readonly notifications: NotificationService;
   readonly alerts: AlertService;

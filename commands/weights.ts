@@ -1,0 +1,42 @@
+import type { AppServices } from '../src/app/services.ts';
+import { roleAllows } from '../src/domain/index.ts';
+import { arg, defineCommand, reply, UserError } from '../src/core/index.ts';
+import { fmtPct, fmtSignedPct } from '../src/shared/format.ts';
+
+export default defineCommand<AppServices>()({
+  name: 'weights',
+  description: 'What a weight oracle proposes (equal, risk-parity, static:file, signals:url …) vs today; no trading',
+  role: 'viewer',
+  group: 'Risk',
+  help: [
+    'Oracles: equal (default), inverse-vol, risk-parity, min-variance, max-sharpe, target-vol (15%),',
+    'static:<file.json|.yaml> (asset → weight), signals:<file.csv|.json or https URL> (asset,score,date; weights ∝ percentile rank).',
+    'Computed oracles weight the risky assets held (every asset with history when fewer than two are held). Nothing is traded.',
+  ].join('\n'),
+  args: {
+    oracle: arg.string({ default: 'equal', maxLength: 300, expected: 'an oracle name such as risk-parity or static:weights.yaml', description: 'Oracle, e.g. risk-parity or static:weights.yaml' }),
+  },
+  async run({ args, services, actor }) {
+    // File and URL oracles make the server read a file or fetch a URL: traders only, never any viewer.
+    if (/^(static|signals):/i.test(args.oracle) && !roleAllows(actor.role ?? 'viewer', 'trader')) {
+      throw new UserError('forbidden', 'File and URL oracles need the trader role.');
+    }
+    const v = await services.oracles.propose(args.oracle);
+    const totalNow = v.rows.reduce((s, r) => s + r.current, 0);
+    const totalProposed = v.rows.reduce((s, r) => s + r.proposed, 0);
+    return reply.of(
+      reply.title(`Weights: ${v.oracle.name}`),
+      reply.muted(v.oracle.description),
+      reply.table(
+        ['Asset', { header: 'Now', align: 'right' }, { header: 'Proposed', align: 'right' }, { header: 'Δ', align: 'right' }],
+        [
+          ...v.rows.map((r) => [r.asset, fmtPct(r.current, 1), fmtPct(r.proposed, 1), fmtSignedPct(r.delta, 1)]),
+          ['Total', fmtPct(totalNow, 1), fmtPct(totalProposed, 1), ''],
+        ],
+      ),
+      v.detail ? reply.muted(v.detail) : null,
+      v.note ? reply.text(`Note: ${v.note}.`, 'warning') : null,
+      reply.muted('Now = share of gross exposure. A proposal only: nothing is traded.'),
+    );
+  },
+});

@@ -1,0 +1,147 @@
+/**
+ * OracleService: what a weight oracle (seed 001) proposes for the book, next to today's weights. Read-only: nothing
+ * here trades.
+ *
+ * - Universe of the computed oracles (equal, inverse-vol, risk-parity, optimisers): the risky assets held (not
+ *   USDC/USDT), or every risky asset the price history knows when fewer than two are held, like /optimize.
+ * - Returns: aligned daily simple returns over the risk window (`alignedDaily`, src/app/history.ts).
+ * - Bounds: with a LimitsService, risk parity and the optimisers cap each weight at the position-share limit,
+ *   unless that would make Σw = 1 impossible (as /optimize does).
+ * - Known assets (validation; signals drop the rest): every asset the history or the venues price, plus those held.
+ * - Current weights: each asset's share of gross exposure (perp notional, spot value, LP value) over the risky
+ *   assets held, plus any stablecoin the oracle proposes (so a static file with 30% USDC is compared with the USDC
+ *   actually held).
+ * - Files (static:, signals:) are read inside `baseDir` (default: the working directory).
+ */
+import type { Portfolio } from '../domain/index.ts';
+import { createOracle, type OracleDeps } from '../oracles/index.ts';
+import type { Clock, PriceHistory, Weights } from '../ports/index.ts';
+import { alignedDaily } from './history.ts';
+import type { LimitsService } from './limits.ts';
+import type { PortfolioService } from './portfolio.ts';
+import { userFacing } from './user-facing.ts';
+
+const STABLES = new Set(['USDC', 'USDT']);
+export const DEFAULT_ORACLE = 'equal';
+
+export interface WeightRow {
+  readonly asset: string;
+  /** Today's share of the book (see the module comment). */
+  readonly current: number;
+  readonly proposed: number;
+  /** proposed − current. */
+  readonly delta: number;
+}
+
+export interface WeightsProposal {
+  readonly oracle: { readonly name: string; readonly description: string };
+  /** Epoch ms the weights are for. */
+  readonly at: number;
+  /** Validated: finite, ≥ 0, known assets, Σ = 1 within 1e-6. */
+  readonly weights: Weights;
+  readonly current: Weights;
+  /** Every asset in either, largest proposed first (then largest current, then by name). */
+  readonly rows: readonly WeightRow[];
+  /** A caveat from the oracle (assets dropped, optimiser target missed …). */
+  readonly note?: string;
+  /** How the weights were computed. */
+  readonly detail?: string;
+}
+
+export interface OracleServiceDeps {
+  readonly portfolio: PortfolioService;
+  readonly history: PriceHistory;
+  readonly clock: Clock;
+  readonly settings: { readonly lookbackDays: number; readonly periodsPerYear: number };
+  readonly limits?: LimitsService;
+  /** static: and signals: files must be inside this directory; default the working directory. */
+  readonly baseDir?: string;
+  /** Signals mapping and HTTP options (see src/oracles/signals.ts). */
+  readonly signals?: OracleDeps['signals'];
+}
+
+export class OracleService {
+  private readonly deps: OracleServiceDeps;
+
+  constructor(deps: OracleServiceDeps) {
+    this.deps = deps;
+  }
+
+  /** Risky assets held, or every risky asset with history when fewer than two are held. */
+  universe(p: Portfolio): string[] {
+    const held = [...exposures(p).keys()].filter((a) => !STABLES.has(a)).sort();
+    return held.length >= 2 ? held : this.deps.history.assets().filter((a) => !STABLES.has(a)).slice().sort();
+  }
+
+  /** Daily simple returns of `assets` up to `at` over the risk window, aligned: assets × days. */
+  async returns(assets: readonly string[], at: number): Promise<number[][]> {
+    const h = await alignedDaily(this.deps.history, assets, at, this.deps.settings.lookbackDays);
+    return h.closes.map((c) => c.slice(1).map((x, i) => x / (c[i] as number) - 1));
+  }
+
+  /** What oracle `name` proposes now, validated, beside today's weights. */
+  async propose(name: string = DEFAULT_ORACLE): Promise<WeightsProposal> {
+    return userFacing(async () => {
+      const at = this.deps.clock.now();
+      const p = await this.deps.portfolio.refresh();
+      const universe = this.universe(p);
+      const known = new Set([...this.deps.history.assets(), ...Object.keys(p.prices), ...exposures(p).keys()]);
+      const bounds = await this.bounds(universe.length);
+      const oracle = createOracle(name, {
+        universe,
+        returns: (assets, t) => this.returns(assets, t),
+        periodsPerYear: this.deps.settings.periodsPerYear,
+        knownAssets: known,
+        baseDir: this.deps.baseDir ?? process.cwd(),
+        ...(bounds ? { bounds } : {}),
+        ...(this.deps.signals ? { signals: this.deps.signals } : {}),
+      });
+      const proposal = await oracle.propose(at);
+      const current = currentWeights(p, Object.keys(proposal.weights));
+      return {
+        oracle: { name: oracle.name, description: oracle.description },
+        at,
+        weights: proposal.weights,
+        current,
+        rows: compare(current, proposal.weights),
+        ...(proposal.note ? { note: proposal.note } : {}),
+        ...(proposal.detail ? { detail: proposal.detail } : {}),
+      };
+    });
+  }
+
+  private async bounds(n: number): Promise<readonly [number, number] | undefined> {
+    if (!this.deps.limits) return undefined;
+    const cap = (await this.deps.limits.get()).maxPositionSizePercent;
+    return cap * n >= 1 && cap < 1 ? [0, cap] : undefined;
+  }
+}
+
+/** Gross exposure per asset, USD. */
+function exposures(p: Portfolio): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pos of p.positions) {
+    const usd = Math.abs(Number(pos.exposureUsd) / 1e6);
+    if (usd > 0) out.set(pos.asset, (out.get(pos.asset) ?? 0) + usd);
+  }
+  return out;
+}
+
+/** Shares of gross exposure over the risky assets held plus the stablecoins in `alsoStables`. */
+export function currentWeights(p: Portfolio, alsoStables: readonly string[]): Weights {
+  const include = new Set(alsoStables.filter((a) => STABLES.has(a)));
+  const ex = [...exposures(p)].filter(([a]) => !STABLES.has(a) || include.has(a));
+  const total = ex.reduce((s, [, v]) => s + v, 0);
+  return Object.freeze(Object.fromEntries(total > 0 ? ex.map(([a, v]) => [a, v / total]) : []));
+}
+
+function compare(current: Weights, proposed: Weights): WeightRow[] {
+  const assets = [...new Set([...Object.keys(proposed), ...Object.keys(current)])];
+  return assets
+    .map((asset) => {
+      const c = current[asset] ?? 0;
+      const w = proposed[asset] ?? 0;
+      return { asset, current: c, proposed: w, delta: w - c };
+    })
+    .sort((a, b) => b.proposed - a.proposed || b.current - a.current || (a.asset < b.asset ? -1 : 1));
+}

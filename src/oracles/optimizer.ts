@@ -1,0 +1,93 @@
+/**
+ * Mean-variance optimisers as oracles (src/risk/optimize.ts), long-only with optional bounds, on daily simple
+ * returns over the lookback: μ = the mean daily return per asset (a weak guide: past means), Σ = the sample
+ * covariance (ddof = 1), both per day.
+ *   - min-variance: argmin wᵀΣw;
+ *   - max-sharpe:   argmax (μᵀw − rf)/√(wᵀΣw), rf = 0 unless given (annual, converted to per day);
+ *   - target-vol:   the highest μᵀw with √(wᵀΣw)·√periodsPerYear ≤ the annual target (15% by default, seed 000);
+ *                   below the least volatile mix it returns min-variance and says so.
+ */
+import { covarianceMatrix } from '../risk/covariance.ts';
+import { RiskInputError } from '../risk/errors.ts';
+import { maxSharpe, minVariance, targetVolatility, type PortfolioOptimum } from '../risk/optimize.ts';
+import { mean } from '../risk/volatility.ts';
+import { UserError } from '../shared/errors.ts';
+import { MIN_COV_DAYS } from './risk-parity.ts';
+import {
+  boundsFor, checkedReturns, optimumCaveat, resolveUniverse, toWeights,
+  type BoundsOption, type OracleProposal, type ProposingOracle, type ReturnsProvider, type Universe,
+} from './types.ts';
+
+export type OptimizerObjective = 'min-variance' | 'max-sharpe' | 'target-vol';
+
+/** Seed 000: the target-vol optimiser's default, annual. */
+export const DEFAULT_TARGET_VOL_ANNUAL = 0.15;
+
+export interface OptimizerOracleOptions {
+  readonly objective: OptimizerObjective;
+  readonly universe: Universe;
+  readonly returns: ReturnsProvider;
+  readonly periodsPerYear: number;
+  readonly lookbackDays?: number;
+  readonly bounds?: BoundsOption;
+  /** target-vol only: annual volatility target, default 15%. */
+  readonly targetVolAnnual?: number;
+  /** max-sharpe: annual risk-free rate, default 0. */
+  readonly riskFreeAnnual?: number;
+}
+
+const DESCRIPTIONS: Readonly<Record<OptimizerObjective, string>> = {
+  'min-variance': 'Minimum variance: the least volatile long-only mix (historical covariance)',
+  'max-sharpe': 'Maximum Sharpe: the best return per unit of risk on historical means (a weak guide)',
+  'target-vol': 'Target volatility: the highest historical return at {target} annual volatility',
+};
+
+export function optimizerOracle(options: OptimizerOracleOptions): ProposingOracle {
+  const { objective, periodsPerYear: ppy } = options;
+  const target = options.targetVolAnnual ?? DEFAULT_TARGET_VOL_ANNUAL;
+  if (!(target > 0) || !Number.isFinite(target)) throw new UserError('bad_argument', `target-vol: target volatility ${target} must be a positive fraction (0.15 for 15%).`);
+  const propose = async (at: number): Promise<OracleProposal> => {
+    const assets = await resolveUniverse(options.universe, at, objective, 2);
+    const bounds = boundsFor(assets, options.bounds, objective);
+    const rows = await checkedReturns(options.returns, assets, at, objective, MIN_COV_DAYS, options.lookbackDays);
+    const cov = covarianceMatrix(rows);
+    const mu = rows.map((r) => mean(r));
+    let opt: PortfolioOptimum;
+    let outcome = '';
+    if (objective === 'min-variance') {
+      opt = minVariance(cov, bounds, { mu });
+    } else if (objective === 'max-sharpe') {
+      const rf = (options.riskFreeAnnual ?? 0) / ppy;
+      try {
+        opt = maxSharpe(mu, cov, rf, bounds);
+      } catch (err) {
+        if (err instanceof RiskInputError) {
+          throw new UserError('unavailable', `max-sharpe: no mix of ${assets.join(', ')} earned more than the risk-free rate over the last ${rows[0]?.length ?? 0} days, so there is no Sharpe ratio to maximise; try min-variance or risk-parity.`);
+        }
+        throw err;
+      }
+    } else {
+      const t = targetVolatility(mu, cov, target / Math.sqrt(ppy), bounds);
+      opt = t;
+      if (t.outcome === 'below-min-variance') outcome = `${pct(target)} is below the least volatile mix (${pct(t.volatility * Math.sqrt(ppy))}); showing minimum variance`;
+      else if (t.outcome === 'max-return-below-target') outcome = `even the highest-return mix stays below ${pct(target)} (${pct(t.volatility * Math.sqrt(ppy))})`;
+    }
+    const caveat = outcome || optimumCaveat(opt);
+    const annual = opt.expectedReturn === null ? '' : `, historical return ${pct(opt.expectedReturn * ppy)} a year`;
+    return {
+      weights: toWeights(assets, opt.weights),
+      ...(caveat ? { note: caveat } : {}),
+      detail: `${rows[0]?.length ?? 0} days of returns; volatility ${pct(opt.volatility * Math.sqrt(ppy))} a year${annual}`,
+    };
+  };
+  return {
+    name: objective,
+    description: DESCRIPTIONS[objective].replace('{target}', pct(target)),
+    propose,
+    fetchWeights: async (at) => (await propose(at)).weights,
+  };
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
