@@ -7,16 +7,12 @@
  *   real daily simple returns 2024-02-01..2025-08-13 (560 days): table REAL below
  *   timed: WIF (whole file) vs BTC returns dated 2024-06-01..2025-12-31 → 579 common days, table row 'WIF~BTC timed'
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { beta, betaStats, betaStatsTimed } from '../../src/risk/beta.ts';
 import { isConstant } from '../../src/risk/correlation.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
-import type { TimedSeries } from '../../src/risk/returns.ts';
-import { SHARED_DIR } from '../helpers/shared-dir.ts';
-import { dailyCloses, expectRel, naiveSimple } from './reference/helpers.ts';
+import { dailyCloses, datedReturns, expectRel, naiveSimple } from './reference/helpers.ts';
 
 const HAND_R = [0.02, -0.01, 0.03, 0.0, -0.02, 0.04, 0.01, -0.03];
 const HAND_B = [0.01, -0.02, 0.02, 0.01, -0.01, 0.03, 0.0, -0.02];
@@ -32,20 +28,6 @@ const REAL: Record<string, readonly [number, number, number, number, number, num
   'WIF~BTC timed': [579, 2.065951794521977, -0.0032150611706554476, 0.667858173263881, 0.44603453959536804, 0.053880607659241526],
 };
 
-function datedReturns(symbol: string, start: string, end: string): TimedSeries {
-  const rows = readFileSync(join(SHARED_DIR, 'data/prices', `${symbol}-USD.daily.csv`), 'utf8').trim().split('\n').slice(1)
-    .map((l) => l.split(','));
-  const t: number[] = [];
-  const v: number[] = [];
-  for (let i = 1; i < rows.length; i++) {
-    const d = rows[i]![0]!;
-    if (d >= start && d <= end) {
-      t.push(Date.parse(`${d}T00:00:00Z`));
-      v.push(Number(rows[i]![1]) / Number(rows[i - 1]![1]) - 1);
-    }
-  }
-  return { t, v };
-}
 
 function expectRow(r: ReturnType<typeof betaStats>, [n, b, a, c, r2, sd]: readonly number[]): void {
   expect(r.n).toBe(n);

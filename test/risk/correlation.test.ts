@@ -6,8 +6,6 @@
  *   misaligned windows — BTC returns dated 2023-12-01..2025-08-13, JUP 2024-02-01..2025-12-31, SOL
  *   2024-06-01..2025-12-31 — share 439 days (2024-06-01..2025-08-13) → TIMED_CORR (order BTC, JUP, SOL).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
@@ -16,8 +14,7 @@ import {
 } from '../../src/risk/correlation.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
 import type { TimedSeries } from '../../src/risk/returns.ts';
-import { SHARED_DIR } from '../helpers/shared-dir.ts';
-import { dailyCloses, expectRel, naiveSimple } from './reference/helpers.ts';
+import { dailyCloses, datedReturns, expectRel, naiveSimple } from './reference/helpers.ts';
 
 const HAND = [
   [0.01, -0.02, 0.03, 0.0, -0.01, 0.02],
@@ -34,21 +31,6 @@ const REAL_CORR = [
 ];
 const TIMED_CORR = [[1.0, 0.6399746206395739, 0.7567324102205977], [0.6399746206395739, 1.0, 0.8266779746509957], [0.7567324102205976, 0.8266779746509957, 1.0]];
 
-/** Dated simple returns (the return dated D is close(D)/close(D − 1) − 1), t = epoch ms of D, for start ≤ D ≤ end. */
-function datedReturns(symbol: string, start: string, end: string): TimedSeries {
-  const rows = readFileSync(join(SHARED_DIR, 'data/prices', `${symbol}-USD.daily.csv`), 'utf8').trim().split('\n').slice(1)
-    .map((l) => l.split(','));
-  const t: number[] = [];
-  const v: number[] = [];
-  for (let i = 1; i < rows.length; i++) {
-    const d = rows[i]![0]!;
-    if (d >= start && d <= end) {
-      t.push(Date.parse(`${d}T00:00:00Z`));
-      v.push(Number(rows[i]![1]) / Number(rows[i - 1]![1]) - 1);
-    }
-  }
-  return { t, v };
-}
 
 const minEigenvalue = (m: number[][]): number =>
   Math.min(...new EigenvalueDecomposition(new Matrix(m), { assumeSymmetric: true }).realEigenvalues);

@@ -1,6 +1,7 @@
 /** Reads real daily closes in place from SHARED_DIR/data/prices (never copied), for tests of src/risk. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TimedSeries } from '../../../src/risk/returns.ts';
 import { SHARED_DIR } from '../../helpers/shared-dir.ts';
 
 /** Daily closes of `symbol` (e.g. 'SOL') with start ≤ date ≤ end (ISO dates), ascending, exactly as in the CSV. */
@@ -32,4 +33,20 @@ export function naiveSimple(prices: readonly number[]): number[] {
 /** Log returns of consecutive prices, computed naively. */
 export function naiveLog(prices: readonly number[]): number[] {
   return prices.slice(1).map((p, i) => Math.log(p / (prices[i] as number)));
+}
+
+/** Dated simple returns (the return dated D is close(D)/close(D − 1) − 1), t = epoch ms of D, for start ≤ D ≤ end. */
+export function datedReturns(symbol: string, start: string, end: string): TimedSeries {
+  const rows = readFileSync(join(SHARED_DIR, 'data/prices', `${symbol}-USD.daily.csv`), 'utf8').trim().split('\n').slice(1)
+    .map((l) => l.split(','));
+  const t: number[] = [];
+  const v: number[] = [];
+  for (let i = 1; i < rows.length; i++) {
+    const d = rows[i]![0]!;
+    if (d >= start && d <= end) {
+      t.push(Date.parse(`${d}T00:00:00Z`));
+      v.push(Number(rows[i]![1]) / Number(rows[i - 1]![1]) - 1);
+    }
+  }
+  return { t, v };
 }
