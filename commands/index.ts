@@ -27,7 +27,13 @@ import thresholds from './thresholds.ts';
 import report from './report.ts';
 import target from './target.ts';
 import weights from './weights.ts';
+import hedge from './hedge.ts';
+import rebalance from './rebalance.ts';
+import protect from './protect.ts';
+import pending from './pending.ts';
+import cancel from './cancel.ts';
+import audit from './audit.ts';
 
 export const COMMANDS: readonly AnyCommand<AppServices>[] = [
-  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, alerts, subscribe, unsubscribe, quiet, mute, snooze, thresholds, report, target, weights, status,
+  start, help, portfolio, positions, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, alerts, subscribe, unsubscribe, quiet, mute, snooze, thresholds, report, target, weights, hedge, rebalance, protect, pending, cancel, audit, status,
 ] as readonly AnyCommand<AppServices>[];

@@ -13,7 +13,7 @@ function show(key: keyof RiskLimits, value: number): string {
 
 export default defineCommand<AppServices>()({
   name: 'limits',
-  description: 'Risk limits and current breaches; admins: /limits set leverage 3',
+  description: 'Risk limits and breaches; /limits check plans trims; admins: /limits set leverage 3',
   role: 'viewer',
   group: 'Risk',
   help: `Keys: ${Object.keys(LIMIT_ALIASES).join(', ')}. Fractions as 0.3 or 30%.`,
@@ -22,13 +22,20 @@ export default defineCommand<AppServices>()({
     key: arg.string({ optional: true, maxLength: 32, description: 'Limit to set' }),
     value: arg.number({ optional: true, description: 'New value' }),
   },
-  async run({ args, services, actor }) {
+  async run({ args, services, actor, chat }) {
     if (args.action === 'set') {
       if (!roleAllows(actor.role ?? 'viewer', 'admin')) throw new UserError('forbidden', 'Changing limits needs the admin role.');
       if (!args.key || args.value === undefined) throw new UserError('bad_argument', 'set needs a key and a value.', 'Usage: /limits set leverage 3');
       const next = await services.limits.set(args.key, args.value, actor);
       const key = LIMIT_ALIASES[args.key.toLowerCase()] ?? (args.key as keyof RiskLimits);
       return reply.of(reply.text(`${LIMIT_SPECS[key].label} is now ${show(key, next[key])}.`));
+    }
+    if (args.action === 'check') {
+      if (!roleAllows(actor.role ?? 'viewer', 'trader')) throw new UserError('forbidden', 'Planning trims needs the trader role.', 'Viewers can see breaches with /limits.');
+      const { violations } = await services.risk.violations();
+      if (violations.length === 0) return reply.of(reply.title('Risk limits: all within'), reply.text('No limit is broken: nothing to trim.'));
+      const card = await services.actions.trims(actor, chat);
+      return reply.of(reply.text(violations.map((v) => `• ${v.message}`).join('\n'), 'warning'), ...card.blocks);
     }
     const limits = await services.limits.get();
     const { violations } = await services.risk.violations();

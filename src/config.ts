@@ -2,7 +2,7 @@
  * Environment → validated, typed Config. The only module that reads process.env. Every problem is reported as one
  * line naming the key, what is expected and what was given (never the value of a secret).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ExecutionMode, Role } from './domain/index.ts';
@@ -53,6 +53,22 @@ export interface Config {
   readonly transport: 'console' | 'telegram';
   /** Which venue supplies positions: paper unless an RPC is configured. */
   readonly venue: 'paper' | 'live';
+  /** Confirm-gated execution: how long a confirm card lives, how far prices may move, who may confirm, notional caps. */
+  readonly approvals: {
+    readonly ttlMs: number;
+    /** Largest move of a leg's price between the card and Confirm before the plan is re-priced and asked again. */
+    readonly priceToleranceBps: number;
+    /** requester: only the trader who asked may confirm; any-trader: any trader or admin. */
+    readonly confirmer: 'requester' | 'any-trader';
+    /** Cap on one plan's total leg notional, USD. */
+    readonly maxNotionalPerActionUsd: number;
+    /** Cap on notional executed in any rolling 24 hours, USD (≥ the per-action cap). */
+    readonly maxNotionalPerDayUsd: number;
+  };
+  readonly rebalance: {
+    /** Smallest rebalance trade, USD; smaller differences are left alone. */
+    readonly minTradeUsd: number;
+  };
 }
 
 interface KeySpec<T> {
@@ -137,6 +153,12 @@ export const CONFIG_KEYS = {
   MONITOR_REPORT_CRON: { expected: 'a cron expression of 5 or 6 fields such as "0 0 9 * * *"', schema: cronShape },
   SOLANA_RPC_URL: { expected: 'an http(s) URL', schema: url },
   WALLET_KEYPAIR: { expected: 'the path of an existing keypair JSON file', schema: z.string().refine((p) => pathKind(p) === 'file'), secret: true, path: true },
+  APPROVAL_TTL_SECONDS: { expected: 'a whole number of seconds from 10 to 3600', schema: decimalText(true).pipe(z.number().int().min(10).max(3600)) },
+  APPROVAL_PRICE_TOLERANCE_BPS: { expected: 'a number of basis points from 1 to 5000', schema: decimalText(false).pipe(z.number().min(1).max(5000)) },
+  APPROVAL_CONFIRMER: { expected: 'one of requester, any-trader', schema: z.enum(['requester', 'any-trader']) },
+  MAX_NOTIONAL_PER_ACTION_USD: { expected: 'a positive number of USD', schema: decimalText(false).pipe(z.number().positive()) },
+  MAX_NOTIONAL_PER_DAY_USD: { expected: 'a positive number of USD', schema: decimalText(false).pipe(z.number().positive()) },
+  REBALANCE_MIN_TRADE_USD: { expected: 'a number of USD, 0 or more', schema: decimalText(false).pipe(z.number().min(0)) },
 } as const satisfies Record<string, KeySpec<unknown>>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -160,6 +182,50 @@ function read<K extends ConfigKey>(env: Readonly<Record<string, string | undefin
   return parsed.data as z.output<(typeof CONFIG_KEYS)[K]['schema']>;
 }
 
+/** A path as it can be pasted into a shell command, on one line. */
+function shellPath(p: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(p)) return p;
+  return `'${p.replace(/'/g, `'\\''`)}'`
+    .replace(/[\n\r\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Largest file read as a keypair; a Solana keypair file (64 numbers as JSON) is a few hundred bytes. */
+const KEYPAIR_MAX_BYTES = 16_384;
+
+/**
+ * Live signing key checks: the file must be readable by its owner only and hold a Solana keypair (a JSON array of 64
+ * integers 0..255). Errors name the path, never the content.
+ */
+function checkLiveKeypair(file: string): void {
+  const where = shellPath(file);
+  const notKeypair = new ConfigError(`WALLET_KEYPAIR: ${where} is not a Solana keypair file (expected a JSON array of 64 integers from 0 to 255)`);
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch (err) {
+    throw new ConfigError(`WALLET_KEYPAIR: ${where} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if ((stat.mode & 0o077) !== 0) {
+    const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+    throw new ConfigError(`WALLET_KEYPAIR: ${where} is readable by group or others (mode ${mode}); run chmod 600 ${where}`);
+  }
+  if (stat.size > KEYPAIR_MAX_BYTES) throw notKeypair;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`WALLET_KEYPAIR: ${where} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw notKeypair;
+  }
+  const isByte = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 255;
+  if (!Array.isArray(value) || value.length !== 64 || !value.every(isByte)) throw notKeypair;
+}
+
 /** Builds the Config from an environment map. Throws ConfigError (one line) on the first bad key. */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Config {
   const token = read(env, 'TELEGRAM_BOT_TOKEN', cwd);
@@ -178,6 +244,20 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
   if (keypair && !rpcUrl) throw new ConfigError('SOLANA_RPC_URL: missing, expected an http(s) URL (WALLET_KEYPAIR is set)');
   const mode = read(env, 'EXECUTION_MODE', cwd) ?? 'dry-run';
   if (mode === 'live' && !keypair) throw new ConfigError('WALLET_KEYPAIR: missing, expected a keypair file (EXECUTION_MODE is live)');
+  if (mode === 'live' && keypair) checkLiveKeypair(keypair);
+  const ttlSeconds = read(env, 'APPROVAL_TTL_SECONDS', cwd) ?? 60;
+  const priceToleranceBps = read(env, 'APPROVAL_PRICE_TOLERANCE_BPS', cwd) ?? 50;
+  const confirmer = read(env, 'APPROVAL_CONFIRMER', cwd) ?? 'requester';
+  const perActionSet = read(env, 'MAX_NOTIONAL_PER_ACTION_USD', cwd);
+  const perDaySet = read(env, 'MAX_NOTIONAL_PER_DAY_USD', cwd);
+  const perAction = perActionSet ?? 100_000;
+  const perDay = perDaySet ?? 500_000;
+  if (perDay < perAction) {
+    const action = perActionSet === undefined ? `${perAction}, the default` : `${perAction}`;
+    const day = perDaySet === undefined ? `${perDay} (the default)` : shown('MAX_NOTIONAL_PER_DAY_USD', env.MAX_NOTIONAL_PER_DAY_USD?.trim() ?? '');
+    throw new ConfigError(`MAX_NOTIONAL_PER_DAY_USD: expected at least MAX_NOTIONAL_PER_ACTION_USD (${action}), got ${day}`);
+  }
+  const minTradeUsd = read(env, 'REBALANCE_MIN_TRADE_USD', cwd) ?? 25;
   const portfolio = read(env, 'PAPER_PORTFOLIO', cwd);
   const priceSource = read(env, 'PRICE_HISTORY', cwd) ?? (rpcUrl ? 'binance' : 'paper');
   const csvDir = read(env, 'PRICE_HISTORY_DIR', cwd);
@@ -208,6 +288,14 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
     solana: rpcUrl ? { rpcUrl, keypairFile: keypair } : undefined,
     transport: token ? 'telegram' : 'console',
     venue: rpcUrl ? 'live' : 'paper',
+    approvals: {
+      ttlMs: ttlSeconds * 1000,
+      priceToleranceBps,
+      confirmer,
+      maxNotionalPerActionUsd: perAction,
+      maxNotionalPerDayUsd: perDay,
+    },
+    rebalance: { minTradeUsd },
   };
 }
 

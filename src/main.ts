@@ -16,6 +16,7 @@ import { openLowdbRepositories } from './storage/lowdb/index.ts';
 import { ConsoleTransport } from './transports/console/transport.ts';
 import { TelegramTransport } from './transports/telegram/bot.ts';
 import { loadPortfolioFile } from './venues/paper/portfolio-file.ts';
+import { PaperExecutor } from './venues/paper/executor.ts';
 import { PaperVenue } from './venues/paper/venue.ts';
 import { CachedPriceHistory } from './prices/cached.ts';
 import { CsvPriceHistory } from './prices/csv.ts';
@@ -51,6 +52,7 @@ async function run(config: Config): Promise<void> {
 
   const { dispatcher, services } = buildApp({
     commands: COMMANDS, sources: [venue], history, repos, clock, logger, risk: { lookbackDays: config.risk.lookbackDays },
+    executors: [new PaperExecutor(venue)], approvals: config.approvals, rebalanceMinTradeUsd: config.rebalance.minTradeUsd,
     runtime: {
       version: version(), venueMode: config.venue, executionMode: config.executionMode, transport: config.transport,
       startedAt: clock.now(), timeZone: config.timeZone, storage: storageFile,
@@ -94,6 +96,8 @@ async function run(config: Config): Promise<void> {
       await services.notifications.publish({ reply: report, level: 'info' });
     },
   });
+  // Plans past their expiry become expired; plans left executing by a crash are settled from their signatures.
+  scheduler.add({ name: 'approvals', cron: '*/15 * * * * *', run: async () => { await services.actions.expireDue(); await services.actions.reconcile(); } });
   // Expired buttons are dead weight in the state file.
   scheduler.add({ name: 'prune', cron: '0 */10 * * * *', run: async () => { await repos.actions.prune(clock.now()); } });
   services.monitor.jobs = () => scheduler.heartbeats();
@@ -103,6 +107,9 @@ async function run(config: Config): Promise<void> {
   const push = new PushTrigger({ name: 'health', logger, minIntervalMs: 100, evaluate: async () => { await services.alerts.evaluate({ fullRisk: false }); } });
   const unwatch = push.watch(venue);
   await services.alerts.retryUndelivered();
+  // Before anything else can confirm: settle what a previous run left executing (asks the venue; never re-sends).
+  const settled = await services.actions.reconcile();
+  if (settled.length > 0) logger.warn({ plans: settled.map((r) => ({ id: r.plan.id, state: r.approval.state })) }, 'reconciled plans left executing');
   void scheduler.runNow('risk');
 
   let stopRequested: () => void = () => undefined;

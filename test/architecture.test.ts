@@ -64,7 +64,7 @@ const RULES: Readonly<Record<string, Allowed>> = {
   'src/core': ['src/domain', 'src/shared', 'type:src/ports'],
   'src/ports': ['src/domain', 'type:src/core'],
   // Oracles are WeightOracle adapters the app composes by name (like risk maths, they do no chat or venue I/O).
-  'src/app': ['src/domain', 'src/risk', 'src/core', 'src/ports', 'src/shared', 'src/charts', 'src/oracles'],
+  'src/app': ['src/domain', 'src/risk', 'src/core', 'src/ports', 'src/shared', 'src/charts', 'src/oracles', 'src/approvals'],
   'src/approvals': ['src/domain', 'src/core', 'src/ports', 'src/shared'],
   'src/monitor': ['src/domain', 'src/risk', 'src/core', 'src/ports', 'src/shared', 'src/app'],
   'src/oracles': ['src/domain', 'src/risk', 'src/ports', 'src/shared'],

@@ -1,3 +1,4 @@
+import { chmodSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,9 @@ const TOKEN = '123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ';
 const SECRET_KEYS: readonly ConfigKey[] = ['TELEGRAM_BOT_TOKEN', 'WALLET_KEYPAIR', 'TELEGRAM_WEBHOOK_SECRET'];
 /** Characters that end a line: \n, \r, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. */
 const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
+/** A well-formed Solana keypair file's content: 64 bytes as a JSON array. */
+const KEYPAIR_JSON = JSON.stringify(Array.from({ length: 64 }, (_, i) => (i * 37) % 256));
+const LIVE = { EXECUTION_MODE: 'live', SOLANA_RPC_URL: 'https://rpc.example' } as const;
 
 let cwd = '';
 let keypair = '';
@@ -19,7 +23,8 @@ beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'vigil-config-'));
   keypair = join(cwd, 'keypair.json');
   portfolio = join(cwd, 'book.json');
-  await writeFile(keypair, '[1,2,3]');
+  writeFileSync(keypair, KEYPAIR_JSON);
+  chmodSync(keypair, 0o600);
   await writeFile(portfolio, '{}');
   await mkdir(join(cwd, 'a-dir'));
   await writeFile(join(cwd, 'a-file'), 'x');
@@ -58,6 +63,8 @@ describe('parseConfig defaults', () => {
       solana: undefined,
       transport: 'console',
       venue: 'paper',
+      approvals: { ttlMs: 60_000, priceToleranceBps: 50, confirmer: 'requester', maxNotionalPerActionUsd: 100_000, maxNotionalPerDayUsd: 500_000 },
+      rebalance: { minTradeUsd: 25 },
     });
   });
 
@@ -94,6 +101,24 @@ describe('parseConfig valid values', () => {
     expect(parseConfig({ PAPER_SEED: '0', DEMO_SPEED: '1', PAPER_TICK_MS: '60000' }, cwd).paper)
       .toEqual({ seed: 0, portfolioFile: undefined, demoSpeed: 1, tickMs: 60_000 });
     expect(parseConfig({ DEMO_SPEED: '100000' }, cwd).paper.demoSpeed).toBe(100_000);
+    expect(parseConfig({ APPROVAL_TTL_SECONDS: '10', APPROVAL_PRICE_TOLERANCE_BPS: '1' }, cwd).approvals)
+      .toMatchObject({ ttlMs: 10_000, priceToleranceBps: 1 });
+    expect(parseConfig({ APPROVAL_TTL_SECONDS: '3600', APPROVAL_PRICE_TOLERANCE_BPS: '5000' }, cwd).approvals)
+      .toMatchObject({ ttlMs: 3_600_000, priceToleranceBps: 5000 });
+    expect(parseConfig({ REBALANCE_MIN_TRADE_USD: '0' }, cwd).rebalance.minTradeUsd).toBe(0);
+  });
+
+  it('reads the approval settings, caps and rebalance minimum', () => {
+    const c = parseConfig({
+      APPROVAL_TTL_SECONDS: '120', APPROVAL_PRICE_TOLERANCE_BPS: '12.5', APPROVAL_CONFIRMER: ' any-trader ',
+      MAX_NOTIONAL_PER_ACTION_USD: '5000.5', MAX_NOTIONAL_PER_DAY_USD: '20000', REBALANCE_MIN_TRADE_USD: '10.25',
+    }, cwd);
+    expect(c.approvals).toEqual({
+      ttlMs: 120_000, priceToleranceBps: 12.5, confirmer: 'any-trader', maxNotionalPerActionUsd: 5000.5, maxNotionalPerDayUsd: 20_000,
+    });
+    expect(c.rebalance).toEqual({ minTradeUsd: 10.25 });
+    // The daily cap may equal the per-action cap.
+    expect(parseConfig({ MAX_NOTIONAL_PER_ACTION_USD: '500000' }, cwd).approvals.maxNotionalPerDayUsd).toBe(500_000);
   });
 
   it('resolves relative paths against the given cwd and checks them there', () => {
@@ -167,6 +192,12 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   MONITOR_DRIFT_CRON: ['5m', '* * * *'],
   MONITOR_SNAPSHOT_CRON: ['never', '$ * * * *'],
   MONITOR_REPORT_CRON: ['9am', '0 9 * *'],
+  APPROVAL_TTL_SECONDS: ['9', '3601', '60.5', 'a minute', '1e2'],
+  APPROVAL_PRICE_TOLERANCE_BPS: ['0', '0.5', '5001', '-10', 'half', '5e1'],
+  APPROVAL_CONFIRMER: ['anyone', 'Requester', 'admin'],
+  MAX_NOTIONAL_PER_ACTION_USD: ['0', '-100', '$25000', '25,000', '1e4'],
+  MAX_NOTIONAL_PER_DAY_USD: ['0', '0.0', '-1', 'lots', 'Infinity'],
+  REBALANCE_MIN_TRADE_USD: ['-1', '-0.5', 'small', '0x10'],
 };
 
 describe('parseConfig invalid values', () => {
@@ -222,6 +253,11 @@ describe('parseConfig invalid values', () => {
     expect(configError({ VIGIL_DATA_DIR: f }).message).toBe(`VIGIL_DATA_DIR: expected a directory path, got ${JSON.stringify(f)}`);
   });
 
+  it('refuses a number too large to represent (it would read as Infinity)', () => {
+    expect(configError({ MAX_NOTIONAL_PER_ACTION_USD: '9'.repeat(400) }).message)
+      .toMatch(/^MAX_NOTIONAL_PER_ACTION_USD: expected a positive number of USD, got "9{60}…"$/);
+  });
+
   it('checks a relative path against the given cwd, not the process cwd', () => {
     // package.json exists in the process cwd (the project root) but not in the temporary cwd.
     expect(configError({ PAPER_PORTFOLIO: 'package.json' }).message)
@@ -252,6 +288,87 @@ describe('parseConfig rules across keys', () => {
     expect(configError({ EXECUTION_MODE: 'live', SOLANA_RPC_URL: 'https://rpc.example' }).message.startsWith('WALLET_KEYPAIR: missing'))
       .toBe(true);
   });
+
+  it('the daily notional cap must be at least the per-action cap, naming both', () => {
+    expect(configError({ MAX_NOTIONAL_PER_ACTION_USD: '5000', MAX_NOTIONAL_PER_DAY_USD: '4999.5' }).message)
+      .toBe('MAX_NOTIONAL_PER_DAY_USD: expected at least MAX_NOTIONAL_PER_ACTION_USD (5000), got "4999.5"');
+    // Against a default on either side.
+    expect(configError({ MAX_NOTIONAL_PER_DAY_USD: '10000' }).message)
+      .toBe('MAX_NOTIONAL_PER_DAY_USD: expected at least MAX_NOTIONAL_PER_ACTION_USD (100000, the default), got "10000"');
+    expect(configError({ MAX_NOTIONAL_PER_ACTION_USD: '600000' }).message)
+      .toBe('MAX_NOTIONAL_PER_DAY_USD: expected at least MAX_NOTIONAL_PER_ACTION_USD (600000), got 500000 (the default)');
+  });
+});
+
+describe('parseConfig live signing key', () => {
+  /** A file in the temporary cwd with the given content and mode; returns its absolute path. */
+  function keyFile(name: string, content: string, mode: number): string {
+    const file = join(cwd, name);
+    writeFileSync(file, content);
+    chmodSync(file, mode);
+    return file;
+  }
+
+  it('accepts a 64-byte keypair readable by its owner only', () => {
+    const file = keyFile('owner-only.json', KEYPAIR_JSON, 0o600);
+    expect(parseConfig({ ...LIVE, WALLET_KEYPAIR: file }, cwd).solana).toEqual({ rpcUrl: 'https://rpc.example', keypairFile: file });
+    expect(parseConfig({ ...LIVE, WALLET_KEYPAIR: keyFile('owner-read-only.json', KEYPAIR_JSON, 0o400) }, cwd).executionMode).toBe('live');
+  });
+
+  it('refuses a keypair that group or others can read, showing the mode found and the fix', () => {
+    for (const mode of [0o644, 0o640, 0o604, 0o660, 0o601]) {
+      const file = keyFile(`open-${mode.toString(8)}.json`, KEYPAIR_JSON, mode);
+      const { message } = configError({ ...LIVE, WALLET_KEYPAIR: file });
+      const octal = mode.toString(8).padStart(4, '0');
+      expect(message).toBe(`WALLET_KEYPAIR: ${file} is readable by group or others (mode ${octal}); run chmod 600 ${file}`);
+      expect(message).not.toMatch(LINE_BREAK);
+      expect(message).not.toContain(KEYPAIR_JSON.slice(1, 20));
+    }
+  });
+
+  it('quotes a path with spaces so the chmod command can be pasted', () => {
+    const file = keyFile('my key.json', KEYPAIR_JSON, 0o644);
+    expect(configError({ ...LIVE, WALLET_KEYPAIR: file }).message).toContain(`run chmod 600 '${file}'`);
+  });
+
+  it('checks permissions only in live mode', () => {
+    const file = keyFile('open-paper.json', KEYPAIR_JSON, 0o644);
+    for (const mode of ['dry-run', 'paper']) {
+      expect(parseConfig({ ...LIVE, EXECUTION_MODE: mode, WALLET_KEYPAIR: file }, cwd).solana?.keypairFile).toBe(file);
+    }
+    expect(parseConfig({ ...LIVE, EXECUTION_MODE: 'paper', WALLET_KEYPAIR: keyFile('bad-paper.json', 'nonsense', 0o600) }, cwd).executionMode)
+      .toBe('paper');
+  });
+
+  it('refuses content that is not a Solana keypair, without printing it', () => {
+    const bytes = (n: number, v = 7): string => JSON.stringify(Array.from({ length: n }, () => v));
+    const bad = {
+      'not-json': 'SECRETVALUE not json at all',
+      'short': bytes(63),
+      'long': bytes(65),
+      'too-big': bytes(64, 256),
+      'negative': bytes(64, -1),
+      'fraction': bytes(64, 1.5),
+      'strings': JSON.stringify(Array.from({ length: 64 }, () => '7')),
+      'object': JSON.stringify({ secretKey: JSON.parse(KEYPAIR_JSON) as unknown }),
+      'base58': '"4NMwxzmYj2uvHuq8xoqhY8RXg63KSVJM1DXkpbmkUY7YQWuoyQgFnnzn6yo3CMnqZasnNPNuAT2TLwQsCaKkUddp"',
+      'empty': '',
+      'huge': `[${'1,'.repeat(20_000)}1]`,
+    };
+    for (const [name, content] of Object.entries(bad)) {
+      const file = keyFile(`bad-${name}.json`, content, 0o600);
+      const { message } = configError({ ...LIVE, WALLET_KEYPAIR: file });
+      expect(message, name).toBe(`WALLET_KEYPAIR: ${file} is not a Solana keypair file (expected a JSON array of 64 integers from 0 to 255)`);
+      if (content.length > 2) expect(message, name).not.toContain(content.slice(0, 12));
+    }
+  });
+
+  it('checks permissions before reading the content', () => {
+    const file = keyFile('bad-and-open.json', 'SECRETVALUE', 0o644);
+    const { message } = configError({ ...LIVE, WALLET_KEYPAIR: file });
+    expect(message).toContain('chmod 600');
+    expect(message).not.toContain('SECRETVALUE');
+  });
 });
 
 describe('parseConfig on arbitrary input (property)', () => {
@@ -264,6 +381,8 @@ describe('parseConfig on arbitrary input (property)', () => {
     TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'https://vigil.example/hook', TELEGRAM_WEBHOOK_SECRET: 's3cret_token',
     TELEGRAM_WEBHOOK_PORT: '8443', CONSOLE: 'on', MONITOR_REFRESH_CRON: '*/10 * * * * *', MONITOR_RISK_CRON: '0 * * * * *',
     MONITOR_DRIFT_CRON: '0 */5 * * * *', MONITOR_SNAPSHOT_CRON: '0 */5 * * * *', MONITOR_REPORT_CRON: '0 0 9 * * *',
+    APPROVAL_TTL_SECONDS: '90', APPROVAL_PRICE_TOLERANCE_BPS: '25', APPROVAL_CONFIRMER: 'any-trader',
+    MAX_NOTIONAL_PER_ACTION_USD: '1000', MAX_NOTIONAL_PER_DAY_USD: '5000', REBALANCE_MIN_TRADE_USD: '50',
   };
   const value = (key: ConfigKey): fc.Arbitrary<string> => fc.oneof(
     fc.constant(VALID[key]),

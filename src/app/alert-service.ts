@@ -1,22 +1,20 @@
 /**
  * AlertService: watches the portfolio, turns rule observations into alerts through the engine, and publishes them with
- * their buttons (Acknowledge, Snooze 1h, Mute rule, and a read-only plan preview for the suggested action).
+ * their buttons (Acknowledge, Snooze 1h, Mute rule, and the suggested action, which opens a confirm card).
  */
 import type { Dispatcher, PressContext, PressResult } from '../core/dispatcher.ts';
 import { reply, type Button, type Reply } from '../core/reply.ts';
-import type { AlertLevel, AlertRule, Portfolio } from '../domain/index.ts';
+import type { Actor, AlertLevel, AlertRule, ChatRef, Portfolio } from '../domain/index.ts';
 import type { AuditRepo, Clock, SettingsRepo, SnapshotRepo } from '../ports/index.ts';
-import { marginAt } from '../risk/margin.ts';
 import { UserError } from '../shared/errors.ts';
-import { fmtHealth, fmtPct, fmtTime, fmtUsd } from '../shared/format.ts';
+import { DEFAULT_REBALANCE_THRESHOLD } from './actions/rebalance.ts';
+import { fmtPct, fmtTime } from '../shared/format.ts';
 import type { Logger } from '../shared/logger.ts';
-import { usdFromNumber } from '../shared/money.ts';
 import type { AlertEngine } from './alerts/index.ts';
 import { alertKey, DEFAULT_ACCOUNT, DEFAULT_THRESHOLDS, evaluateRules, type ActiveAlert, type AlertAction, type AlertEvent, type AlertThresholds } from './alerts/index.ts';
 import type { LimitsService } from './limits.ts';
 import type { NotificationService } from './notifications.ts';
 import type { PortfolioService } from './portfolio.ts';
-import { buildRiskModel } from './risk-model.ts';
 import type { RiskService } from './risk-service.ts';
 
 /** How long Snooze and Mute buttons silence an alert. */
@@ -66,7 +64,8 @@ export type EditableThreshold = keyof typeof EDITABLE_THRESHOLDS;
 const THRESHOLDS_KEY = 'alert-thresholds';
 const TARGET_KEY = 'target-weights';
 /** Seed 000: rebalance when any weight drifts more than 5 points from its target; re-armed below 4. */
-export const DRIFT_THRESHOLD = 0.05;
+/** Drift that raises the alert: the rebalance threshold (seed 000's 5 points). */
+export const DRIFT_THRESHOLD = DEFAULT_REBALANCE_THRESHOLD;
 export const DRIFT_LEAVE = 0.04;
 const STABLES = new Set(['USDC', 'USDT']);
 
@@ -93,6 +92,7 @@ export class AlertService {
   readonly engine: AlertEngine;
   private readonly deps: AlertServiceDeps;
   private dispatcher: Dispatcher<unknown> | undefined;
+  private opener: ((action: AlertAction, actor: Actor, chat: ChatRef) => Promise<Reply>) | undefined;
   private figures: RiskFigures = { var1d: null, drawdown: null, correlationExposure: null };
 
   constructor(deps: AlertServiceDeps) {
@@ -105,6 +105,11 @@ export class AlertService {
     this.dispatcher = dispatcher;
     dispatcher.registerHandler('alert', (ctx) => this.onPress(ctx));
   }
+  /** What the action button (Hedge now / Reduce / Rebalance) opens: a confirm card for the one who tapped. */
+  onAction(opener: (action: AlertAction, actor: Actor, chat: ChatRef) => Promise<Reply>): void {
+    this.opener = opener;
+  }
+
 
   /**
    * Evaluates every rule and publishes what the engine says to send. `fullRisk` recomputes VaR, drawdown and
@@ -208,33 +213,14 @@ export class AlertService {
       case 'mute':
         await this.engine.mute(p.rule as AlertRule, now + MUTE_MS);
         return { reply: null, edit: false, toast: `Rule ${p.rule} muted for 24 hours. /alerts shows mutes.` };
-      case 'act':
-        return { reply: await this.preview(p.action === 'rebalance' ? 'rebalance' : p.action === 'hedge' ? 'hedge' : 'reduce'), edit: false };
+      case 'act': {
+        if (!this.opener) throw new UserError('unavailable', 'Trading actions are not set up in this process.');
+        const action: AlertAction = p.action === 'rebalance' ? 'rebalance' : p.action === 'hedge' ? 'hedge' : 'reduce';
+        return { reply: await this.opener(action, ctx.actor, ctx.chat), edit: false };
+      }
       default:
         throw new UserError('expired', 'This button is no longer valid.');
     }
-  }
-
-  /**
-   * A read-only plan preview (confirm-gated execution arrives with the actions issue): reducing every perp by 25% and
-   * the health and liquidation figures that would follow.
-   */
-  async preview(action: AlertAction): Promise<Reply> {
-    if (action === 'rebalance') return this.rebalancePreview();
-    const p = await this.deps.portfolio.refresh();
-    const model = buildRiskModel(p);
-    const rows = model.accounts.flatMap((acc) => {
-      const before = marginAt(acc, model.prices);
-      const after = marginAt({ ...acc, perps: acc.perps.map((x) => ({ ...x, units: x.units * 0.75, entryValue: x.entryValue * 0.75 })) }, model.prices);
-      return [[fmtHealth(before.health), fmtHealth(after.health), fmtUsd(usdFromNumber(before.freeMaintenance)), fmtUsd(usdFromNumber(after.freeMaintenance))]];
-    });
-    const legs = p.positions.filter((x) => x.kind === 'perp').map((x) => `${x.market}: ${x.kind === 'perp' && x.base.raw > 0n ? 'sell' : 'buy'} 25% (${fmtUsd(x.exposureUsd / 4n)})`);
-    return reply.of(
-      reply.title(`Plan preview: ${ACTION_LABEL[action]} (read-only)`),
-      reply.text(legs.length > 0 ? legs.join('\n') : 'No perp positions to reduce.'),
-      rows.length > 0 ? reply.fields([['Health', `${rows[0]?.[0] ?? '—'} → ${rows[0]?.[1] ?? '—'}`], ['Free maintenance', `${rows[0]?.[2] ?? '—'} → ${rows[0]?.[3] ?? '—'}`]]) : null,
-      reply.muted(`Nothing is sent: confirm-gated trading arrives with hedge/rebalance. Fees and slippage not included. ${fmtPct(0.25, 0)} of each perp, others unchanged.`),
-    );
   }
 
   /** Thresholds in force: the defaults with an admin's overrides. */
@@ -343,20 +329,6 @@ export class AlertService {
     }], this.deps.clock.now());
     for (const e of events) await this.publish(e);
     return events;
-  }
-
-  /** Read-only: how far each asset is from its target weight and the USD it would take to close the gap. */
-  private async rebalancePreview(): Promise<Reply> {
-    const d = await this.drift();
-    if (!d) return reply.of(reply.title('Plan preview: Rebalance (read-only)'), reply.text('No target weights set.'), reply.muted('Set one with /target use risk-parity (or any /optimize objective).'));
-    const p = await this.deps.portfolio.refresh();
-    const gross = p.positions.filter((x) => !STABLES.has(x.asset)).reduce((a, x) => a + Number(x.exposureUsd) / 1e6, 0);
-    return reply.of(
-      reply.title(`Plan preview: Rebalance to ${d.target.source} (read-only)`),
-      reply.table(['Asset', { header: 'Now', align: 'right' }, { header: 'Target', align: 'right' }, { header: 'Trade', align: 'right' }],
-        d.rows.map((r) => [r.asset, fmtPct(r.current, 1), fmtPct(r.target, 1), `${r.drift > 0 ? 'sell' : 'buy'} ${fmtUsd(usdFromNumber(Math.abs(r.drift) * gross))}`])),
-      reply.muted('Nothing is sent: confirm-gated trading arrives with hedge/rebalance. Sizes are gross exposure; fees and slippage not included.'),
-    );
   }
 
   /** Active alerts and silences, for /alerts. */

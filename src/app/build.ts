@@ -2,8 +2,10 @@
 import type { AnyCommand } from '../core/command.ts';
 import { usageLine } from '../core/args.ts';
 import { Dispatcher } from '../core/dispatcher.ts';
-import type { Clock, PositionSource, PriceHistory, Repositories } from '../ports/index.ts';
+import { ApprovalGate, DEFAULT_GATE, type Confirmer } from '../approvals/gate.ts';
+import type { Clock, PositionSource, PriceHistory, Repositories, TradeExecutor } from '../ports/index.ts';
 import type { Logger } from '../shared/logger.ts';
+import { ActionService } from './actions/service.ts';
 import { AlertService } from './alert-service.ts';
 import { AlertEngine, type AlertThresholds } from './alerts/index.ts';
 import { AnalyticsService } from './analytics.ts';
@@ -32,6 +34,21 @@ export interface AppParts {
   readonly notificationSpacingMs?: number;
   /** Alert thresholds, cooldowns and repeat interval (defaults: DEFAULT_THRESHOLDS). */
   readonly alertThresholds?: AlertThresholds;
+  /** Venues' trade executors (their markets are what planners may trade). */
+  readonly executors?: readonly TradeExecutor[];
+  /** Confirm-gate settings (defaults: DEFAULT_GATE; the mode comes from runtime.executionMode). */
+  readonly approvals?: Partial<ApprovalSettings>;
+  /** Smallest rebalance trade, USD (default 25). */
+  readonly rebalanceMinTradeUsd?: number;
+}
+
+export interface ApprovalSettings {
+  readonly ttlMs: number;
+  readonly priceToleranceBps: number;
+  readonly confirmer: Confirmer;
+  /** USD. */
+  readonly maxNotionalPerActionUsd: number;
+  readonly maxNotionalPerDayUsd: number;
 }
 
 export interface App {
@@ -56,6 +73,19 @@ export function buildApp(parts: AppParts): App {
     ...(parts.alertThresholds ? { thresholds: parts.alertThresholds } : {}),
     clock: parts.clock, logger: parts.logger, timeZone: parts.runtime.timeZone, refreshIntervalMs: parts.refreshIntervalMs ?? 10_000,
   });
+  const executors = parts.executors ?? [];
+  const gate = new ApprovalGate({
+    repo: parts.repos.approvals, audit: parts.repos.audit, clock: parts.clock, logger: parts.logger, executors, mode: parts.runtime.executionMode,
+    ttlMs: parts.approvals?.ttlMs ?? DEFAULT_GATE.ttlMs,
+    priceToleranceBps: parts.approvals?.priceToleranceBps ?? DEFAULT_GATE.priceToleranceBps,
+    confirmer: parts.approvals?.confirmer ?? DEFAULT_GATE.confirmer,
+    maxNotionalPerActionUsd: parts.approvals?.maxNotionalPerActionUsd !== undefined ? BigInt(Math.round(parts.approvals.maxNotionalPerActionUsd * 1e6)) : DEFAULT_GATE.maxNotionalPerActionUsd,
+    maxNotionalPerDayUsd: parts.approvals?.maxNotionalPerDayUsd !== undefined ? BigInt(Math.round(parts.approvals.maxNotionalPerDayUsd * 1e6)) : DEFAULT_GATE.maxNotionalPerDayUsd,
+  });
+  const actions = new ActionService({
+    portfolio, history: parts.history, limits, oracles, alerts, notifications, gate, executors, clock: parts.clock, logger: parts.logger,
+    timeZone: parts.runtime.timeZone, lookbackDays: risk.settings.lookbackDays, rebalance: { minTradeUsd: parts.rebalanceMinTradeUsd ?? 25 },
+  });
   const services: AppServices = {
     portfolio,
     risk,
@@ -66,6 +96,7 @@ export function buildApp(parts: AppParts): App {
     charts,
     notifications,
     alerts,
+    actions,
     monitor: { jobs: () => [] },
     history: parts.history,
     clock: parts.clock,
@@ -80,5 +111,8 @@ export function buildApp(parts: AppParts): App {
     commands: parts.commands, services, actions: parts.repos.actions, clock: parts.clock, logger: parts.logger,
   });
   alerts.attach(dispatcher);
+  actions.attach(dispatcher);
+  alerts.onAction((action, actor, chat) => action === 'hedge' ? actions.hedge({ asset: null, targetUsd: null, keep: null }, actor, chat)
+    : action === 'reduce' ? actions.protect(null, actor, chat) : actions.rebalance(null, actor, chat));
   return { services, dispatcher };
 }

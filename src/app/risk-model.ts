@@ -4,9 +4,14 @@ import { binPrice } from '../risk/lp.ts';
 import type { MarginAccountModel, PerpModel, SpotBalanceModel } from '../risk/margin.ts';
 import type { Instrument } from '../risk/portfolio-model.ts';
 
+/** A margin account and the venue it lives on. */
+export interface VenueAccount extends MarginAccountModel {
+  readonly venue: string;
+}
+
 export interface RiskModel {
   readonly instruments: readonly Instrument[];
-  readonly accounts: readonly MarginAccountModel[];
+  readonly accounts: readonly VenueAccount[];
   readonly prices: Readonly<Record<string, number>>;
   /** Equity the returns are measured against, USD. */
   readonly equityUsd: number;
@@ -68,6 +73,6 @@ export function buildRiskModel(portfolio: Portfolio): RiskModel {
   }
   const assets = [...new Set(instruments.flatMap((i) => (i.kind === 'lp' ? [i.asset, i.quoteAsset] : [i.asset])))].sort();
   return {
-    instruments, accounts: [...accounts.values()], prices: portfolio.prices, equityUsd: Number(portfolio.totalValueUsd) / 1e6, assets,
+    instruments, accounts: [...accounts].map(([venue, a]) => ({ venue, ...a })), prices: portfolio.prices, equityUsd: Number(portfolio.totalValueUsd) / 1e6, assets,
   };
 }

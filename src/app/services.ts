@@ -1,6 +1,7 @@
 /** What commands may use. Commands import this file by type only. */
 import type { ExecutionMode, Portfolio, Role } from '../domain/index.ts';
 import type { Clock, PriceHistory } from '../ports/index.ts';
+import type { ActionService } from './actions/service.ts';
 import type { AlertService } from './alert-service.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { ChartService } from './charts.ts';
@@ -46,6 +47,7 @@ export interface AppServices {
   readonly charts: ChartService;
   readonly notifications: NotificationService;
   readonly alerts: AlertService;
+  readonly actions: ActionService;
   readonly monitor: MonitorStatus;
   readonly history: PriceHistory;
   readonly clock: Clock;

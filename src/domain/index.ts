@@ -3,6 +3,7 @@ export type * from './position.ts';
 export type * from './portfolio.ts';
 export type * from './alert.ts';
 export type * from './action.ts';
+export type * from './market.ts';
 export type * from './roles.ts';
 export type * from './limits.ts';
 export { DEFAULT_RISK_LIMITS, LIMIT_ALIASES, LIMIT_SPECS } from './limits.ts';

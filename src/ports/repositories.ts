@@ -1,4 +1,4 @@
-import type { AlertLevel, AlertRule, ChatRef, PortfolioSnapshot, Role } from '../domain/index.ts';
+import type { ActionPlan, AlertLevel, AlertRule, Approval, ApprovalState, ChatRef, PortfolioSnapshot, Role } from '../domain/index.ts';
 import type { Interval } from './price-history.ts';
 
 /** A JSON-safe value (what storage can hold). */
@@ -145,6 +145,28 @@ export interface AlertStateRepo {
   setSnooze(until: number | null): Promise<void>;
 }
 
+/** A plan and where its approval stands. */
+export interface ApprovalRecord {
+  readonly plan: ActionPlan;
+  readonly approval: Approval;
+}
+
+/** Plans waiting for (or past) a Confirm. Every write is persisted before the promise resolves. */
+export interface ApprovalRepo {
+  /** Stores a new plan with its first approval state; refuses an id that exists. */
+  create(record: ApprovalRecord): Promise<void>;
+  get(planId: string): Promise<ApprovalRecord | undefined>;
+  /**
+   * Compare-and-set: replaces the approval only if its state is still `from` and `next.state` is a legal transition
+   * from it. True if it was applied; false if someone else moved it first (or it does not exist).
+   */
+  transition(planId: string, from: ApprovalState, next: Approval): Promise<boolean>;
+  /** Adds signatures to an executing plan (called before they are broadcast). False unless it is executing. */
+  recordSignatures(planId: string, signatures: readonly string[]): Promise<boolean>;
+  /** Newest first; `states` filters; at most `limit`. */
+  list(query?: { states?: readonly ApprovalState[]; limit?: number; since?: number }): Promise<ApprovalRecord[]>;
+}
+
 export interface Repositories {
   readonly settings: SettingsRepo;
   readonly snapshots: SnapshotRepo;
@@ -152,6 +174,7 @@ export interface Repositories {
   readonly actions: ActionRepo;
   readonly candles: CandleCacheRepo;
   readonly alerts: AlertStateRepo;
+  readonly approvals: ApprovalRepo;
   /** Flushes pending writes. */
   close(): Promise<void>;
 }

@@ -1,10 +1,10 @@
-import type { ActionPlan, ExecutionMode, PlanLeg, VenueId } from '../domain/index.ts';
+import type { ActionPlan, ExecutionMode, MarketInfo, PlanLeg, VenueId } from '../domain/index.ts';
 
 export interface LegFill {
   readonly leg: PlanLeg;
   /** Filled base size, base units (same decimals as leg.size). */
   readonly filledRaw: bigint;
-  /** Average fill price, USD. */
+  /** Average fill price, USD per unit of size. */
   readonly avgPrice: number;
   readonly feeUsd: bigint;
 }
@@ -14,7 +14,7 @@ export interface SimulationResult {
   /** Decoded reason when !ok (program error name where the venue has one). */
   readonly error?: string;
   readonly fills: readonly LegFill[];
-  /** Whether the simulation ran against the real program (false offline: plumbing only). */
+  /** Whether the simulation ran against the real program/book (false: plumbing only, e.g. offline). */
   readonly authoritative: boolean;
 }
 
@@ -25,12 +25,26 @@ export interface ExecutionResult {
   readonly signatures: readonly string[];
 }
 
-/** Sends a plan's legs on one venue. `beforeBroadcast` persists signatures before anything leaves the process. */
+export type SignatureStatus = 'confirmed' | 'failed' | 'unknown';
+
+/**
+ * Sends a plan's legs on one venue (the legs whose `venue` is this one). The execution mode is the approval gate's
+ * business: in dry-run it only ever calls `simulate`.
+ */
 export interface TradeExecutor {
   readonly venue: VenueId;
-  readonly mode: ExecutionMode;
+  /** Markets this venue can trade, with their order rules. */
+  markets(): readonly MarketInfo[];
+  /** Runs the legs against the current book without changing anything. */
   simulate(plan: ActionPlan): Promise<SimulationResult>;
+  /**
+   * Signs and sends the legs. `beforeBroadcast` must persist the signatures before anything leaves the process; if it
+   * throws, nothing is sent.
+   */
   execute(plan: ActionPlan, hooks: { beforeBroadcast(signatures: readonly string[]): Promise<void> }): Promise<ExecutionResult>;
-  /** Status of previously broadcast signatures (start-up reconciliation). */
-  signatureStatus(signatures: readonly string[]): Promise<readonly ('confirmed' | 'failed' | 'unknown')[]>;
+  /** Status of previously broadcast signatures (start-up reconciliation): never re-sends anything. */
+  signatureStatus(signatures: readonly string[]): Promise<readonly SignatureStatus[]>;
 }
+
+/** The execution mode a process runs with (kept beside the port so the gate and the wiring agree). */
+export type { ExecutionMode };

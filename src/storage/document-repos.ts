@@ -1,7 +1,8 @@
 /** Repositories over one JSON document; the lowdb and in-memory backends differ only in how they persist it. */
 import type { AlertRule, PortfolioSnapshot } from '../domain/index.ts';
-import type { CandleSeries, Repositories, StoredAction } from '../ports/index.ts';
-import { type CandleRecord, downsampleSnapshots, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, type SnapshotRecord, type StoreData } from './schema.ts';
+import { APPROVAL_TRANSITIONS } from '../domain/index.ts';
+import type { ApprovalRecord, CandleSeries, Json, Repositories, StoredAction } from '../ports/index.ts';
+import { type CandleRecord, downsampleSnapshots, MAX_APPROVALS, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, type SnapshotRecord, type StoreData } from './schema.ts';
 
 /** A document with serialised updates: `update` mutates and persists before resolving. */
 export interface DocumentStore {
@@ -77,6 +78,45 @@ function mergeCandles(old: CandleRecord | undefined, u: CandleSeries): CandleRec
     return { t, close, coveredFrom: t[0] ?? coveredFrom, coveredTo };
   }
   return { t, close, coveredFrom, coveredTo };
+}
+
+/** JSON-safe copy of a value holding bigints: each becomes `{ "$bigint": "123" }`. */
+function encodeBig(value: unknown): Json {
+  if (typeof value === 'bigint') return { $bigint: value.toString() };
+  if (Array.isArray(value)) return value.map(encodeBig);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) setOwn(out, k, encodeBig(v));
+    return out;
+  }
+  return value as Json;
+}
+
+function decodeBig(value: Json): unknown {
+  if (Array.isArray(value)) return value.map(decodeBig);
+  if (value !== null && typeof value === 'object') {
+    const tagged = (value as { $bigint?: unknown }).$bigint;
+    if (typeof tagged === 'string' && Object.keys(value).length === 1) return BigInt(tagged);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, decodeBig(v));
+    return out;
+  }
+  return value;
+}
+
+function approvalOf(doc: Json | undefined): ApprovalRecord | undefined {
+  return doc === undefined ? undefined : (decodeBig(doc) as ApprovalRecord);
+}
+
+/** Keeps the newest MAX_APPROVALS resolved plans; pending and executing ones always stay. */
+function boundApprovals(all: Record<string, Json>): void {
+  const resolved = Object.entries(all)
+    .map(([id, doc]) => ({ id, r: approvalOf(doc) as ApprovalRecord }))
+    .filter(({ r }) => r.approval.state !== 'pending' && r.approval.state !== 'executing')
+    .sort((a, b) => a.r.plan.createdAt - b.r.plan.createdAt);
+  const live = Object.keys(all).length - resolved.length;
+  const excess = resolved.length - Math.max(0, MAX_APPROVALS - live);
+  for (const { id } of resolved.slice(0, Math.max(0, excess))) delete all[id];
 }
 
 export function documentRepositories(store: DocumentStore): Repositories {
@@ -191,6 +231,47 @@ export function documentRepositories(store: DocumentStore): Repositories {
       }),
       getSnooze: () => Promise.resolve(store.data.alerts.snoozeUntil),
       setSnooze: (until) => store.update((d) => { d.alerts.snoozeUntil = until; }),
+    },
+    approvals: {
+      create: async (record) => {
+        const doc = encodeBig(record);
+        await store.update((d) => {
+          if (Object.hasOwn(d.approvals, record.plan.id)) throw new Error(`plan ${record.plan.id} already exists`);
+          setOwn(d.approvals, record.plan.id, doc);
+          boundApprovals(d.approvals);
+        });
+      },
+      get: (planId) => Promise.resolve(Object.hasOwn(store.data.approvals, planId) ? approvalOf(clone(store.data.approvals[planId])) : undefined),
+      transition: async (planId, from, next) => {
+        if (!APPROVAL_TRANSITIONS[from].includes(next.state)) throw new RangeError(`illegal approval transition ${from} → ${next.state}`);
+        let applied = false;
+        const approval = encodeBig(next);
+        await store.update((d) => {
+          const cur = approvalOf(Object.hasOwn(d.approvals, planId) ? d.approvals[planId] : undefined);
+          if (!cur || cur.approval.state !== from) return;
+          setOwn(d.approvals, planId, { ...(d.approvals[planId] as Record<string, Json>), approval });
+          applied = true;
+        });
+        return applied;
+      },
+      recordSignatures: async (planId, signatures) => {
+        let applied = false;
+        await store.update((d) => {
+          const cur = approvalOf(Object.hasOwn(d.approvals, planId) ? d.approvals[planId] : undefined);
+          if (!cur || cur.approval.state !== 'executing') return;
+          const approval = { ...cur.approval, signatures: [...cur.approval.signatures, ...signatures] };
+          setOwn(d.approvals, planId, encodeBig({ plan: cur.plan, approval }));
+          applied = true;
+        });
+        return applied;
+      },
+      list: (q = {}) => {
+        const rows = Object.values(store.data.approvals)
+          .map((doc) => approvalOf(clone(doc)) as ApprovalRecord)
+          .filter((r) => (!q.states || q.states.includes(r.approval.state)) && (q.since === undefined || r.plan.createdAt >= q.since))
+          .sort((a, b) => b.plan.createdAt - a.plan.createdAt || (a.plan.id < b.plan.id ? -1 : 1));
+        return Promise.resolve(q.limit === undefined ? rows : rows.slice(0, Math.max(0, q.limit)));
+      },
     },
     close: () => store.close(),
   };

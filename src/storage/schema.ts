@@ -1,7 +1,9 @@
 /** The persisted document: one JSON file, versioned. Bigints are stored as decimal strings. */
 import type { AlertKeyState, AuditEntry, Json, StoredAction } from '../ports/index.ts';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+/** Resolved approvals kept at most (pending and executing ones are never dropped). */
+export const MAX_APPROVALS = 5_000;
 /** Snapshots kept at most (the monitor downsamples older ones before this bites). */
 export const MAX_SNAPSHOTS = 20_000;
 /** Audit entries kept at most; older ones are dropped oldest-first. */
@@ -78,10 +80,12 @@ export interface StoreData {
   candles: Record<string, CandleRecord>;
   /** Added in v3. */
   alerts: AlertsRecord;
+  /** Plans and their approvals by plan id, bigints tagged (see document-repos). Added in v4. */
+  approvals: Record<string, Json>;
 }
 
 export function emptyData(): StoreData {
-  return { schemaVersion: SCHEMA_VERSION, settings: {}, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts() };
+  return { schemaVersion: SCHEMA_VERSION, settings: {}, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {} };
 }
 
 /** Brings a document read from disk up to SCHEMA_VERSION; refuses one written by a newer version. */
@@ -103,5 +107,7 @@ export function migrate(raw: unknown): StoreData {
   const candles = version >= 2 ? doc.candles ?? {} : {};
   // v2 → v3: adds the alert engine's state, empty (no alert was ever persisted before).
   const alerts = version >= 3 ? { ...emptyAlerts(), ...doc.alerts } : emptyAlerts();
-  return { schemaVersion: SCHEMA_VERSION, ...v1, candles, alerts };
+  // v3 → v4: adds plans and approvals, empty (nothing could be confirmed before).
+  const approvals = version >= 4 ? doc.approvals ?? {} : {};
+  return { schemaVersion: SCHEMA_VERSION, ...v1, candles, alerts, approvals };
 }

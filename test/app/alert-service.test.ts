@@ -75,17 +75,21 @@ describe('AlertService', () => {
     expect(healthMessages().filter((m) => m.startsWith('🚨 Still'))).toHaveLength(1);
   });
 
-  it('opens a read-only plan preview from the action button', async () => {
-    const { at, inbox, app } = await setup();
+  it('the action button opens a confirm card for whoever tapped it (nothing is sent until Confirm)', async () => {
+    const { at, inbox, app, executor } = await setup();
     await at(95);
-    const alert = inbox.got.find((r) => buttonsOf(r).some((b) => b.label === 'Hedge now' || b.label === 'Reduce 25%'))!;
+    const alert = inbox.got.find((r) => buttonsOf(r).some((b) => b.label === 'Hedge now'))!;
     const act = buttonsOf(alert)[0]!;
     const res = await app.dispatcher.handlePress({ actor: { platform: 'telegram', userId: '2', displayName: 'Tess', role: 'trader' }, chat: CHAT, data: encodeActionRef(act.action) });
     const t = plainText(res.reply!);
-    expect(t).toContain('(read-only)');
-    expect(t).toContain('SOL-PERP: sell 25% ($2,375.00)');
-    // Health at $95: 43 now; with 75 SOL it would be 100 × (1 − 213.75/625) = 65.8 → 66.
-    expect(t).toContain('Health: 43/100 → 66/100');
+    expect(t.split('\n')[0]).toBe('Hedge all to Δ $0.00 · dry run');
+    // Delta $9,500 (100 SOL × $95): the hedge closes the long, reduce-only; health 43 → 100 (no requirement left).
+    expect(t).toContain('SELL (RO) | 100 SOL-PERP');
+    expect(t).toContain('Δ SOL | +$9,500.00 | $0.00');
+    expect(t).toContain('Health | 43/100 | 100/100');
+    expect(t).toContain('asked by Tess');
+    expect(buttonsOf(res.reply!).map((b) => b.label)).toEqual(['Confirm', 'Cancel']);
+    expect(executor.submissions).toHaveLength(0);
   });
 
   it('commands: /alerts, /mute, /snooze, /thresholds and /report', async () => {

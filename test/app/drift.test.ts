@@ -40,15 +40,20 @@ describe('drift check', () => {
     expect(msg).toContain('Rebalance drift 6.5');
     expect(msg).toContain('SOL 56.5% vs 50.0%');
     expect(buttonsOf(inbox.got[0]!)[0]!.label).toBe('Rebalance');
-    // The Rebalance button previews the trades back to target: gross 23,000 → SOL 6.5 points over = sell $1,500.00.
+    // The Rebalance button opens a confirm card back to target: gross 23,000 → SOL 6.5 points over = sell $1,500.00,
+    // which is held in the perp (no spot SOL): 1,500 / 130 = 11.538 → 11.54 SOL-PERP reduce-only; ETH is bought
+    // spot: 1,500 / 2,000 = 0.75 ETH, paid from the 20,000 USDC.
     const press = await t.app.dispatcher.handlePress({
       actor: { platform: 'telegram', userId: '9', displayName: 'T', role: 'trader' }, chat: { platform: 'telegram', chatId: '1' },
       data: `a:${buttonsOf(inbox.got[0]!)[0]!.action.id}:act`,
     });
-    const preview = plainText(press.reply!);
-    expect(preview).toContain('Plan preview: Rebalance to test (read-only)');
-    expect(preview).toContain('SOL | 56.5% | 50.0% | sell $1,500.00');
-    expect(preview).toContain('ETH | 43.5% | 50.0% | buy $1,500.00');
+    const card = plainText(press.reply!);
+    expect(card.split('\n')[0]).toBe('Rebalance to target (test) · dry run');
+    expect(card).toContain('SELL (RO) | 11.54 SOL-PERP');
+    expect(card).toContain('BUY | 0.75 ETH');
+    expect(card).toContain('w SOL | 56.5% | 50.0%');
+    expect(card).toContain('w ETH | 43.5% | 50.0%');
+    expect(buttonsOf(press.reply!).map((b) => b.label)).toEqual(['Confirm', 'Cancel']);
     expect(await at(100)).toEqual(['recovered']);
   });
 

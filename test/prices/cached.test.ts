@@ -258,7 +258,7 @@ describe('CachedPriceHistory on a lowdb file', () => {
     await a.close();
 
     const doc = JSON.parse(await readFile(file, 'utf8')) as { schemaVersion: number; candles: Record<string, { t: number[] }> };
-    expect(doc.schemaVersion).toBe(3);
+    expect(doc.schemaVersion).toBe(4);
     expect(Object.keys(doc.candles)).toEqual(['SOL:1h']);
     expect(doc.candles['SOL:1h']?.t).toHaveLength(31 * 24 + 1);
 

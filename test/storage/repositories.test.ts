@@ -565,15 +565,15 @@ describe('lowdb repositories on disk', () => {
     await Promise.all(pending);
   });
 
-  it('writes valid JSON carrying schemaVersion 3, with bigints as decimal strings', async () => {
+  it('writes valid JSON carrying schemaVersion 4, with bigints as decimal strings', async () => {
     const r = await openLowdbRepositories(file());
     await r.snapshots.append(snap(7, { totalValueUsd: TWO_POW_70 }));
     await r.close();
     const doc = await readDoc();
-    expect(SCHEMA_VERSION).toBe(3);
-    expect(doc.schemaVersion).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
+    expect(doc.schemaVersion).toBe(4);
     expect((doc.snapshots as SnapshotRecord[])[0]?.totalValueUsd).toBe('1180591620717411303424');
-    expect(Object.keys(doc).sort()).toEqual(['actions', 'alerts', 'audit', 'candles', 'schemaVersion', 'settings', 'snapshots']);
+    expect(Object.keys(doc).sort()).toEqual(['actions', 'alerts', 'approvals', 'audit', 'candles', 'schemaVersion', 'settings', 'snapshots']);
   });
 
   it('creates missing parent directories', async () => {
@@ -581,7 +581,7 @@ describe('lowdb repositories on disk', () => {
     const r = await openLowdbRepositories(nested);
     await r.settings.set('x', 1);
     await r.close();
-    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 3, settings: { x: 1 } });
+    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 4, settings: { x: 1 } });
   });
 
   it('refuses a file written by a newer version, and leaves it untouched', async () => {
@@ -596,7 +596,7 @@ describe('lowdb repositories on disk', () => {
     await expect(openLowdbRepositories(file())).rejects.toThrow(SyntaxError);
   });
 
-  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 3', async () => {
+  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 4', async () => {
     await writeFile(file(), JSON.stringify({ settings: { a: 1 } }));
     const r = await openLowdbRepositories(file());
     expect(await r.settings.get('a')).toBe(1);
@@ -604,14 +604,14 @@ describe('lowdb repositories on disk', () => {
     expect(await r.audit.list()).toEqual([]);
     expect(await r.actions.get('x')).toBeUndefined();
     await r.close();
-    expect(await readDoc()).toEqual({ schemaVersion: 3, settings: { a: 1 }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts() });
+    expect(await readDoc()).toEqual({ schemaVersion: 4, settings: { a: 1 }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {} });
   });
 
-  it('migrates a v1 file: keeps everything, adds an empty candle cache and alert state, writes version 3', async () => {
+  it('migrates a v1 file: keeps everything, adds an empty candle cache, alert state and approvals, writes version 4', async () => {
     const v1 = { schemaVersion: 1, settings: { a: 1 }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) } };
     await writeFile(file(), JSON.stringify(v1));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 3, candles: {}, alerts: emptyAlerts() });
+    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 4, candles: {}, alerts: emptyAlerts(), approvals: {} });
     expect(await r.actions.get('b')).toEqual(action('b', 9));
     expect(await r.candles.get('SOL', '1h')).toBeUndefined();
     await r.candles.merge('SOL', '1h', hours(1, 3));
@@ -629,11 +629,11 @@ describe('lowdb repositories on disk', () => {
     await r.close();
   });
 
-  it('migrates a v2 file: keeps everything, adds empty alert state, writes version 3; the state survives reopen', async () => {
+  it('migrates a v2 file: keeps everything, adds empty alert state and approvals, writes version 4; the state survives reopen', async () => {
     const v2 = { schemaVersion: 2, settings: { a: 1 }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) }, candles: { 'SOL:1h': hours(1, 3) } };
     await writeFile(file(), JSON.stringify(v2));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v2, schemaVersion: 3, alerts: emptyAlerts() });
+    expect(await readDoc()).toEqual({ ...v2, schemaVersion: 4, alerts: emptyAlerts(), approvals: {} });
     expect(await r.candles.get('SOL', '1h')).toEqual(hours(1, 3));
     await r.alerts.put(alertState('main:health:paper'));
     await r.alerts.setMute('var', 500);

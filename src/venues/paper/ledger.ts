@@ -346,6 +346,14 @@ export class Ledger {
     return fill;
   }
 
+  /** Executes several trades as one: all fill, or none does (the ledger is unchanged on any error). */
+  tradeAll(reqs: readonly TradeRequest[]): Fill[] {
+    const draft = this.clone();
+    const fills = reqs.map((r) => draft.trade(r));
+    this.adopt(draft);
+    return fills;
+  }
+
   private adopt(other: Ledger): void {
     this.spot.clear();
     for (const [k, v] of other.spot) this.spot.set(k, v);

@@ -36,7 +36,7 @@ export class PaperVenue implements PositionSource {
   readonly simulator: MarketSimulator;
   readonly ledger: Ledger;
   readonly history: PaperPriceHistory;
-  private readonly clock: Clock;
+  readonly clock: Clock;
   private simTime: number;
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -116,6 +116,14 @@ export class PaperVenue implements PositionSource {
   trade(req: TradeRequest): Fill {
     this.sync();
     return this.ledger.trade(req);
+  }
+
+  /** Fills several trades as one (all or none) and tells listeners, as a landed transaction would. */
+  execute(reqs: readonly TradeRequest[]): Fill[] {
+    this.sync();
+    const fills = this.ledger.tradeAll(reqs);
+    for (const l of this.listeners) l();
+    return fills;
   }
 
   snapshot(): Promise<VenueSnapshot> {

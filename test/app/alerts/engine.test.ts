@@ -349,7 +349,7 @@ describe('AlertEngine on lowdb', () => {
     await a.close();
 
     const doc = JSON.parse(await readFile(file, 'utf8')) as { schemaVersion: number; alerts: { keys: Record<string, unknown>; mutes: unknown; snoozeUntil: unknown } };
-    expect(doc.schemaVersion).toBe(3);
+    expect(doc.schemaVersion).toBe(4);
     expect(Object.keys(doc.alerts.keys)).toEqual([HEALTH]);
     expect(doc.alerts.mutes).toEqual({ var: T0 + 999 * MIN });
     expect(doc.alerts.snoozeUntil).toBe(T0 + 10 * MIN);

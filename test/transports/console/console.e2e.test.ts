@@ -48,7 +48,7 @@ describe('console transport (child process)', () => {
     expect(r.stdout).toContain('SOL/USDC LP · in range');
     // State and log went to the data directory, not the terminal.
     const state = JSON.parse(await readFile(join(dir, 'data/vigil.json'), 'utf8')) as { schemaVersion: number };
-    expect(state.schemaVersion).toBe(3);
+    expect(state.schemaVersion).toBe(4);
   });
 
   it('presses buttons by number, answers bad input and plain text helpfully', async () => {

@@ -16,6 +16,7 @@ import { ManualClock } from '../../../src/shared/clock.ts';
 import { silentLogger } from '../../../src/shared/logger.ts';
 import { memoryRepositories } from '../../../src/storage/memory/index.ts';
 import { TelegramTransport } from '../../../src/transports/telegram/bot.ts';
+import { PaperExecutor } from '../../../src/venues/paper/executor.ts';
 import { PaperVenue } from '../../../src/venues/paper/venue.ts';
 import { DEFAULT_TOKEN, FakeTelegramBotApi } from '../../fakes/telegram-bot-api.ts';
 import { ROUND_PRICES, T0 } from '../../helpers/app.ts';
@@ -46,7 +47,7 @@ beforeEach(async () => {
   const logger = silentLogger();
   app = buildApp({
     commands: COMMANDS, sources: [venue], history: venue.history, repos: memoryRepositories(), clock, logger, notificationSpacingMs: 0,
-    refreshIntervalMs: 3_600_000,
+    refreshIntervalMs: 3_600_000, executors: [new PaperExecutor(venue)],
     runtime: { version: '0.1.0', venueMode: 'paper', executionMode: 'dry-run', transport: 'telegram', startedAt: T0, timeZone: 'UTC', storage: 'memory' },
   });
   transport = new TelegramTransport({ token: DEFAULT_TOKEN, apiRoot: url, dispatcher: app.dispatcher, commands: COMMANDS, logger, allowed: [{ userId: String(TRADER), role: 'trader' }] });
@@ -84,8 +85,9 @@ describe('alerts on Telegram', () => {
     const act = critical.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Hedge now')!;
     since = fake.mark();
     fake.userPresses(critical.messageId, act.callback_data!, { userId: TRADER });
-    const preview = await fake.waitForMessage((m) => m.text.includes('Plan preview'), 8000, { since });
-    expect(preview.text).toContain('(read-only)');
+    const card = await fake.waitForMessage((m) => m.text.startsWith('Hedge all to Δ $0.00'), 8000, { since });
+    expect(card.text).toContain('DRY RUN');
+    expect(card.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Confirm', 'Cancel']);
     for (const p of path.slice(crash + 1)) await step(p);
 
     const health = fake.sent(TRADER).filter((m) => /^\S+ (Alert|Worse|Still|Recovered)/.test(m.text) && /Health/.test(m.text.split('\n')[0] ?? ''));

@@ -1,0 +1,100 @@
+/** The confirm card and the resolved card a plan becomes: one renderer, used by commands, buttons and reconciliation. */
+import type { Button, Reply } from '../../core/reply.ts';
+import { reply } from '../../core/reply.ts';
+import type { ActionPlan, Approval, ExecutionMode, PlanMetrics } from '../../domain/index.ts';
+import { fmtAmount, fmtHealth, fmtPct, fmtPrice, fmtSignedUsd, fmtTime, fmtUsd } from '../../shared/format.ts';
+import { usdFromNumber } from '../../shared/money.ts';
+
+const MODE_LINE: Readonly<Record<ExecutionMode, string>> = {
+  'dry-run': 'DRY RUN: Confirm re-checks and simulates; nothing is sent.',
+  paper: 'PAPER: Confirm fills on the paper ledger.',
+  live: 'LIVE: Confirm signs and sends real transactions.',
+};
+
+const MODE_TAG: Readonly<Record<ExecutionMode, string>> = { 'dry-run': 'dry run', paper: 'paper', live: 'LIVE' };
+
+const signedUsd = (usd: number): string => fmtSignedUsd(usdFromNumber(usd));
+
+function sizeLabel(leg: ActionPlan['legs'][number]): string {
+  return fmtAmount(leg.size, leg.kind === 'perp' ? leg.market : leg.asset, 4);
+}
+
+/** Metric rows that changed or matter for this plan: deltas and liquidation prices of traded assets, health, VaR, weights. */
+function comparison(plan: ActionPlan): string[][] {
+  const b: PlanMetrics = plan.before;
+  const a: PlanMetrics = plan.after;
+  const traded = [...new Set(plan.legs.map((l) => l.asset))];
+  const rows: string[][] = [];
+  const deltaAssets = plan.kind === 'hedge' ? [...new Set([...traded, ...Object.keys(b.delta ?? {})])].filter((x) => Math.abs(b.delta?.[x] ?? 0) > 0.005 || traded.includes(x)) : traded;
+  for (const asset of deltaAssets.sort()) rows.push([`Δ ${asset}`, signedUsd(b.delta?.[asset] ?? 0), signedUsd(a.delta?.[asset] ?? 0)]);
+  if (b.health !== undefined && a.health !== undefined) rows.push(['Health', fmtHealth(b.health), fmtHealth(a.health)]);
+  for (const asset of traded.sort()) {
+    const lb = b.liquidationPrices?.[asset];
+    const la = a.liquidationPrices?.[asset];
+    if (lb === undefined && la === undefined) continue;
+    rows.push([`Liq ${asset}`, lb === undefined || lb === null ? '—' : fmtPrice(lb), la === undefined || la === null ? '—' : fmtPrice(la)]);
+  }
+  if (b.var1dUsd !== undefined && a.var1dUsd !== undefined) rows.push(['VaR 1d 95%', fmtUsd(usdFromNumber(b.var1dUsd)), fmtUsd(usdFromNumber(a.var1dUsd))]);
+  if (b.leverage !== undefined && a.leverage !== undefined && Number.isFinite(b.leverage) && Number.isFinite(a.leverage)) rows.push(['Leverage', `${b.leverage.toFixed(2)}x`, `${a.leverage.toFixed(2)}x`]);
+  if (plan.kind === 'rebalance' || plan.kind === 'limits') {
+    const assets = [...new Set([...Object.keys(b.weights ?? {}), ...Object.keys(a.weights ?? {})])].sort((x, y) => (a.weights?.[y] ?? 0) - (a.weights?.[x] ?? 0));
+    for (const asset of assets) rows.push([`w ${asset}`, fmtPct(b.weights?.[asset] ?? 0, 1), fmtPct(a.weights?.[asset] ?? 0, 1)]);
+  }
+  return rows;
+}
+
+function legsTable(plan: ActionPlan): ReturnType<typeof reply.table> {
+  return reply.table(
+    ['Order', { header: 'Size', align: 'right' }, { header: 'Limit', align: 'right' }, { header: '≈ USD', align: 'right' }],
+    plan.legs.map((l) => [`${l.side.toUpperCase()}${l.reduceOnly ? ' (RO)' : ''}`, sizeLabel(l), `${l.side === 'buy' ? '≤' : '≥'} ${fmtPrice(l.limitPrice)}`, fmtUsd(l.notionalUsd)]),
+  );
+}
+
+/** The card asking for Confirm (buttons supplied by the caller); `simulationError` replaces the buttons with the reason. */
+export function planCard(plan: ActionPlan, opts: { buttons?: readonly Button[]; timeZone: string; simulationError?: string; refusal?: string; notice?: string }): Reply {
+  const secs = Math.round((plan.expiresAt - plan.createdAt) / 1000);
+  const blocked = opts.simulationError ?? opts.refusal;
+  return reply.of(
+    reply.title(`${plan.title} · ${MODE_TAG[plan.mode]}`),
+    opts.notice ? reply.text(opts.notice, 'warning') : null,
+    plan.legs.length > 0 ? legsTable(plan) : reply.text('Nothing to trade.'),
+    reply.fields([
+      ['Notional', fmtUsd(plan.notionalUsd)],
+      ['Est. fees', fmtUsd(plan.estimatedFeesUsd)],
+      ['Est. slippage', fmtUsd(plan.estimatedSlippageUsd)],
+    ]),
+    reply.table(['', { header: 'Before', align: 'right' }, { header: 'After', align: 'right' }], comparison(plan)),
+    plan.notes.length > 0 ? reply.muted(plan.notes.join('\n')) : null,
+    blocked
+      ? reply.text(opts.simulationError ? `Simulation failed: ${opts.simulationError}. Nothing can be confirmed.` : `Refused: ${opts.refusal ?? ''}.`, 'error')
+      : reply.text(MODE_LINE[plan.mode], plan.mode === 'live' ? 'warning' : 'body'),
+    blocked ? null : reply.muted(`Plan ${plan.id} · asked by ${plan.requestedByName} · expires ${fmtTime(plan.expiresAt, opts.timeZone)} (${secs} s)`),
+    !blocked && opts.buttons && opts.buttons.length > 0 ? reply.buttons(opts.buttons) : null,
+  );
+}
+
+const OUTCOME: Readonly<Record<Approval['state'], string>> = {
+  pending: '⏳ Waiting for Confirm',
+  executing: '⏳ Sent; waiting for the outcome',
+  executed: '✅ Executed',
+  failed: '❌ Failed',
+  cancelled: '✖ Cancelled',
+  expired: '⌛ Expired',
+};
+
+/** The card after the decision: outcome, fills, signatures; no buttons. */
+export function resolvedCard(plan: ActionPlan, approval: Approval, opts: { timeZone: string; decidedByName?: string }): Reply {
+  const title = approval.state === 'executed' && approval.dryRun ? '🧪 Dry run: simulated, nothing sent' : OUTCOME[approval.state];
+  const nothingSent = approval.signatures.length === 0 && approval.state !== 'executed' ? ' Nothing was sent.' : '';
+  return reply.of(
+    reply.title(`${title} · ${plan.title}`),
+    approval.error ? reply.text(`${approval.error}.${nothingSent}`, approval.state === 'failed' ? 'error' : 'body') : null,
+    approval.fills.length > 0
+      ? reply.table(['Fill', { header: 'Size', align: 'right' }, { header: 'Avg price', align: 'right' }, { header: 'Fee', align: 'right' }],
+        approval.fills.map((f) => [f.side.toUpperCase(), fmtAmount(f.size, f.market, 4), fmtPrice(f.avgPrice), fmtUsd(f.feeUsd)]))
+      : null,
+    approval.state === 'executing' ? reply.text('The outcome is not known yet; it is checked again automatically, never re-sent.', 'warning') : null,
+    approval.signatures.length > 0 ? reply.code(approval.signatures.join('\n')) : null,
+    reply.muted(`Plan ${plan.id} · ${MODE_TAG[plan.mode]} · ${approval.state}${opts.decidedByName ? ` by ${opts.decidedByName}` : ''} · ${fmtTime(approval.updatedAt, opts.timeZone)}`),
+  );
+}

@@ -1,0 +1,137 @@
+/**
+ * Rebalance planner (seed 001 Oracle → PortfolioManager → DEX; seed 000's 5% threshold): spot trades, USDC as the cash
+ * leg, that bring each asset's share of gross exposure back to the oracle's weight.
+ *
+ * - Only assets whose weight is off by more than the threshold trade ("drifted"). The others keep their exposure, so
+ *   the book's new gross G' is set for the traded ones to land exactly on target with the rest held:
+ *   G' = Σ untouched exposure / (1 − Σ traded target weights) (G' = G when everything trades). If that pushes an
+ *   untouched asset past the threshold, it joins the traded set and G' is solved again (the set only grows).
+ * - A sell is capped at the spot balance; beyond it, a long perp of the asset is reduced (reduce-only). Exposure held
+ *   in an LP or a short perp cannot be sold here: the card says so.
+ * - Trades under the minimum (REBALANCE_MIN_TRADE_USD or the market's minimum) are skipped and listed.
+ * - Buys are paid from USDC; if the USDC balance cannot pay for them after the sells, buys are scaled down to it (a
+ *   rebalance never borrows).
+ * - Sells come before buys.
+ */
+import type { MarketInfo, PlanLeg } from '../../domain/index.ts';
+import type { Weights } from '../../ports/index.ts';
+import type { RiskModel } from '../risk-model.ts';
+import { grossExposures, heldUnits, legFor, priceOf, STABLES, usd } from './book.ts';
+
+/** Seed 000: rebalance when a weight is off by more than 5 points. */
+export const DEFAULT_REBALANCE_THRESHOLD = 0.05;
+
+export interface RebalanceInput {
+  readonly model: RiskModel;
+  readonly markets: readonly MarketInfo[];
+  /** Validated target weights (Σ = 1). */
+  readonly weights: Weights;
+  /** Absolute weight difference that triggers a trade, fraction. */
+  readonly threshold: number;
+  readonly minTradeUsd: number;
+}
+
+export interface RebalanceRow {
+  readonly asset: string;
+  readonly current: number;
+  readonly target: number;
+  /** USD to buy (+) or sell (−); 0 when inside the threshold. */
+  readonly tradeUsd: number;
+  readonly drifted: boolean;
+}
+
+export interface RebalancePlan {
+  readonly legs: PlanLeg[];
+  readonly rows: RebalanceRow[];
+  readonly notes: string[];
+  /** Gross exposure before and planned after, USD. */
+  readonly grossBefore: number;
+  readonly grossAfter: number;
+}
+
+function spotMarket(markets: readonly MarketInfo[], model: RiskModel, asset: string): MarketInfo | undefined {
+  const spots = markets.filter((m) => m.kind === 'spot' && m.asset === asset);
+  return spots.find((m) => heldUnits(model, m.venue, m) !== 0) ?? spots.find((m) => model.accounts.some((a) => a.venue === m.venue)) ?? spots[0];
+}
+
+export function planRebalance(input: RebalanceInput): RebalancePlan {
+  const { model, markets, weights, threshold } = input;
+  const stablesInTarget = Object.keys(weights).filter((a) => STABLES.has(a));
+  const all = grossExposures(model, true);
+  const exposure: Record<string, number> = {};
+  for (const [a, v] of Object.entries(all)) if (!STABLES.has(a) || stablesInTarget.includes(a)) exposure[a] = v;
+  const universe = [...new Set([...Object.keys(exposure), ...Object.keys(weights)])].sort();
+  const G = universe.reduce((s, a) => s + (exposure[a] ?? 0), 0);
+  const cur = (a: string): number => (G > 0 ? (exposure[a] ?? 0) / G : 0);
+  const w = (a: string): number => weights[a] ?? 0;
+  const traded = new Set(universe.filter((a) => Math.abs(cur(a) - w(a)) > threshold));
+  let Gp = G;
+  for (let guard = 0; guard <= universe.length; guard++) {
+    const fixed = universe.filter((a) => !traded.has(a)).reduce((s, a) => s + (exposure[a] ?? 0), 0);
+    const wT = [...traded].reduce((s, a) => s + w(a), 0);
+    Gp = wT >= 1 - 1e-12 || fixed === 0 ? G : fixed / (1 - wT);
+    const pushed = universe.filter((a) => !traded.has(a) && Gp > 0 && Math.abs((exposure[a] ?? 0) / Gp - w(a)) > threshold);
+    if (pushed.length === 0) break;
+    for (const a of pushed) traded.add(a);
+  }
+  const notes: string[] = [];
+  const sells: PlanLeg[] = [];
+  const buys: { m: MarketInfo; buyUsd: number; price: number }[] = [];
+  const rows: RebalanceRow[] = [];
+  for (const asset of universe) {
+    const drifted = traded.has(asset);
+    const tradeUsd = drifted ? w(asset) * Gp - (exposure[asset] ?? 0) : 0;
+    rows.push({ asset, current: cur(asset), target: w(asset), tradeUsd, drifted });
+    if (!drifted || STABLES.has(asset)) continue;
+    if (Math.abs(tradeUsd) < input.minTradeUsd) {
+      notes.push(`${asset}: ${tradeUsd > 0 ? 'buy' : 'sell'} of ${usd(Math.abs(tradeUsd))} is under the ${usd(input.minTradeUsd)} minimum trade: skipped.`);
+      continue;
+    }
+    const price = priceOf(model, asset);
+    const spot = spotMarket(markets, model, asset);
+    if (tradeUsd > 0) {
+      if (!spot) notes.push(`${asset}: no spot market to buy on: skipped.`);
+      else buys.push({ m: spot, buyUsd: tradeUsd, price });
+      continue;
+    }
+    let left = -tradeUsd / price;
+    if (spot) {
+      const held = Math.max(0, heldUnits(model, spot.venue, spot));
+      const units = Math.min(left, held);
+      const heldRaw = BigInt(Math.round(held * 10 ** spot.baseDecimals));
+      const leg = units > 0 ? legFor(spot, -units, price, { reduceOnly: true, round: 'nearest', maxRaw: heldRaw }) : null;
+      if (leg) {
+        sells.push(leg);
+        left -= Number(leg.size.raw) / 10 ** spot.baseDecimals;
+      }
+    }
+    if (left * price > input.minTradeUsd) {
+      const perp = markets.find((m) => m.kind === 'perp' && m.asset === asset && heldUnits(model, m.venue, m) > 0);
+      const heldPerp = perp ? heldUnits(model, perp.venue, perp) : 0;
+      const units = Math.min(left, heldPerp);
+      const leg = perp && units > 0
+        ? legFor(perp, -units, price, { reduceOnly: true, round: 'nearest', maxRaw: BigInt(Math.round((heldPerp / perp.contractSize) * 10 ** perp.baseDecimals)) })
+        : null;
+      if (leg) {
+        sells.push(leg);
+        left -= (Number(leg.size.raw) / 10 ** leg.size.decimals) * (perp?.contractSize ?? 1);
+      }
+      if (left * price > input.minTradeUsd) {
+        notes.push(`${asset}: ${usd(left * price)} of the sell is held in an LP or a short perp and cannot be sold here.`);
+      }
+    }
+  }
+  // Cash: USDC on hand plus what the sells bring, less their fees.
+  const usdcHeld = model.accounts.reduce((s, a) => s + (a.spot.find((x) => x.asset === 'USDC')?.units ?? 0), 0);
+  const proceeds = sells.filter((l) => l.kind === 'spot').reduce((s, l) => s + Number(l.notionalUsd - l.estFeeUsd - l.estSlippageUsd) / 1e6, 0);
+  const cash = Math.max(0, usdcHeld + proceeds);
+  const cost = buys.reduce((s, b) => s + b.buyUsd * (1 + (b.m.takerFeeBps + (b.m.impactBpsPerMillion * b.buyUsd) / 1e6) / 10_000), 0);
+  const scale = cost > cash ? cash / cost : 1;
+  if (scale < 1) notes.push(`Buys scaled to ${(scale * 100).toFixed(0)}%: the book has ${usd(cash)} of USDC for them (a rebalance does not borrow).`);
+  const buyLegs = buys.flatMap(({ m, buyUsd, price }) => {
+    const leg = legFor(m, (buyUsd * scale) / price, price, { reduceOnly: false, round: scale < 1 ? 'down' : 'nearest' });
+    return leg ? [leg] : [];
+  });
+  const grossAfter = Gp;
+  return { legs: [...sells, ...buyLegs], rows, notes, grossBefore: G, grossAfter };
+}

@@ -1,0 +1,374 @@
+/**
+ * ActionService: /hedge, /rebalance, /protect, /limits check and the alert action buttons all end here. It reads the
+ * book, runs a planner, measures before → after, hands the plan to the confirm gate (which simulates and stores it)
+ * and renders the card; Confirm and Cancel presses come back here and go through the gate.
+ */
+import type { Dispatcher, PressContext, PressResult } from '../../core/dispatcher.ts';
+import type { Button, Reply } from '../../core/reply.ts';
+import { reply } from '../../core/reply.ts';
+import type { ActionPlan, Actor, ChatRef, MarketInfo, PlanRequest } from '../../domain/index.ts';
+import type { ApprovalGate, PlanDraft, Requester } from '../../approvals/gate.ts';
+import type { ApprovalRecord, AuditEntry, Clock, PriceHistory, TradeExecutor } from '../../ports/index.ts';
+import { betaStats } from '../../risk/beta.ts';
+import { UserError } from '../../shared/errors.ts';
+import { fmtSignedUsd, fmtUsd } from '../../shared/format.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { usdFromNumber } from '../../shared/money.ts';
+import type { AlertService } from '../alert-service.ts';
+import { alignedDaily } from '../history.ts';
+import type { LimitsService } from '../limits.ts';
+import type { NotificationService } from '../notifications.ts';
+import type { OracleService } from '../oracles.ts';
+import type { PortfolioService } from '../portfolio.ts';
+import { buildRiskModel, type RiskModel } from '../risk-model.ts';
+import { userFacing } from '../user-facing.ts';
+import { applyLegs, bookMetrics, netDeltas, STABLES, sumLegs, tailContributions, type ScenarioReturns } from './book.ts';
+import { planCard, resolvedCard } from './card.ts';
+import { perpFor, planHedge, type CrossHedge } from './hedge.ts';
+import { planProtect, planTrims } from './protect.ts';
+import { DEFAULT_REBALANCE_THRESHOLD, planRebalance } from './rebalance.ts';
+
+/** Confirm/Cancel buttons outlive the plan by this much, so a late tap gets a truthful "expired" instead of silence. */
+const BUTTON_GRACE_MS = 60 * 60 * 1000;
+/** A cross-hedge proxy must explain at least this share of the asset's daily variance. */
+export const MIN_CROSS_HEDGE_R2 = 0.1;
+
+export interface ActionServiceDeps {
+  readonly portfolio: PortfolioService;
+  readonly history: PriceHistory;
+  readonly limits: LimitsService;
+  readonly oracles: OracleService;
+  readonly alerts: AlertService;
+  readonly notifications: NotificationService;
+  readonly gate: ApprovalGate;
+  readonly executors: readonly TradeExecutor[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly timeZone: string;
+  readonly lookbackDays: number;
+  readonly rebalance: { readonly minTradeUsd: number; readonly threshold?: number };
+}
+
+export type HedgeArgs = { asset: string | null; targetUsd: number | null; keep: number | null };
+
+function actorKey(a: Actor): string {
+  return `${a.platform}:${a.userId}`;
+}
+
+export class ActionService {
+  private readonly deps: ActionServiceDeps;
+  private dispatcher: Dispatcher<unknown> | undefined;
+
+  constructor(deps: ActionServiceDeps) {
+    this.deps = deps;
+  }
+
+  get mode(): ActionPlan['mode'] {
+    return this.deps.gate.mode;
+  }
+
+  /** Registers the Confirm/Cancel handler. */
+  attach(dispatcher: Dispatcher<unknown>): void {
+    this.dispatcher = dispatcher;
+    dispatcher.registerHandler('approval', (ctx) => this.onPress(ctx));
+  }
+
+  /** Every market the configured venues can trade. */
+  markets(): MarketInfo[] {
+    return this.deps.executors.flatMap((e) => [...e.markets()]);
+  }
+
+  async hedge(args: HedgeArgs, actor: Actor, chat: ChatRef): Promise<Reply> {
+    return this.open({ kind: 'hedge', args: { asset: args.asset, targetUsd: args.targetUsd, keep: args.keep } }, actor, chat);
+  }
+
+  async rebalance(oracle: string | null, actor: Actor, chat: ChatRef): Promise<Reply> {
+    return this.open({ kind: 'rebalance', args: { oracle } }, actor, chat);
+  }
+
+  async protect(targetHealth: number | null, actor: Actor, chat: ChatRef): Promise<Reply> {
+    return this.open({ kind: 'protect', args: { target: targetHealth } }, actor, chat);
+  }
+
+  async trims(actor: Actor, chat: ChatRef): Promise<Reply> {
+    return this.open({ kind: 'limits', args: {} }, actor, chat);
+  }
+
+  /** Plans `request`, proposes it to the gate and renders the card. */
+  async open(request: PlanRequest, actor: Actor, chat: ChatRef, notice?: string): Promise<Reply> {
+    return userFacing(async () => {
+      const draft = await this.draft(request);
+      const who: Requester = { key: actorKey(actor), name: actor.displayName, chat };
+      const r = await this.deps.gate.propose(draft, who);
+      const tz = this.deps.timeZone;
+      if (r.ok) {
+        const buttons = await Promise.all([
+          this.button('Confirm', r.plan, 'ok', actor, chat, 'primary'),
+          this.button('Cancel', r.plan, 'no', actor, chat, 'danger'),
+        ]);
+        const simNote = r.authoritative ? null : 'The simulation could not reach the venue’s program: it checked the plan’s shape only.';
+        const card = planCard(r.plan, { buttons, timeZone: tz, ...(notice ? { notice } : {}) });
+        return simNote ? { ...card, blocks: [...card.blocks.slice(0, -1), reply.muted(simNote), ...card.blocks.slice(-1)] } : card;
+      }
+      if (r.code === 'empty') {
+        return reply.of(reply.title(r.plan.title), reply.text('Nothing to trade: the book is already where this plan would take it.'), r.plan.notes.length > 0 ? reply.muted(r.plan.notes.join('\n')) : null);
+      }
+      return planCard(r.plan, { timeZone: tz, ...(r.code === 'simulation' ? { simulationError: r.reason } : { refusal: r.reason }) });
+    });
+  }
+
+  private async button(label: string, plan: ActionPlan, verb: string, actor: Actor, chat: ChatRef, style: 'primary' | 'danger'): Promise<Button> {
+    if (!this.dispatcher) throw new Error('ActionService is not attached to a dispatcher');
+    return this.dispatcher.makeButton({
+      label, kind: 'approval', payload: { planId: plan.id }, role: 'trader', actor, chat, verb, style,
+      ttlMs: plan.expiresAt - plan.createdAt + BUTTON_GRACE_MS,
+    });
+  }
+
+  /** Builds a plan draft at current prices. */
+  async draft(request: PlanRequest): Promise<PlanDraft> {
+    const portfolio = await this.deps.portfolio.refresh();
+    const model = buildRiskModel(portfolio);
+    const markets = this.markets();
+    const scenarios = await this.scenarios(model, portfolio.asOf || this.deps.clock.now());
+    const limits = await this.deps.limits.get();
+    let legs: ActionPlan['legs'] = [];
+    let notes: string[] = [];
+    let title: string;
+    let weightsAlso: string[] = [];
+    switch (request.kind) {
+      case 'hedge': {
+        const asset = typeof request.args.asset === 'string' ? request.args.asset : undefined;
+        const keep = typeof request.args.keep === 'number' ? request.args.keep : null;
+        const targetUsd = typeof request.args.targetUsd === 'number' ? request.args.targetUsd : 0;
+        if (asset && !model.assets.includes(asset)) throw new UserError('not_found', `The book has no ${asset} exposure to hedge.`, `Held: ${model.assets.filter((a) => !STABLES.has(a)).join(', ') || 'nothing'}`);
+        const cross = await this.crossHedges(model, markets, scenarios);
+        const plan = planHedge({
+          model, markets, target: keep !== null ? { kind: 'keep', fraction: keep } : { kind: 'usd', usd: targetUsd }, crossHedge: (a) => cross.get(a) ?? null,
+          maxLeverage: limits.maxPortfolioLeverage, ...(asset ? { asset } : {}),
+        });
+        legs = plan.legs;
+        const deltas = netDeltas(model);
+        const ratios = plan.rows.filter((r) => r.via && Math.abs(r.deltaBefore) > 0).map((r) => {
+          const hedged = legs.filter((l) => l.market === r.via).reduce((s, l) => s + (l.side === 'buy' ? 1 : -1) * Number(l.notionalUsd) / 1e6, 0);
+          return `${r.asset} ${fmtSignedUsd(usdFromNumber(r.deltaBefore))} → target ${fmtSignedUsd(usdFromNumber(r.targetUsd))}${hedged !== 0 ? `, hedge ratio ${Math.round((-hedged / (deltas[r.asset] ?? 1)) * 100)}%` : ''}`;
+        });
+        const band = Object.entries(plan.toleranceUsd).map(([m, t]) => `${m} ±${fmtUsd(usdFromNumber(t))}`).join(', ');
+        notes = [...ratios, ...(band ? [`Tolerance band: ${band}.`] : []), ...plan.notes];
+        title = `Hedge ${asset ?? 'all'} to ${keep !== null ? `${Math.round(keep * 100)}% of delta` : `Δ ${fmtSignedUsd(usdFromNumber(targetUsd))}`}`;
+        break;
+      }
+      case 'rebalance': {
+        const name = typeof request.args.oracle === 'string' ? request.args.oracle : null;
+        const target = await this.targetWeights(name);
+        weightsAlso = Object.keys(target.weights).filter((a) => STABLES.has(a));
+        const plan = planRebalance({
+          model, markets, weights: target.weights, threshold: this.deps.rebalance.threshold ?? DEFAULT_REBALANCE_THRESHOLD, minTradeUsd: this.deps.rebalance.minTradeUsd,
+        });
+        legs = plan.legs;
+        const inside = plan.rows.filter((r) => !r.drifted).map((r) => r.asset);
+        notes = [
+          `Threshold ${((this.deps.rebalance.threshold ?? DEFAULT_REBALANCE_THRESHOLD) * 100).toFixed(0)} points; minimum trade ${fmtUsd(usdFromNumber(this.deps.rebalance.minTradeUsd))}.`,
+          ...(inside.length > 0 ? [`Inside the threshold, not traded: ${inside.join(', ')}.`] : []),
+          ...(target.note ? [target.note] : []),
+          ...plan.notes,
+        ];
+        title = `Rebalance to ${target.label}`;
+        break;
+      }
+      case 'protect': {
+        const thresholds = await this.deps.alerts.thresholds();
+        const target = typeof request.args.target === 'number' ? request.args.target : thresholds.health.warning + thresholds.health.margin;
+        const contributions = scenarios ? tailContributions(model, scenarios) : new Map<string, number>();
+        const health = bookMetrics(model).health ?? 100;
+        const plan = planProtect({ model, markets, targetHealth: target, contributions });
+        legs = plan.legs;
+        notes = [
+          health >= target ? `Health ${health} is already at or above ${target}.` : `Restores health to at least ${target}, cutting the largest tail-risk contributors first.`,
+          ...(scenarios ? [] : ['No price history: positions ordered by size instead of risk contribution.']),
+          ...plan.notes,
+        ];
+        title = `Protect: health to ${target}`;
+        break;
+      }
+      case 'limits': {
+        const plan = planTrims({ model, markets, limits, ...(scenarios ? { scenarios } : {}) });
+        legs = plan.legs;
+        notes = plan.notes;
+        title = 'Trim to risk limits';
+        break;
+      }
+    }
+    const after = applyLegs(model, legs, markets);
+    return {
+      kind: request.kind, title, request, legs,
+      before: bookMetrics(model, scenarios, weightsAlso), after: bookMetrics(after, scenarios, weightsAlso), notes,
+      estimatedFeesUsd: sumLegs(legs, (l) => l.estFeeUsd), estimatedSlippageUsd: sumLegs(legs, (l) => l.estSlippageUsd), notionalUsd: sumLegs(legs, (l) => l.notionalUsd),
+    };
+  }
+
+  /** Daily returns of the book's risky assets over the risk window; undefined when history is missing. */
+  private async scenarios(model: RiskModel, at: number): Promise<ScenarioReturns | undefined> {
+    const assets = model.assets.filter((a) => !STABLES.has(a));
+    if (assets.length === 0) return undefined;
+    try {
+      const h = await alignedDaily(this.deps.history, assets, at, this.deps.lookbackDays);
+      return { assets, returns: h.closes.map((c) => c.slice(1).map((x, i) => x / (c[i] as number) - 1)) };
+    } catch (err) {
+      if (err instanceof UserError) return undefined;
+      throw err;
+    }
+  }
+
+  /** For each held asset without a perp: the perp underlying that explains most of its daily variance. */
+  private async crossHedges(model: RiskModel, markets: readonly MarketInfo[], scenarios: ScenarioReturns | undefined): Promise<Map<string, CrossHedge>> {
+    const out = new Map<string, CrossHedge>();
+    const orphans = model.assets.filter((a) => !STABLES.has(a) && !perpFor(markets, model, a));
+    if (orphans.length === 0 || !scenarios) return out;
+    const proxies = [...new Set(markets.filter((m) => m.kind === 'perp').map((m) => m.asset))].sort();
+    const all = [...new Set([...orphans, ...proxies])];
+    let h;
+    try {
+      h = await alignedDaily(this.deps.history, all, this.deps.clock.now(), this.deps.lookbackDays);
+    } catch (err) {
+      if (err instanceof UserError) return out;
+      throw err;
+    }
+    const ret = (a: string): number[] => {
+      const c = h.closes[all.indexOf(a)] ?? [];
+      return c.slice(1).map((x, i) => x / (c[i] as number) - 1);
+    };
+    for (const a of orphans) {
+      let best: CrossHedge | null = null;
+      for (const p of proxies) {
+        const s = betaStats(ret(a), ret(p));
+        if (s.rSquared >= MIN_CROSS_HEDGE_R2 && (!best || s.rSquared > best.r2)) best = { proxy: p, beta: s.beta, r2: s.rSquared };
+      }
+      if (best) out.set(a, best);
+    }
+    return out;
+  }
+
+  /** Weights to rebalance to: a named oracle, or the stored /target when none is named (equal weight without one). */
+  private async targetWeights(name: string | null): Promise<{ weights: Readonly<Record<string, number>>; label: string; note?: string }> {
+    if (name === null || name === 'target') {
+      const t = await this.deps.alerts.targetWeights();
+      if (t) return { weights: t.weights, label: `target (${t.source})` };
+      if (name === 'target') throw new UserError('not_found', 'No target weights are set.', 'Set one with /target use risk-parity, or name an oracle: /rebalance equal');
+    }
+    const p = await this.deps.oracles.propose(name ?? 'equal');
+    return { weights: p.weights, label: p.oracle.name, ...(p.note ? { note: p.note } : {}) };
+  }
+
+  private async onPress(ctx: PressContext): Promise<PressResult> {
+    const p = ctx.action.payload as { planId?: unknown };
+    if (typeof p.planId !== 'string') throw new UserError('expired', 'This button is no longer valid.');
+    const who = actorKey(ctx.actor);
+    const tz = this.deps.timeZone;
+    const resolved = (r: ApprovalRecord, toast: string): PressResult => ({ reply: resolvedCard(r.plan, r.approval, { timeZone: tz, decidedByName: this.nameOf(r, ctx.actor) }), edit: true, toast });
+    if (ctx.verb === 'no') {
+      const r = await this.deps.gate.cancel(p.planId, who);
+      if (r) return resolved(r, 'Cancelled: nothing was sent.');
+      const cur = await this.deps.gate.opts.repo.get(p.planId);
+      if (!cur) throw new UserError('expired', 'This plan is gone.');
+      return resolved(cur, `This plan is already ${cur.approval.state}.`);
+    }
+    if (ctx.verb !== 'ok') throw new UserError('expired', 'This button is no longer valid.');
+    const outcome = await this.deps.gate.confirm(p.planId, who, (plan) => this.legPrices(plan));
+    switch (outcome.kind) {
+      case 'not_found':
+        throw new UserError('expired', 'This plan is gone. Run the command again.');
+      case 'not_allowed':
+        return { reply: null, edit: false, toast: outcome.message };
+      case 'already': {
+        const s = outcome.record.approval.state;
+        const toast = s === 'executing' ? 'Already confirmed: it is being executed. Nothing more is sent.'
+          : s === 'executed' ? 'Already executed. Nothing more is sent.' : `This plan is already ${s}. Nothing was sent by this tap.`;
+        return resolved(outcome.record, toast);
+      }
+      case 'expired':
+        return resolved(outcome.record, `This plan expired; nothing was sent. Run /${this.commandOf(outcome.record.plan)} again.`);
+      case 'over_cap':
+        return resolved(outcome.record, `Refused: ${outcome.message}.`);
+      case 'repriced': {
+        const notice = `Prices moved ${outcome.movedBps.toFixed(0)} bps on ${outcome.market} since the last card: this is the plan at current prices. Check it and confirm again.`;
+        const card = await this.open(outcome.record.plan.request, ctx.actor, outcome.record.plan.chat, notice);
+        return { reply: card, edit: true, toast: 'Prices moved: plan refreshed, nothing sent. Confirm again.' };
+      }
+      case 'done': {
+        const a = outcome.record.approval;
+        const toast = a.state === 'executed' ? (a.dryRun ? 'Dry run: simulated, nothing sent.' : 'Executed.')
+          : a.state === 'failed' ? `Failed: ${a.error ?? 'unknown error'}` : 'Sent; the outcome is not known yet.';
+        return resolved(outcome.record, toast.slice(0, 190));
+      }
+    }
+  }
+
+  private nameOf(r: ApprovalRecord, presser: Actor): string {
+    const by = r.approval.decidedBy;
+    if (!by || by === 'system') return 'Vigil';
+    if (by === r.plan.requestedBy) return r.plan.requestedByName;
+    if (by === actorKey(presser)) return presser.displayName;
+    return by;
+  }
+
+  private commandOf(plan: ActionPlan): string {
+    return plan.kind === 'limits' ? 'limits check' : plan.kind;
+  }
+
+  /** Each leg's market price now, USD per unit of size. */
+  private async legPrices(plan: ActionPlan): Promise<Record<string, number>> {
+    const p = await this.deps.portfolio.refresh();
+    const markets = this.markets();
+    const out: Record<string, number> = {};
+    for (const leg of plan.legs) {
+      const m = markets.find((x) => x.venue === leg.venue && x.market === leg.market);
+      const px = p.prices[leg.asset];
+      if (m && px !== undefined) out[leg.market] = px * m.contractSize;
+    }
+    return out;
+  }
+
+  /** Plans waiting for Confirm, newest first. */
+  async pending(): Promise<ApprovalRecord[]> {
+    await this.expireDue();
+    return this.deps.gate.opts.repo.list({ states: ['pending', 'executing'] });
+  }
+
+  /** /cancel ID. */
+  async cancel(planId: string, actor: Actor): Promise<ApprovalRecord> {
+    const cur = await this.deps.gate.opts.repo.get(planId);
+    if (!cur) throw new UserError('not_found', `No plan "${planId}".`, 'See /pending for the open ones.');
+    const r = await this.deps.gate.cancel(planId, actorKey(actor));
+    if (!r) throw new UserError('conflict', `Plan ${planId} is already ${cur.approval.state}; nothing to cancel.`);
+    return r;
+  }
+
+  /** The last `n` audit entries, oldest first. */
+  async audit(n: number): Promise<AuditEntry[]> {
+    return this.deps.gate.opts.audit.list(n);
+  }
+
+  /** Expires plans past their time (the prune job and /pending call it). */
+  async expireDue(): Promise<number> {
+    return (await this.deps.gate.expireDue()).length;
+  }
+
+  /**
+   * Start-up (and periodic) reconciliation of plans left executing; each settled one is reported in the chat it was
+   * confirmed from.
+   */
+  async reconcile(): Promise<ApprovalRecord[]> {
+    const settled = await this.deps.gate.reconcile();
+    for (const r of settled) {
+      const card = resolvedCard(r.plan, r.approval, { timeZone: this.deps.timeZone, decidedByName: 'Vigil (after a restart)' });
+      this.deps.notifications.enqueue(r.plan.chat, { reply: card, level: r.approval.state === 'executed' ? 'info' : 'warning' });
+    }
+    return settled;
+  }
+
+  /** A one-line summary per plan for /pending and /audit. */
+  summary(r: ApprovalRecord): string {
+    return `${r.plan.id} · ${r.plan.title} · ${fmtUsd(r.plan.notionalUsd)} · ${r.approval.state}`;
+  }
+}
