@@ -38,6 +38,8 @@ export interface AppParts {
   readonly executors?: readonly TradeExecutor[];
   /** Confirm-gate settings (defaults: DEFAULT_GATE; the mode comes from runtime.executionMode). */
   readonly approvals?: Partial<ApprovalSettings>;
+  /** Directory static: and signals: oracle files must be in (default: the working directory). */
+  readonly oracleBaseDir?: string;
   /** Smallest rebalance trade, USD (default 25). */
   readonly rebalanceMinTradeUsd?: number;
 }
@@ -62,7 +64,9 @@ export function buildApp(parts: AppParts): App {
   const risk = new RiskService({ portfolio, history: parts.history, limits, clock: parts.clock, ...(parts.risk ? { settings: parts.risk } : {}) });
   const performance = new PerformanceTracker({ snapshots: parts.repos.snapshots, portfolio, clock: parts.clock });
   const analytics = new AnalyticsService({ portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings });
-  const oracles = new OracleService({ portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings });
+  const oracles = new OracleService({
+    portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings, ...(parts.oracleBaseDir ? { baseDir: parts.oracleBaseDir } : {}),
+  });
   const charts = new ChartService({ portfolio, risk, performance });
   const notifications = new NotificationService({
     notifiers: [], settings: parts.repos.settings, clock: parts.clock, logger: parts.logger,

@@ -22,7 +22,7 @@ export const ROUND_PRICES: Record<PaperAsset, number> = {
 
 export function testApp(opts: {
   portfolio?: StartingPortfolio; prices?: Partial<Record<PaperAsset, number>>; seed?: number; mode?: ExecutionMode; approvals?: Partial<ApprovalSettings>;
-  repos?: ReturnType<typeof memoryRepositories>; clock?: ManualClock; venue?: PaperVenue; executor?: PaperExecutor;
+  repos?: ReturnType<typeof memoryRepositories>; clock?: ManualClock; venue?: PaperVenue; executor?: PaperExecutor; oracleBaseDir?: string;
 } = {}) {
   const clock = opts.clock ?? new ManualClock(T0);
   const venue = opts.venue ?? new PaperVenue({
@@ -34,7 +34,7 @@ export function testApp(opts: {
   const { logger, records } = captureLogger();
   const app = buildApp({
     commands: COMMANDS, sources: [venue], history: venue.history, repos, clock, logger,
-    executors: [executor], ...(opts.approvals ? { approvals: opts.approvals } : {}),
+    executors: [executor], ...(opts.approvals ? { approvals: opts.approvals } : {}), ...(opts.oracleBaseDir ? { oracleBaseDir: opts.oracleBaseDir } : {}),
     runtime: { version: '0.1.0', venueMode: 'paper', executionMode: opts.mode ?? 'dry-run', transport: 'console', startedAt: T0, timeZone: 'UTC', storage: 'memory' },
     notificationSpacingMs: 0,
   });

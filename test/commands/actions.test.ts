@@ -1,0 +1,188 @@
+/**
+ * /hedge, /rebalance, /protect, /limits check, /pending, /cancel and /audit against the paper venue, on books whose
+ * figures are worked out by hand. Prices: SOL $100, ETH $2,000, BTC $50,000, USDC $1 (ROUND_PRICES).
+ *
+ * HEDGE book: 10,000 USDC; SOL-PERP long 100 @ $100 (IM 5%, MM 3%, taker fee 3.5 bps, impact 5 bps per $1M).
+ *   delta = 100 × $100 = +$10,000.00 → to Δ 0: SELL 100 SOL-PERP, reduce-only (it closes the long).
+ *   notional $10,000.00; fee 10,000 × 3.5/1e4 = $3.50; impact 5 × 10,000/1e6 = 0.05 bps → slippage $0.05;
+ *   limit 100 × (1 − (0.05 + 100)/1e4) = $98.9995 → "$99.00".
+ *   health 100 × (1 − 300/10,000) = 97 → 100 (no requirement left).
+ *   50%: keep $5,000 → SELL 50; $2,000: SELL 80; −$1,000: SELL 110 (flips: not reduce-only); $9,990: a $10 gap is
+ *   inside the ±$50.00 band → nothing to trade.
+ *
+ * PROTECT book: 1,000 USDC; SOL-PERP long 100 @ $100; SOL at $95.
+ *   collateral 1,000 + 100 × (95 − 100) = 500; requirement 3% × 9,500 = 285 → health 100 × (1 − 285/500) = 43.
+ *   Target 55 (warning 50 + margin 5). Selling x: requirement 2.85 (100 − x), collateral 500 − fee 0.03325x (impact
+ *   ~0). Health rounds, so 54.5 is enough: 2.85 (100 − x) ≤ 0.455 (500 − 0.03325x) → x ≥ 20.284 → 20.29 (step 0.01).
+ *
+ * TRIM book: 10,000 USDC; SOL-PERP long 100 @ $100: SOL-PERP is 100% of equity, cap 30% → cut to 0.99 × $3,000 =
+ *   $2,970: SELL 70.30 SOL-PERP reduce-only.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buttonsOf, plainText } from '../../src/core/reply.ts';
+import type { StartingPortfolio } from '../../src/venues/paper/portfolio-file.ts';
+import { ROUND_PRICES, testApp } from '../helpers/app.ts';
+
+const HEDGE: StartingPortfolio = { spot: [{ asset: 'USDC', amount: '10000' }], perps: [{ market: 'SOL-PERP', size: '100', entryPrice: 100 }], lp: [] };
+const PROTECT: StartingPortfolio = { spot: [{ asset: 'USDC', amount: '1000' }], perps: [{ market: 'SOL-PERP', size: '100', entryPrice: 100 }], lp: [] };
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-actions-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('/hedge', () => {
+  it('plans the hand-computed hedge: legs, costs, before → after, mode, expiry and buttons', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES });
+    const r = await t.send('/hedge SOL', 'trader');
+    const text = plainText(r);
+    expect(text.split('\n')[0]).toBe('Hedge SOL to Δ $0.00 · dry run');
+    expect(text).toContain('SELL (RO) | 100 SOL-PERP | ≥ $99.00 | $10,000.00');
+    expect(text).toContain('Notional: $10,000.00');
+    expect(text).toContain('Est. fees: $3.50');
+    expect(text).toContain('Est. slippage: $0.05');
+    expect(text).toContain('Δ SOL | +$10,000.00 | $0.00');
+    expect(text).toContain('Health | 97/100 | 100/100');
+    expect(text).toContain('SOL +$10,000.00 → target $0.00, hedge ratio 100%');
+    expect(text).toContain('DRY RUN: Confirm re-checks and simulates; nothing is sent.');
+    expect(text).toMatch(/Plan [a-z0-9]{8} · asked by Tess · expires 2026-11-21 09:01 UTC \(60 s\)/);
+    expect(buttonsOf(r).map((b) => b.label)).toEqual(['Confirm', 'Cancel']);
+  });
+
+  it.each([
+    ['/hedge SOL 50%', 'SELL (RO) | 50 SOL-PERP'],
+    ['/hedge sol-perp $2,000', 'SELL (RO) | 80 SOL-PERP'],
+    ['/hedge SOL -1000', 'SELL | 110 SOL-PERP'],
+  ])('%s → %s', async (cmd, leg) => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES });
+    expect(plainText(await t.send(cmd, 'trader'))).toContain(leg);
+  });
+
+  it('leaves a gap inside the tolerance band alone', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES });
+    const r = await t.send('/hedge SOL 9990', 'trader');
+    expect(plainText(r)).toContain('Nothing to trade');
+    expect(plainText(r)).toContain('SOL-PERP: already within ±$50.00 of the target.');
+    expect(buttonsOf(r)).toEqual([]);
+  });
+
+  it('validates its arguments and the role, and changes nothing', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES });
+    expect(plainText(await t.send('/hedge SOL', 'viewer'))).toContain('/hedge needs the trader role; you are a viewer.');
+    expect(plainText(await t.send('/hedge SOL abc', 'trader'))).toContain('TARGET_DELTA: expected a USD amount (0, -2000, $5,000) or a share of today\'s delta (50%), got "abc".');
+    expect(plainText(await t.send('/hedge SOL 150%', 'trader'))).toContain('TARGET_DELTA 150%: a share of today\'s delta must be from 0% to 100%.');
+    expect(plainText(await t.send('/hedge DOGE', 'trader'))).toContain('The book has no DOGE exposure to hedge.');
+    expect(plainText(await t.send('/hedge S$L', 'trader'))).toContain('MARKET: expected an asset or perp such as SOL or SOL-PERP (or all), got "S$L".');
+    expect(await t.app.services.actions.pending()).toEqual([]);
+    expect(t.executor.submissions).toEqual([]);
+  });
+
+  it('paper mode: Confirm fills on the ledger once; the card becomes the resolved card; /audit tells the story', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES, mode: 'paper' });
+    const card = await t.send('/hedge SOL', 'trader');
+    expect(plainText(card)).toContain('PAPER: Confirm fills on the paper ledger.');
+    const res = await t.press(card, 'Confirm', 'trader');
+    expect(res.edit).toBe(true);
+    expect(res.toast).toBe('Executed.');
+    const done = plainText(res.reply!);
+    expect(done.split('\n')[0]).toBe('✅ Executed · Hedge SOL to Δ $0.00');
+    // Fill at 100 × (1 − 0.05 bps) = $99.9995 → "$100.00"; fee 9,999.95 × 3.5 bps = $3.50.
+    expect(done).toContain('SELL | 100 SOL-PERP | $100.00 | $3.50');
+    expect(done).toMatch(/^paper[1-9A-HJ-NP-Za-km-z]{83}$/m);
+    expect(t.executor.submissions).toHaveLength(1);
+    expect(t.venue.ledger.perps.get('SOL-PERP')?.base).toBe(0n);
+    const again = await t.press(card, 'Confirm', 'trader');
+    expect(again.toast).toBe('Already executed. Nothing more is sent.');
+    expect(t.executor.submissions).toHaveLength(1);
+    const audit = plainText(await t.send('/audit 5', 'trader'));
+    expect(audit).toContain('plan.pending');
+    expect(audit).toContain('plan.executing');
+    expect(audit).toContain('plan.signed');
+    expect(audit).toContain('plan.executed');
+  });
+
+  it('dry-run mode: Confirm simulates; the venue receives nothing and the book is unchanged', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES });
+    const res = await t.press(await t.send('/hedge SOL', 'trader'), 'Confirm', 'trader');
+    expect(res.toast).toBe('Dry run: simulated, nothing sent.');
+    expect(plainText(res.reply!).split('\n')[0]).toBe('🧪 Dry run: simulated, nothing sent · Hedge SOL to Δ $0.00');
+    expect(plainText(res.reply!)).toContain('SELL | 100 SOL-PERP | $100.00 | $3.50');
+    expect(t.executor.submissions).toHaveLength(0);
+    expect(t.venue.ledger.perps.get('SOL-PERP')?.base).toBe(100_000_000_000n);
+  });
+});
+
+describe('/pending, /cancel, Cancel', () => {
+  it('lists, cancels by id and by button, and says the truth afterwards', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES, mode: 'paper' });
+    const a = await t.send('/hedge SOL', 'trader');
+    const b = await t.send('/hedge SOL 50%', 'trader');
+    const pending = plainText(await t.send('/pending', 'trader'));
+    expect(pending).toContain('Pending plans: 2');
+    const id = /Plan ([a-z0-9]{8})/.exec(plainText(a))?.[1] ?? '';
+    expect(pending).toContain(id);
+    expect(plainText(await t.send(`/cancel ${id}`, 'trader'))).toBe(`Cancelled plan ${id} (Hedge SOL to Δ $0.00). Nothing was sent.`);
+    expect(plainText(await t.send(`/cancel ${id}`, 'trader'))).toContain(`Plan ${id} is already cancelled; nothing to cancel.`);
+    expect(plainText(await t.send('/cancel zzzzzzzz', 'trader'))).toContain('No plan "zzzzzzzz".');
+    expect(plainText(await t.send('/cancel x!', 'trader'))).toContain('id: expected a plan id from /pending');
+    const late = await t.press(a, 'Confirm', 'trader');
+    expect(late.toast).toBe('This plan is already cancelled. Nothing was sent by this tap.');
+    const cancel = await t.press(b, 'Cancel', 'trader');
+    expect(plainText(cancel.reply!).split('\n')[0]).toBe('✖ Cancelled · Hedge SOL to 50% of delta');
+    expect(plainText(await t.send('/pending', 'trader'))).toContain('None.');
+    expect(t.executor.submissions).toHaveLength(0);
+  });
+});
+
+describe('/protect', () => {
+  it('cuts the perp just enough to bring health back to the warning level + margin', async () => {
+    const t = testApp({ portfolio: PROTECT, prices: { ...ROUND_PRICES, SOL: 95 } });
+    const text = plainText(await t.send('/protect', 'trader'));
+    expect(text.split('\n')[0]).toBe('Protect: health to 55 · dry run');
+    expect(text).toContain('SELL (RO) | 20.29 SOL-PERP');
+    expect(text).toContain('Health | 43/100 | 55/100');
+    expect(plainText(await t.send('/protect 40', 'trader'))).toContain('Health 43 is already at or above 40.');
+    expect(plainText(await t.send('/protect 101', 'trader'))).toContain('target: expected a whole number from 1 to 100, got "101"');
+  });
+});
+
+describe('/limits check', () => {
+  it('proposes one plan of trims back inside the limits', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES });
+    const text = plainText(await t.send('/limits check', 'trader'));
+    expect(text).toContain('SOL-PERP is 100.0% of equity, above 30.0%');
+    expect(text).toContain('Trim to risk limits · dry run');
+    expect(text).toContain('SELL (RO) | 70.3 SOL-PERP');
+    expect(text).toContain('SOL-PERP: cut to $2,970.00 (concentration limit).');
+    expect(plainText(await t.send('/limits check', 'viewer'))).toContain('Planning trims needs the trader role.');
+  });
+});
+
+describe('/rebalance', () => {
+  it('rejects invalid oracle weights with the reason, and plans nothing', async () => {
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ SOL: 0.5, ETH: 0.4 }));
+    writeFileSync(join(dir, 'neg.json'), JSON.stringify({ SOL: 1.2, ETH: -0.2 }));
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES, oracleBaseDir: dir });
+    expect(plainText(await t.send('/rebalance static:bad.json', 'trader'))).toContain('static:bad.json: the weights sum to 0.9, not 1 (within 0.000001).');
+    expect(plainText(await t.send('/rebalance static:neg.json', 'trader'))).toMatch(/ETH.*negative|negative.*ETH/);
+    expect(plainText(await t.send('/rebalance target', 'trader'))).toContain('No target weights are set.');
+    expect(await t.app.services.actions.pending()).toEqual([]);
+  });
+
+  it('trades only what drifted past the threshold: SOL-PERP 100 + spot ETH 4.5 to 50/50', async () => {
+    // Exposure SOL $10,000, ETH 4.5 × 2,000 = $9,000: 52.6% / 47.4% — both within 5 points → nothing.
+    // With ETH 3 ($6,000): 62.5% / 37.5% → to $8,000 each: sell $2,000 of SOL (no spot: the perp, 20 SOL-PERP
+    // reduce-only), buy $2,000 of ETH = 1 ETH.
+    const near = testApp({ portfolio: { ...HEDGE, spot: [...HEDGE.spot, { asset: 'ETH', amount: '4.5' }] }, prices: ROUND_PRICES, oracleBaseDir: dir });
+    writeFileSync(join(dir, 'half.json'), JSON.stringify({ SOL: 0.5, ETH: 0.5 }));
+    expect(plainText(await near.send('/rebalance static:half.json', 'trader'))).toContain('Nothing to trade');
+    const far = testApp({ portfolio: { ...HEDGE, spot: [...HEDGE.spot, { asset: 'ETH', amount: '3' }] }, prices: ROUND_PRICES, oracleBaseDir: dir });
+    const text = plainText(await far.send('/rebalance static:half.json', 'trader'));
+    expect(text).toContain('SELL (RO) | 20 SOL-PERP');
+    expect(text).toContain('BUY | 1 ETH');
+    expect(text.indexOf('SELL (RO) | 20 SOL-PERP')).toBeLessThan(text.indexOf('BUY | 1 ETH'));
+    expect(text).toContain('w SOL | 62.5% | 50.0%');
+    expect(text).toContain('w ETH | 37.5% | 50.0%');
+  });
+});
