@@ -24,10 +24,10 @@ export const MUTE_MS = 24 * 3_600_000;
 const BUTTON_TTL_MS = 24 * 3_600_000;
 
 const ICON: Record<AlertLevel, string> = { info: 'ℹ', warning: '⚠', critical: '🚨', emergency: '🆘' };
-const ACTION_LABEL: Record<AlertAction, string> = { hedge: 'Hedge now', reduce: 'Reduce 25%', rebalance: 'Rebalance' };
+const ACTION_LABEL: Record<AlertAction, string> = { hedge: 'Hedge now', reduce: 'Protect', rebalance: 'Rebalance' };
 const ADVICE: Record<AlertAction, string> = {
   hedge: 'Hedge the delta or add collateral.',
-  reduce: 'Reduce the position or add collateral.',
+  reduce: 'Protect cuts just enough to restore health, or add collateral.',
   rebalance: 'Rebalance towards your target weights.',
 };
 
@@ -105,7 +105,7 @@ export class AlertService {
     this.dispatcher = dispatcher;
     dispatcher.registerHandler('alert', (ctx) => this.onPress(ctx));
   }
-  /** What the action button (Hedge now / Reduce / Rebalance) opens: a confirm card for the one who tapped. */
+  /** What the action button (Hedge now / Protect / Rebalance) opens: a confirm card for the one who tapped. */
   onAction(opener: (action: AlertAction, actor: Actor, chat: ChatRef) => Promise<Reply>): void {
     this.opener = opener;
   }

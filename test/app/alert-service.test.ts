@@ -61,7 +61,7 @@ describe('AlertService', () => {
     const { at, inbox, app, clock, healthMessages } = await setup();
     await at(93.5);
     const first = inbox.got.find((r) => plainText(r).includes('CRITICAL') && /health/i.test(plainText(r).split('\n')[0] ?? ''))!;
-    expect(buttonsOf(first).map((b) => b.label)).toEqual(['Hedge now', 'Acknowledge', 'Snooze 1h', 'Mute rule']);
+    expect(buttonsOf(first).map((b) => b.label)).toEqual(['Protect', 'Acknowledge', 'Snooze 1h', 'Mute rule']);
     clock.advance(16 * 60_000);
     await at(93.5);
     expect(healthMessages().filter((m) => m.startsWith('🚨 Still'))).toHaveLength(1);
@@ -75,18 +75,17 @@ describe('AlertService', () => {
     expect(healthMessages().filter((m) => m.startsWith('🚨 Still'))).toHaveLength(1);
   });
 
-  it('the action button opens a confirm card for whoever tapped it (nothing is sent until Confirm)', async () => {
+  it('the Protect button opens the protect plan for whoever tapped it (nothing is sent until Confirm)', async () => {
     const { at, inbox, app, executor } = await setup();
     await at(95);
-    const alert = inbox.got.find((r) => buttonsOf(r).some((b) => b.label === 'Hedge now'))!;
+    const alert = inbox.got.find((r) => buttonsOf(r).some((b) => b.label === 'Protect'))!;
     const act = buttonsOf(alert)[0]!;
     const res = await app.dispatcher.handlePress({ actor: { platform: 'telegram', userId: '2', displayName: 'Tess', role: 'trader' }, chat: CHAT, data: encodeActionRef(act.action) });
     const t = plainText(res.reply!);
-    expect(t.split('\n')[0]).toBe('Hedge all to Δ $0.00 · dry run');
-    // Delta $9,500 (100 SOL × $95): the hedge closes the long, reduce-only; health 43 → 100 (no requirement left).
-    expect(t).toContain('SELL (RO) | 100 SOL-PERP');
-    expect(t).toContain('Δ SOL | +$9,500.00 | $0.00');
-    expect(t).toContain('Health | 43/100 | 100/100');
+    // Health 43 at $95 → back to 55 (warning 50 + margin 5): 20.29 SOL-PERP, worked out in test/commands/actions.test.ts.
+    expect(t.split('\n')[0]).toBe('Protect: health to 55 · dry run');
+    expect(t).toContain('SELL (RO) | 20.29 SOL-PERP');
+    expect(t).toContain('Health | 43/100 | 55/100');
     expect(t).toContain('asked by Tess');
     expect(buttonsOf(res.reply!).map((b) => b.label)).toEqual(['Confirm', 'Cancel']);
     expect(executor.submissions).toHaveLength(0);

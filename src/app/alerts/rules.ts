@@ -235,7 +235,7 @@ function healthRule(ctx: Ctx): void {
           title: `Health ${level}: ${num(m.health)} on ${label}`,
           detail: `Health ${num(m.health)}/100 is below ${num(threshold)} (${level}); ${margin}.`,
         };
-    }, 'hedge');
+    }, 'reduce');
   }
 }
 

@@ -76,7 +76,7 @@ describe('AlertEngine', () => {
     const h = harness();
     const [e] = await h.health(42);
     expect(e).toMatchObject({ id: `${HEALTH}@${T0}:raised`, kind: 'raised', key: HEALTH, level: 'warning', at: T0 });
-    expect(e?.observation).toMatchObject({ rule: 'health', market: 'paper', value: 42, threshold: 50, action: 'hedge' });
+    expect(e?.observation).toMatchObject({ rule: 'health', market: 'paper', value: 42, threshold: 50, action: 'reduce' });
     expect(e?.observation.detail).toMatch(/^Health 42\/100 is below 50 \(warning\)/);
   });
 

@@ -72,7 +72,7 @@ describe('evaluateRules: every rule fires on a crafted book', () => {
 
   it('health tiers per margin account, with the margin behind it', () => {
     const o = get(obs, 'main:health:paper');
-    expect(o).toMatchObject({ rule: 'health', market: 'paper', level: 'warning', value: 42, threshold: 50, action: 'hedge' });
+    expect(o).toMatchObject({ rule: 'health', market: 'paper', level: 'warning', value: 42, threshold: 50, action: 'reduce' });
     expect(o.title).toBe('Health warning: 42 on Paper');
     expect(o.detail).toBe('Health 42/100 is below 50 (warning); maintenance margin $5,800.00 against $10,000.00 maintenance collateral, free collateral $8,000.00.');
   });

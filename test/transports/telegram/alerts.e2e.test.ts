@@ -76,16 +76,16 @@ describe('alerts on Telegram', () => {
     for (const p of path.slice(0, crash + 1)) await step(p);
     // The critical alert has arrived with its buttons; the trader presses them while it is live.
     const critical = fake.sent(TRADER).find((m) => m.text.startsWith('🚨 Alert · CRITICAL: Health'))!;
-    expect(critical.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Hedge now', 'Acknowledge', 'Snooze 1h', 'Mute rule']);
+    expect(critical.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Protect', 'Acknowledge', 'Snooze 1h', 'Mute rule']);
     const ack = critical.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Acknowledge')!;
     since = fake.mark();
     fake.userPresses(critical.messageId, ack.callback_data!, { userId: TRADER });
     const answer = await fake.waitFor((e) => e.kind === 'callbackAnswer', 8000, { since });
     expect(answer.kind === 'callbackAnswer' && answer.answer.text).toMatch(/^Acknowledged by .+: no more repeats\.$/);
-    const act = critical.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Hedge now')!;
+    const act = critical.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Protect')!;
     since = fake.mark();
     fake.userPresses(critical.messageId, act.callback_data!, { userId: TRADER });
-    const card = await fake.waitForMessage((m) => m.text.startsWith('Hedge all to Δ $0.00'), 8000, { since });
+    const card = await fake.waitForMessage((m) => m.text.startsWith('Protect: health to 55'), 8000, { since });
     expect(card.text).toContain('DRY RUN');
     expect(card.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Confirm', 'Cancel']);
     for (const p of path.slice(crash + 1)) await step(p);
