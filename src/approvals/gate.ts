@@ -73,6 +73,8 @@ export type ConfirmOutcome =
 export type PriceCheck = (plan: ActionPlan) => Promise<Readonly<Record<string, number>>>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Starts the error of a plan cancelled because prices moved (a newer plan replaced its card). */
+export const REPRICED = 'Re-priced';
 
 /** Stable hash of what Confirm applies to: legs with their sizes and bounds. */
 export function planHash(legs: ActionPlan['legs']): string {
@@ -153,7 +155,7 @@ export class ApprovalGate {
     const worst = this.worstMove(plan, fresh);
     if (worst.bps > this.opts.priceToleranceBps) {
       const moved = await this.move(record, 'cancelled', {
-        decidedBy: 'system', error: `re-priced: ${worst.market} moved ${worst.bps.toFixed(0)} bps (tolerance ${this.opts.priceToleranceBps} bps)`,
+        decidedBy: 'system', error: `${REPRICED}: ${worst.market} moved ${worst.bps.toFixed(0)} bps (tolerance ${this.opts.priceToleranceBps} bps)`,
       });
       return moved ? { kind: 'repriced', record: moved, movedBps: worst.bps, market: worst.market } : { kind: 'already', record: await this.reload(planId) };
     }
@@ -174,7 +176,7 @@ export class ApprovalGate {
   async cancel(planId: string, actor: string): Promise<ApprovalRecord | null> {
     const record = await this.opts.repo.get(planId);
     if (!record || record.approval.state !== 'pending') return null;
-    return this.move(record, 'cancelled', { decidedBy: actor, error: `cancelled by ${actor}` });
+    return this.move(record, 'cancelled', { decidedBy: actor, error: 'cancelled before Confirm' });
   }
 
   /** Marks pending plans past their expiry as expired; returns them. */

@@ -117,7 +117,7 @@ export class Dispatcher<S> {
       if (action.expiresAt <= this.opts.clock.now()) {
         throw new UserError('expired', 'This button has expired. Run the command again.');
       }
-      this.authorize(input.actor, action.role, 'this button');
+      this.authorize(input.actor, action.role, 'This button');
       const handler = this.handlers.get(action.kind);
       if (!handler) throw new UserError('expired', 'This button is no longer supported. Run the command again.');
       return await handler({ actor: input.actor, chat: input.chat, verb: ref.verb, action });

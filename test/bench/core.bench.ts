@@ -26,3 +26,26 @@ test('dispatcher round trip and paper venue hot paths', async ({ bench }) => {
   }
   process.stdout.write(`Core medians: ${medians.join(' · ')}\n`);
 });
+
+test('confirm-gated actions: planning a card and a Confirm round trip', async ({ bench }) => {
+  let flip = false;
+  const { send, press } = testApp({ seed: 42, mode: 'paper', approvals: { maxNotionalPerActionUsd: 1e9, maxNotionalPerDayUsd: 1e12 } });
+  const cases: [string, () => Promise<unknown>][] = [
+    ['/hedge (plan, simulate, store, card)', () => send('/hedge', 'trader')],
+    ['/rebalance equal', () => send('/rebalance equal', 'trader')],
+    ['/protect 99', () => send('/protect 99', 'trader')],
+    ['/limits check', () => send('/limits check', 'trader')],
+    // Each iteration plans a BTC hedge (alternately to $0 and $3,000 of delta, so there is always a trade) and confirms
+    // it: re-check, compare-and-set, paper fill, resolved card.
+    ['/hedge BTC + Confirm (paper fill)', async () => {
+      flip = !flip;
+      return press(await send(`/hedge BTC ${flip ? 0 : 3000}`, 'trader'), 'Confirm', 'trader');
+    }],
+  ];
+  const medians: string[] = [];
+  for (const [name, fn] of cases) {
+    const r = await bench(name, async () => { await fn(); }).run();
+    medians.push(`${name} ${((r.latency.p50 ?? NaN)).toFixed(2)} ms`);
+  }
+  process.stdout.write(`Action medians: ${medians.join(' · ')}\n`);
+});

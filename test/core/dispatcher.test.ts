@@ -140,7 +140,7 @@ describe('buttons', () => {
   it('re-checks the role of whoever presses', async () => {
     const { d, data } = await pressable();
     expect(await d.handlePress({ actor: actor('viewer', '7'), chat, data })).toEqual({
-      reply: null, edit: false, toast: 'this button needs the trader role; you are a viewer.',
+      reply: null, edit: false, toast: 'This button needs the trader role; you are a viewer.',
     });
     const refused = await d.handlePress({ actor: actor(null, '8'), chat, data });
     expect(refused.reply).toBeNull();

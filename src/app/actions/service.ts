@@ -7,7 +7,7 @@ import type { Dispatcher, PressContext, PressResult } from '../../core/dispatche
 import type { Button, Reply } from '../../core/reply.ts';
 import { reply } from '../../core/reply.ts';
 import type { ActionPlan, Actor, ChatRef, MarketInfo, PlanRequest } from '../../domain/index.ts';
-import type { ApprovalGate, PlanDraft, Requester } from '../../approvals/gate.ts';
+import { REPRICED, type ApprovalGate, type PlanDraft, type Requester } from '../../approvals/gate.ts';
 import type { ApprovalRecord, AuditEntry, Clock, PriceHistory, TradeExecutor } from '../../ports/index.ts';
 import { betaStats } from '../../risk/beta.ts';
 import { UserError } from '../../shared/errors.ts';
@@ -266,11 +266,15 @@ export class ActionService {
     const who = actorKey(ctx.actor);
     const tz = this.deps.timeZone;
     const resolved = (r: ApprovalRecord, toast: string): PressResult => ({ reply: resolvedCard(r.plan, r.approval, { timeZone: tz, decidedByName: this.nameOf(r, ctx.actor) }), edit: true, toast });
+    // A tap on a button of a plan that was re-priced: its message now shows the newer plan, so leave it be.
+    const superseded = (r: ApprovalRecord): boolean => r.approval.state === 'cancelled' && (r.approval.error ?? '').startsWith(REPRICED);
+    const stale: PressResult = { reply: null, edit: false, toast: 'Prices moved: this card was refreshed. Use its new Confirm; nothing was sent.' };
     if (ctx.verb === 'no') {
       const r = await this.deps.gate.cancel(p.planId, who);
       if (r) return resolved(r, 'Cancelled: nothing was sent.');
       const cur = await this.deps.gate.opts.repo.get(p.planId);
       if (!cur) throw new UserError('expired', 'This plan is gone.');
+      if (superseded(cur)) return stale;
       return resolved(cur, `This plan is already ${cur.approval.state}.`);
     }
     if (ctx.verb !== 'ok') throw new UserError('expired', 'This button is no longer valid.');
@@ -281,6 +285,7 @@ export class ActionService {
       case 'not_allowed':
         return { reply: null, edit: false, toast: outcome.message };
       case 'already': {
+        if (superseded(outcome.record)) return stale;
         const s = outcome.record.approval.state;
         const toast = s === 'executing' ? 'Already confirmed: it is being executed. Nothing more is sent.'
           : s === 'executed' ? 'Already executed. Nothing more is sent.' : `This plan is already ${s}. Nothing was sent by this tap.`;
