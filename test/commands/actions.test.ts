@@ -186,3 +186,34 @@ describe('/rebalance', () => {
     expect(text).toContain('w ETH | 37.5% | 50.0%');
   });
 });
+
+describe('start-up reconciliation', () => {
+  it('settles a plan a crash left executing and tells the chat it came from', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES, mode: 'paper' });
+    const got: { chat: string; text: string }[] = [];
+    t.app.services.notifications.addNotifier({
+      platform: 'console',
+      send: (chat, message) => {
+        got.push({ chat: chat.chatId, text: plainText(message) });
+        return Promise.resolve({ ok: true, messageId: String(got.length) });
+      },
+    });
+    const card = await t.send('/hedge SOL', 'trader');
+    const id = /Plan ([a-z0-9]{8})/.exec(plainText(card))?.[1] ?? '';
+    // What a crash leaves behind: executing, with a signature stored, that the venue never received.
+    const rec = (await t.repos.approvals.get(id))!;
+    expect(await t.repos.approvals.transition(id, 'pending', { ...rec.approval, state: 'executing', decidedBy: 'console:u1' })).toBe(true);
+    expect(await t.repos.approvals.recordSignatures(id, ['paperNeverSent'])).toBe(true);
+    const settled = await t.app.services.actions.reconcile();
+    await t.app.services.notifications.idle();
+    expect(settled.map((r) => r.approval.state)).toEqual(['failed']);
+    expect(got).toHaveLength(1);
+    expect(got[0]?.chat).toBe('test');
+    expect(got[0]?.text.split('\n')[0]).toBe('❌ Failed · Hedge SOL to Δ $0.00');
+    expect(got[0]?.text).toContain('sent, but did not land (reconciled at start-up).');
+    expect(got[0]?.text).toContain('paperNeverSent');
+    expect(t.executor.submissions).toHaveLength(0);
+    expect((await t.press(card, 'Confirm', 'trader')).toast).toBe('This plan is already failed. Nothing was sent by this tap.');
+    expect(t.executor.submissions).toHaveLength(0);
+  });
+});
