@@ -1,6 +1,6 @@
 /** PerformanceTracker: records portfolio snapshots and measures performance (seed 003 PerformanceMetrics) from them. */
 import type { PortfolioSnapshot } from '../domain/index.ts';
-import type { Clock, SnapshotRepo } from '../ports/index.ts';
+import type { ApprovalRepo, Clock, SnapshotRepo } from '../ports/index.ts';
 import { performanceMetrics, type PerformanceMetrics } from '../risk/performance.ts';
 import type { PortfolioService } from './portfolio.ts';
 
@@ -39,11 +39,31 @@ export class PerformanceTracker {
   private readonly snapshots: SnapshotRepo;
   private readonly portfolio: PortfolioService;
   private readonly clock: Clock;
+  private readonly approvals: ApprovalRepo | undefined;
 
-  constructor(deps: { snapshots: SnapshotRepo; portfolio: PortfolioService; clock: Clock }) {
+  constructor(deps: { snapshots: SnapshotRepo; portfolio: PortfolioService; clock: Clock; approvals?: ApprovalRepo }) {
     this.snapshots = deps.snapshots;
     this.portfolio = deps.portfolio;
     this.clock = deps.clock;
+    this.approvals = deps.approvals;
+  }
+
+  /**
+   * Closed trades since `from`, USD, net of fees: every fill of an executed plan (not a dry run) that realised PnL,
+   * i.e. that reduced or closed a position. Fills that only open or add are not closed trades.
+   */
+  async closedTrades(from: number): Promise<number[]> {
+    if (!this.approvals) return [];
+    const rows = await this.approvals.list({ states: ['executed'], since: from });
+    const out: { at: number; pnl: number }[] = [];
+    for (const r of rows) {
+      if (r.approval.dryRun || r.approval.updatedAt < from) continue;
+      for (const f of r.approval.fills) {
+        if (f.realizedPnlUsd === undefined || f.realizedPnlUsd === 0n) continue;
+        out.push({ at: r.approval.updatedAt, pnl: Number(f.realizedPnlUsd - f.feeUsd) / 1e6 });
+      }
+    }
+    return out.sort((a, b) => a.at - b.at).map((x) => x.pnl);
   }
 
   /** Stores a snapshot of the current portfolio. */
@@ -57,9 +77,13 @@ export class PerformanceTracker {
     return snap;
   }
 
-  /** Performance over the last `days` days of recorded snapshots (daily grid when they span ≥ 3 days). */
-  async view(days: number, tradePnls: readonly number[] = []): Promise<PerformanceView> {
+  /**
+   * Performance over the last `days` days of recorded snapshots (daily grid when they span ≥ 3 days); trade statistics
+   * from `tradePnls`, by default the closed trades of executed plans in the period.
+   */
+  async view(days: number, tradePnls?: readonly number[]): Promise<PerformanceView> {
     const to = this.clock.now();
+    const trades = tradePnls ?? (await this.closedTrades(to - days * DAY));
     const snaps = await this.snapshots.list({ from: to - days * DAY, to });
     const span = snaps.length > 1 ? (snaps[snaps.length - 1]?.at ?? 0) - (snaps[0]?.at ?? 0) : 0;
     let grid: PerformanceView['grid'] = 'raw';
@@ -80,7 +104,7 @@ export class PerformanceTracker {
     const usable = returns.length >= 2 && series.value.every((v) => v > 0);
     return {
       grid, periodsPerYear, points: series.t.length, from: series.t[0] ?? to, to: series.t[series.t.length - 1] ?? to, equity: series,
-      metrics: usable ? performanceMetrics(returns, tradePnls, periodsPerYear) : null,
+      metrics: usable ? performanceMetrics(returns, trades, periodsPerYear) : null,
     };
   }
 }

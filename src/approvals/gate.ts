@@ -83,7 +83,10 @@ export function planHash(legs: ActionPlan['legs']): string {
 }
 
 function fillRecord(f: LegFill): FillRecord {
-  return { market: f.leg.market, side: f.leg.side, size: { raw: f.filledRaw, decimals: f.leg.size.decimals }, avgPrice: f.avgPrice, feeUsd: f.feeUsd };
+  return {
+    market: f.leg.market, side: f.leg.side, size: { raw: f.filledRaw, decimals: f.leg.size.decimals }, avgPrice: f.avgPrice, feeUsd: f.feeUsd,
+    ...(f.realizedPnlUsd !== undefined ? { realizedPnlUsd: f.realizedPnlUsd } : {}),
+  };
 }
 
 export class ApprovalGate {

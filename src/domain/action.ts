@@ -86,6 +86,8 @@ export interface FillRecord {
   /** Average fill price, USD per unit of size. */
   readonly avgPrice: number;
   readonly feeUsd: bigint;
+  /** PnL the fill closed, before the fee, micro-USD (absent when the venue does not say). */
+  readonly realizedPnlUsd?: bigint;
 }
 
 /** The persisted life of a plan's approval. `pending → executing` is a compare-and-set. */

@@ -7,6 +7,8 @@ export interface LegFill {
   /** Average fill price, USD per unit of size. */
   readonly avgPrice: number;
   readonly feeUsd: bigint;
+  /** PnL the fill closed (a reduction realises it), before the fee, micro-USD; 0 for a fill that opens or adds. */
+  readonly realizedPnlUsd?: bigint;
 }
 
 export interface SimulationResult {

@@ -95,6 +95,9 @@ describe('/hedge', () => {
     const again = await t.press(card, 'Confirm', 'trader');
     expect(again.toast).toBe('Already executed. Nothing more is sent.');
     expect(t.executor.submissions).toHaveLength(1);
+    // The fill closed the long: realised 100 × (99.9995 − 100) = −$0.05, fee 9,999.95 × 3.5 bps = $3.499982 → one
+    // closed trade of −$3.549982 for /performance's trade statistics.
+    expect(await t.app.services.performance.closedTrades(0)).toEqual([-3.549982]);
     const audit = plainText(await t.send('/audit 5', 'trader'));
     expect(audit).toContain('plan.pending');
     expect(audit).toContain('plan.executing');
@@ -110,6 +113,7 @@ describe('/hedge', () => {
     expect(plainText(res.reply!)).toContain('SELL | 100 SOL-PERP | $100.00 | $3.50');
     expect(t.executor.submissions).toHaveLength(0);
     expect(t.venue.ledger.perps.get('SOL-PERP')?.base).toBe(100_000_000_000n);
+    expect(await t.app.services.performance.closedTrades(0)).toEqual([]);
   });
 });
 

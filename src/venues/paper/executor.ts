@@ -37,7 +37,7 @@ function request(leg: PlanLeg): TradeRequest {
 }
 
 function legFill(leg: PlanLeg, f: Fill): LegFill {
-  return { leg, filledRaw: f.sizeRaw, avgPrice: toNumber(f.priceRaw, PRICE_DECIMALS), feeUsd: f.feeUsd };
+  return { leg, filledRaw: f.sizeRaw, avgPrice: toNumber(f.priceRaw, PRICE_DECIMALS), feeUsd: f.feeUsd, realizedPnlUsd: f.realizedPnlUsd };
 }
 
 function reason(err: unknown): string {
