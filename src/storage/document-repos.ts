@@ -1,5 +1,5 @@
 /** Repositories over one JSON document; the lowdb and in-memory backends differ only in how they persist it. */
-import type { AlertRule, PortfolioSnapshot } from '../domain/index.ts';
+import type { AlertRule, ApprovalState, PortfolioSnapshot } from '../domain/index.ts';
 import { APPROVAL_TRANSITIONS } from '../domain/index.ts';
 import type { ApprovalRecord, CandleSeries, Json, Repositories, StoredAction } from '../ports/index.ts';
 import { type CandleRecord, downsampleSnapshots, MAX_APPROVALS, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, type SnapshotRecord, type StoreData } from './schema.ts';
@@ -80,9 +80,13 @@ function mergeCandles(old: CandleRecord | undefined, u: CandleSeries): CandleRec
   return { t, close, coveredFrom, coveredTo };
 }
 
-/** JSON-safe copy of a value holding bigints: each becomes `{ "$bigint": "123" }`. */
+/**
+ * JSON-safe copy of a value holding bigints and non-finite numbers: a bigint becomes `{ "$bigint": "123" }`, ±Infinity
+ * and NaN become `{ "$number": "Infinity" }` (JSON would turn them into null).
+ */
 function encodeBig(value: unknown): Json {
   if (typeof value === 'bigint') return { $bigint: value.toString() };
+  if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) };
   if (Array.isArray(value)) return value.map(encodeBig);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, Json> = {};
@@ -95,8 +99,13 @@ function encodeBig(value: unknown): Json {
 function decodeBig(value: Json): unknown {
   if (Array.isArray(value)) return value.map(decodeBig);
   if (value !== null && typeof value === 'object') {
-    const tagged = (value as { $bigint?: unknown }).$bigint;
-    if (typeof tagged === 'string' && Object.keys(value).length === 1) return BigInt(tagged);
+    const keys = Object.keys(value);
+    if (keys.length === 1) {
+      const big = (value as { $bigint?: unknown }).$bigint;
+      if (typeof big === 'string') return BigInt(big);
+      const num = (value as { $number?: unknown }).$number;
+      if (typeof num === 'string') return Number(num);
+    }
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) setOwn(out, k, decodeBig(v));
     return out;
@@ -108,15 +117,24 @@ function approvalOf(doc: Json | undefined): ApprovalRecord | undefined {
   return doc === undefined ? undefined : (decodeBig(doc) as ApprovalRecord);
 }
 
-/** Keeps the newest MAX_APPROVALS resolved plans; pending and executing ones always stay. */
+/** The fields lists sort and filter on, read from the stored JSON without decoding it (they are never tagged). */
+function rawHead(doc: Json | undefined): { id: string; createdAt: number; state: string } {
+  const d = doc as { plan?: { id?: string; createdAt?: number }; approval?: { state?: string } } | undefined;
+  return { id: d?.plan?.id ?? '', createdAt: d?.plan?.createdAt ?? 0, state: d?.approval?.state ?? '' };
+}
+
+/**
+ * Keeps at most MAX_APPROVALS plans: when over, the oldest resolved ones go first; pending and executing plans are
+ * never dropped (so the store may exceed the bound while that many are live).
+ */
 function boundApprovals(all: Record<string, Json>): void {
+  const total = Object.keys(all).length;
+  if (total <= MAX_APPROVALS) return;
   const resolved = Object.entries(all)
-    .map(([id, doc]) => ({ id, r: approvalOf(doc) as ApprovalRecord }))
-    .filter(({ r }) => r.approval.state !== 'pending' && r.approval.state !== 'executing')
-    .sort((a, b) => a.r.plan.createdAt - b.r.plan.createdAt);
-  const live = Object.keys(all).length - resolved.length;
-  const excess = resolved.length - Math.max(0, MAX_APPROVALS - live);
-  for (const { id } of resolved.slice(0, Math.max(0, excess))) delete all[id];
+    .map(([key, doc]) => ({ key, head: rawHead(doc) }))
+    .filter(({ head }) => head.state !== 'pending' && head.state !== 'executing')
+    .sort((a, b) => a.head.createdAt - b.head.createdAt);
+  for (const { key } of resolved.slice(0, Math.min(resolved.length, total - MAX_APPROVALS))) delete all[key];
 }
 
 export function documentRepositories(store: DocumentStore): Repositories {
@@ -266,11 +284,12 @@ export function documentRepositories(store: DocumentStore): Repositories {
         return applied;
       },
       list: (q = {}) => {
-        const rows = Object.values(store.data.approvals)
-          .map((doc) => approvalOf(clone(doc)) as ApprovalRecord)
-          .filter((r) => (!q.states || q.states.includes(r.approval.state)) && (q.since === undefined || r.plan.createdAt >= q.since))
-          .sort((a, b) => b.plan.createdAt - a.plan.createdAt || (a.plan.id < b.plan.id ? -1 : 1));
-        return Promise.resolve(q.limit === undefined ? rows : rows.slice(0, Math.max(0, q.limit)));
+        const heads = Object.values(store.data.approvals)
+          .map((doc) => ({ doc, head: rawHead(doc) }))
+          .filter(({ head }) => (!q.states || q.states.includes(head.state as ApprovalState)) && (q.since === undefined || head.createdAt >= q.since))
+          .sort((a, b) => b.head.createdAt - a.head.createdAt || (a.head.id < b.head.id ? -1 : 1));
+        const kept = q.limit === undefined ? heads : heads.slice(0, Math.max(0, q.limit));
+        return Promise.resolve(kept.map(({ doc }) => approvalOf(clone(doc)) as ApprovalRecord));
       },
     },
     close: () => store.close(),

@@ -2,7 +2,7 @@
 import type { AlertKeyState, AuditEntry, Json, StoredAction } from '../ports/index.ts';
 
 export const SCHEMA_VERSION = 4;
-/** Resolved approvals kept at most (pending and executing ones are never dropped). */
+/** Plans kept at most; the oldest resolved go first, pending and executing ones are never dropped. */
 export const MAX_APPROVALS = 5_000;
 /** Snapshots kept at most (the monitor downsamples older ones before this bites). */
 export const MAX_SNAPSHOTS = 20_000;

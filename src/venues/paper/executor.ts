@@ -33,6 +33,10 @@ export interface PaperSubmission {
 const ratio = (x: bigint): number => Number(x) / Number(WEIGHT_PRECISION);
 
 function request(leg: PlanLeg): TradeRequest {
+  const decimals = leg.kind === 'perp' ? 9 : SPOT_SPECS[leg.asset as keyof typeof SPOT_SPECS]?.decimals;
+  if (leg.size.decimals !== decimals) {
+    throw new VenueError('Paper', `order size for ${leg.market} has ${leg.size.decimals} decimals, the market uses ${String(decimals)}`, { programError: 'InvalidOrderSize' });
+  }
   return { kind: leg.kind, market: leg.market, side: leg.side, sizeRaw: leg.size.raw, limitPrice: leg.limitPrice, reduceOnly: leg.reduceOnly };
 }
 
@@ -78,14 +82,15 @@ export class PaperExecutor implements TradeExecutor {
   }
 
   /** Runs the legs in order on a copy of the ledger at current prices. */
-  simulate(plan: ActionPlan): Promise<SimulationResult> {
+  async simulate(plan: ActionPlan): Promise<SimulationResult> {
+    await Promise.resolve();
     this.paper.sync();
     const legs = plan.legs.filter((l) => l.venue === 'paper');
     try {
       const fills = this.paper.ledger.clone().tradeAll(legs.map(request));
-      return Promise.resolve({ ok: true, authoritative: true, fills: fills.map((f, i) => legFill(legs[i] as PlanLeg, f)) });
+      return { ok: true, authoritative: true, fills: fills.map((f, i) => legFill(legs[i] as PlanLeg, f)) };
     } catch (err) {
-      return Promise.resolve({ ok: false, authoritative: true, error: reason(err), fills: [] });
+      return { ok: false, authoritative: true, error: reason(err), fills: [] };
     }
   }
 

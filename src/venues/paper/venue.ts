@@ -122,7 +122,14 @@ export class PaperVenue implements PositionSource {
   execute(reqs: readonly TradeRequest[]): Fill[] {
     this.sync();
     const fills = this.ledger.tradeAll(reqs);
-    for (const l of this.listeners) l();
+    // The trade has landed: a listener's failure must not make it look as if it had not.
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch {
+        // Listeners (the monitor's push trigger) report their own failures.
+      }
+    }
     return fills;
   }
 
