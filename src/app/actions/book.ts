@@ -227,8 +227,14 @@ function toStep(raw: bigint, step: bigint, mode: 'down' | 'up' | 'nearest'): big
 export function legFor(m: MarketInfo, units: number, price: number, opts: { reduceOnly: boolean; round?: 'down' | 'up' | 'nearest'; maxRaw?: bigint }): PlanLeg | null {
   if (!Number.isFinite(units) || units === 0 || !(price > 0)) return null;
   const side: Side = units > 0 ? 'buy' : 'sell';
-  const sizeFloat = (Math.abs(units) / m.contractSize) * 10 ** m.baseDecimals;
-  let raw = toStep(BigInt(Math.round(Math.min(sizeFloat, Number.MAX_SAFE_INTEGER))), m.stepRaw, opts.round ?? 'nearest');
+  const mode = opts.round ?? 'nearest';
+  const sizeFloat = Math.min((Math.abs(units) / m.contractSize) * 10 ** m.baseDecimals, Number.MAX_SAFE_INTEGER);
+  // The rounding mode holds below one base unit too (spot steps are 1 raw unit: rounding to the nearest unit first
+  // would make 'down' round up, and a buy scaled to the cash on hand overspend it); float noise (a few ulps) snaps to
+  // the integer.
+  const near = Math.round(sizeFloat);
+  const whole = Math.abs(sizeFloat - near) <= Math.max(1e-6, sizeFloat * 1e-12) || mode === 'nearest' ? near : mode === 'down' ? Math.floor(sizeFloat) : Math.ceil(sizeFloat);
+  let raw = toStep(BigInt(whole), m.stepRaw, mode);
   if (opts.maxRaw !== undefined && raw > opts.maxRaw) raw = toStep(opts.maxRaw, m.stepRaw, 'down');
   if (raw <= 0n || raw < m.minSizeRaw) return null;
   const refPrice = price * m.contractSize;

@@ -119,9 +119,12 @@ export function planHedge(input: HedgeInput): HedgePlan {
     const price = priceOf(model, m.asset);
     const units = (gapUsd * scale) / price;
     const held = heldUnits(model, m.venue, m);
-    const reduceOnly = held !== 0 && Math.sign(held) !== Math.sign(units) && Math.abs(units) <= Math.abs(held);
-    const leg = legFor(m, units, price, { reduceOnly, round: scale < 1 ? 'down' : 'nearest' });
-    return leg ? [leg] : [];
+    const leg = legFor(m, units, price, { reduceOnly: false, round: scale < 1 ? 'down' : 'nearest' });
+    if (!leg) return [];
+    // Reduce-only is decided on the rounded order in exact base units: one that closes the perp exactly is reduce-only
+    // (float noise in `units` must not lose the flag), one rounded past what is held is not (the venue would reject it).
+    const heldRaw = BigInt(Math.round((Math.abs(held) / m.contractSize) * 10 ** m.baseDecimals));
+    return [{ ...leg, reduceOnly: held !== 0 && Math.sign(held) !== Math.sign(units) && leg.size.raw <= heldRaw }];
   });
   let scale = 1;
   let legs = build(1);

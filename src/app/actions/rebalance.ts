@@ -4,8 +4,11 @@
  *
  * - Only assets whose weight is off by more than the threshold trade ("drifted"). The others keep their exposure, so
  *   the book's new gross G' is set for the traded ones to land exactly on target with the rest held:
- *   G' = Σ untouched exposure / (1 − Σ traded target weights) (G' = G when everything trades). If that pushes an
- *   untouched asset past the threshold, it joins the traded set and G' is solved again (the set only grows).
+ *   G' = Σ untouched exposure / (1 − Σ traded target weights) (G' = G when everything trades or the traded targets sum
+ *   to 1), kept within ±MAX_GROSS_CHANGE of today's gross G so small targets cannot blow the book up. Then, with every
+ *   untouched asset at its exposure and every traded one at w × G', any untouched asset off by more than the threshold
+ *   joins the traded set; if only traded ones are off (the untouched mass keeps them from landing), the untouched asset
+ *   furthest from its target joins. Repeat until nothing is off (everything trading always lands: G' = G).
  * - A sell is capped at the spot balance; beyond it, a long perp of the asset is reduced (reduce-only). Exposure held
  *   in an LP or a short perp cannot be sold here: the card says so.
  * - Trades under the minimum (REBALANCE_MIN_TRADE_USD or the market's minimum) are skipped and listed.
@@ -20,6 +23,42 @@ import { grossExposures, heldUnits, legFor, priceOf, STABLES, usd } from './book
 
 /** Seed 000: rebalance when a weight is off by more than 5 points. */
 export const DEFAULT_REBALANCE_THRESHOLD = 0.05;
+/** Largest change of gross exposure a rebalance may plan, fraction of today's. */
+export const MAX_GROSS_CHANGE = 0.5;
+
+/**
+ * Which assets trade and the gross they trade to (see the file comment): starts from those off by more than
+ * `threshold`, grows until every asset lands within it.
+ */
+export function tradedSet(exposure: Readonly<Record<string, number>>, weights: Readonly<Record<string, number>>, threshold: number): { traded: Set<string>; gross: number } {
+  const universe = [...new Set([...Object.keys(exposure), ...Object.keys(weights)])].sort();
+  const e = (a: string): number => exposure[a] ?? 0;
+  const w = (a: string): number => weights[a] ?? 0;
+  const G = universe.reduce((s, a) => s + e(a), 0);
+  const traded = new Set(universe.filter((a) => G > 0 && Math.abs(e(a) / G - w(a)) > threshold));
+  let Gp = G;
+  for (let guard = 0; guard <= universe.length; guard++) {
+    const fixed = universe.filter((a) => !traded.has(a)).reduce((s, a) => s + e(a), 0);
+    const wT = [...traded].reduce((s, a) => s + w(a), 0);
+    Gp = wT >= 1 - 1e-12 || fixed === 0 ? G : fixed / (1 - wT);
+    Gp = Math.min(G * (1 + MAX_GROSS_CHANGE), Math.max(G * (1 - MAX_GROSS_CHANGE), Gp));
+    const after = (a: string): number => (traded.has(a) ? w(a) * Gp : e(a));
+    const G2 = universe.reduce((s, a) => s + after(a), 0);
+    if (!(G2 > 0)) break;
+    const off = (a: string): number => Math.abs(after(a) / G2 - w(a));
+    const offenders = universe.filter((a) => off(a) > threshold);
+    if (offenders.length === 0) break;
+    const pushed = offenders.filter((a) => !traded.has(a));
+    if (pushed.length > 0) {
+      for (const a of pushed) traded.add(a);
+      continue;
+    }
+    const untouched = universe.filter((a) => !traded.has(a) && e(a) > 0).sort((a, b) => off(b) - off(a) || e(b) - e(a) || (a < b ? -1 : 1));
+    if (untouched.length === 0) break;
+    traded.add(untouched[0] as string);
+  }
+  return { traded, gross: Gp };
+}
 
 export interface RebalanceInput {
   readonly model: RiskModel;
@@ -64,17 +103,11 @@ export function planRebalance(input: RebalanceInput): RebalancePlan {
   const G = universe.reduce((s, a) => s + (exposure[a] ?? 0), 0);
   const cur = (a: string): number => (G > 0 ? (exposure[a] ?? 0) / G : 0);
   const w = (a: string): number => weights[a] ?? 0;
-  const traded = new Set(universe.filter((a) => Math.abs(cur(a) - w(a)) > threshold));
-  let Gp = G;
-  for (let guard = 0; guard <= universe.length; guard++) {
-    const fixed = universe.filter((a) => !traded.has(a)).reduce((s, a) => s + (exposure[a] ?? 0), 0);
-    const wT = [...traded].reduce((s, a) => s + w(a), 0);
-    Gp = wT >= 1 - 1e-12 || fixed === 0 ? G : fixed / (1 - wT);
-    const pushed = universe.filter((a) => !traded.has(a) && Gp > 0 && Math.abs((exposure[a] ?? 0) / Gp - w(a)) > threshold);
-    if (pushed.length === 0) break;
-    for (const a of pushed) traded.add(a);
-  }
+  const { traded, gross: Gp } = tradedSet(exposure, weights, threshold);
   const notes: string[] = [];
+  if (G > 0 && Math.abs(Gp / G - 1) >= MAX_GROSS_CHANGE - 1e-9) {
+    notes.push(`Gross exposure planned to change by ${((Gp / G - 1) * 100).toFixed(0)}%, the most a rebalance may (±${MAX_GROSS_CHANGE * 100}%).`);
+  }
   const sells: PlanLeg[] = [];
   const buys: { m: MarketInfo; buyUsd: number; price: number }[] = [];
   const rows: RebalanceRow[] = [];
@@ -103,6 +136,9 @@ export function planRebalance(input: RebalanceInput): RebalancePlan {
       if (leg) {
         sells.push(leg);
         left -= Number(leg.size.raw) / 10 ** spot.baseDecimals;
+      } else if (units > 0) {
+        notes.push(`${asset}: sell of ${usd(units * price)} is under the market's minimum order: skipped.`);
+        left -= units;
       }
     }
     if (left * price > input.minTradeUsd) {
@@ -115,6 +151,9 @@ export function planRebalance(input: RebalanceInput): RebalancePlan {
       if (leg) {
         sells.push(leg);
         left -= (Number(leg.size.raw) / 10 ** leg.size.decimals) * (perp?.contractSize ?? 1);
+      } else if (perp && units > 0) {
+        notes.push(`${asset}: sell of ${usd(units * price)} is under the market's minimum order: skipped.`);
+        left -= units;
       }
       if (left * price > input.minTradeUsd) {
         notes.push(`${asset}: ${usd(left * price)} of the sell is held in an LP or a short perp and cannot be sold here.`);
@@ -130,6 +169,7 @@ export function planRebalance(input: RebalanceInput): RebalancePlan {
   if (scale < 1) notes.push(`Buys scaled to ${(scale * 100).toFixed(0)}%: the book has ${usd(cash)} of USDC for them (a rebalance does not borrow).`);
   const buyLegs = buys.flatMap(({ m, buyUsd, price }) => {
     const leg = legFor(m, (buyUsd * scale) / price, price, { reduceOnly: false, round: scale < 1 ? 'down' : 'nearest' });
+    if (!leg && buyUsd * scale > 0) notes.push(`${m.asset}: buy of ${usd(buyUsd * scale)} is under the market's minimum order: skipped.`);
     return leg ? [leg] : [];
   });
   const grossAfter = Gp;
