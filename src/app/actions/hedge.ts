@@ -8,8 +8,9 @@
  *   after is the beta-adjusted one and the card says how good the proxy is (R²).
  * - Gaps are summed per perp market (hedging everything trades each perp once). A gap inside the band is left alone.
  * - Sizes are exact base units on the market's step (nearest step: the band is at least one step wide).
- * - Margin and RiskLimits: if the hedge would leave negative free collateral or push leverage past the limit (or past
- *   where it already is, if higher), it is scaled down until it fits, and the card says so.
+ * - Margin and RiskLimits: if the hedge would leave negative free collateral, push leverage past the limit (or past
+ *   where it already is, if higher) or grow a perp past the position-size limit, it is scaled down until it fits, and
+ *   the card says so.
  */
 import type { MarketInfo, PlanLeg } from '../../domain/index.ts';
 import { marginAt } from '../../risk/margin.ts';
@@ -41,6 +42,8 @@ export interface HedgeInput {
   /** Best proxy for an asset without a perp, or null. */
   readonly crossHedge: (asset: string) => CrossHedge | null;
   readonly maxLeverage: number;
+  /** RiskLimits.maxPositionSizeUsd: a perp the hedge grows may not pass it (or its size today, if larger). */
+  readonly maxPositionUsd?: number;
   readonly toleranceUsd?: number;
 }
 
@@ -138,7 +141,8 @@ export function planHedge(input: HedgeInput): HedgePlan {
     }
     scale = lo;
     legs = build(lo);
-    notes.push(`Scaled to ${(lo * 100).toFixed(0)}% of the full hedge: the rest would exceed free collateral or the ${input.maxLeverage}x leverage limit.`);
+    const cap = input.maxPositionUsd !== undefined ? `, the ${usd(input.maxPositionUsd)} position limit` : '';
+    notes.push(`Scaled to ${(lo * 100).toFixed(0)}% of the full hedge: the rest would exceed free collateral${cap} or the ${input.maxLeverage}x leverage limit.`);
   }
   return { legs, rows, notes, toleranceUsd, scale };
 }
@@ -151,6 +155,16 @@ function fits(input: HedgeInput, legs: readonly PlanLeg[]): boolean {
     if (!legs.some((l) => l.venue === a.venue)) continue;
     const m = marginAt(a, after.prices);
     if (m.initialCollateral < m.initialRequirement && !legs.every((l) => l.reduceOnly)) return false;
+  }
+  if (input.maxPositionUsd !== undefined) {
+    for (const l of legs) {
+      const m = input.markets.find((x) => x.venue === l.venue && x.market === l.market);
+      if (!m) continue;
+      const price = priceOf(input.model, m.asset);
+      const was = Math.abs(heldUnits(input.model, m.venue, m) * price);
+      const now = Math.abs(heldUnits(after, m.venue, m) * price);
+      if (now > Math.max(input.maxPositionUsd, was) + 1e-6) return false;
+    }
   }
   const before = bookMetrics(input.model).leverage ?? 0;
   const lev = bookMetrics(after).leverage ?? 0;

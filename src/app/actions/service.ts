@@ -145,7 +145,7 @@ export class ActionService {
         const cross = await this.crossHedges(model, markets, scenarios);
         const plan = planHedge({
           model, markets, target: keep !== null ? { kind: 'keep', fraction: keep } : { kind: 'usd', usd: targetUsd }, crossHedge: (a) => cross.get(a) ?? null,
-          maxLeverage: limits.maxPortfolioLeverage, ...(asset ? { asset } : {}),
+          maxLeverage: limits.maxPortfolioLeverage, maxPositionUsd: limits.maxPositionSizeUsd, ...(asset ? { asset } : {}),
         });
         legs = plan.legs;
         const deltas = netDeltas(model);

@@ -31,7 +31,7 @@ const BOOK_A = { spot: [{ asset: 'USDC' as const, amount: '50000' }, { asset: 'S
 const BOOK_B = { ...BOOK_A, perps: [{ market: 'SOL-PERP', size: '5', entryPrice: 100 }] };
 const noCross = (): null => null;
 
-function hedge(b: Book, target: HedgeTarget, extra: { asset?: string; toleranceUsd?: number; maxLeverage?: number } = {}) {
+function hedge(b: Book, target: HedgeTarget, extra: { asset?: string; toleranceUsd?: number; maxLeverage?: number; maxPositionUsd?: number } = {}) {
   return planHedge({ model: b.model, markets: b.markets, target, crossHedge: noCross, maxLeverage: extra.maxLeverage ?? 5, ...extra });
 }
 
@@ -52,6 +52,18 @@ describe('planHedge on a hand-computed book', () => {
     // 100 × (1 − (0.005 + 100) / 1e4) = 98.99995
     expectLegPricing(leg, marketOf(b.markets, 'SOL-PERP'), { refPrice: 100, notional: 1000, feeUsd: 0.35, impactBps: 0.005, limitPrice: 98.99995 });
     expect(netDeltas(applyLegs(b.model, plan.legs, b.markets)).SOL).toBeCloseTo(0, 6);
+  });
+
+  it('keeps a perp it grows under the position-size limit, scaling the hedge and saying so', async () => {
+    // Delta +$1,000 but at most $400 of SOL-PERP may be held: the short stops at 4.00 SOL-PERP (40% of the hedge).
+    const b = await bookOf(BOOK_A);
+    const plan = hedge(b, { kind: 'usd', usd: 0 }, { maxPositionUsd: 400 });
+    expect(plan.legs.map((l) => [l.market, l.side, l.size.raw])).toEqual([['SOL-PERP', 'sell', 4_000_000_000n]]);
+    expect(plan.scale).toBeCloseTo(0.4, 2);
+    expect(plan.notes.join('\n')).toContain('Scaled to 40% of the full hedge: the rest would exceed free collateral, the $400.00 position limit or the 5x leverage limit.');
+    // A perp already past the limit may still shrink: BOOK_B's long 5 SOL-PERP ($500) with a $400 limit is sold down.
+    const b2 = await bookOf(BOOK_B);
+    expect(hedge(b2, { kind: 'usd', usd: 0 }, { maxPositionUsd: 400 }).legs.map((l) => l.side)).toEqual(['sell']);
   });
 
   it('target +$300: sell 7.00; keep 50%: sell 5.00', async () => {
