@@ -23,6 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buttonsOf, plainText } from '../../src/core/reply.ts';
+import type { SimulationResult } from '../../src/ports/index.ts';
+import { PaperExecutor } from '../../src/venues/paper/executor.ts';
 import type { StartingPortfolio } from '../../src/venues/paper/portfolio-file.ts';
 import { ROUND_PRICES, testApp } from '../helpers/app.ts';
 
@@ -219,5 +221,24 @@ describe('start-up reconciliation', () => {
     expect(t.executor.submissions).toHaveLength(0);
     expect((await t.press(card, 'Confirm', 'trader')).toast).toBe('This plan is already failed. Nothing was sent by this tap.');
     expect(t.executor.submissions).toHaveLength(0);
+  });
+});
+
+describe('a failing simulation', () => {
+  it('shows the decoded reason and no Confirm button, and stores nothing', async () => {
+    const base = testApp({ portfolio: HEDGE, prices: ROUND_PRICES });
+    class Refusing extends PaperExecutor {
+      override simulate(): Promise<SimulationResult> {
+        return Promise.resolve({ ok: false, authoritative: true, error: 'InsufficientCollateral: not enough free collateral for this order', fills: [] });
+      }
+    }
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES, venue: base.venue, clock: base.clock, executor: new Refusing(base.venue) });
+    const r = await t.send('/hedge SOL', 'trader');
+    const text = plainText(r);
+    expect(text).toContain('SELL (RO) | 100 SOL-PERP');
+    expect(text).toContain('Simulation failed: InsufficientCollateral: not enough free collateral for this order. Nothing can be confirmed.');
+    expect(buttonsOf(r)).toEqual([]);
+    expect(await t.app.services.actions.pending()).toEqual([]);
+    expect((await t.app.services.actions.audit(5)).map((e) => e.action)).toEqual(['plan.refused']);
   });
 });
