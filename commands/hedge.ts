@@ -36,15 +36,19 @@ export default defineCommand<AppServices>()({
   help: [
     'MARKET: an asset (SOL), its perp (SOL-PERP) or all (default). TARGET_DELTA: USD (default 0 = delta-neutral) or a share to keep (50%).',
     'Delta counts spot, perps and LP price sensitivity across venues. An asset without a perp is cross-hedged with the perp',
-    'that explains most of its variance (β and R² shown). Nothing is sent until you tap Confirm.',
+    'that explains most of its variance (β and R² shown); via=SOL picks the proxy yourself (/hedge BONK via=SOL).',
+    'Nothing is sent until you tap Confirm.',
   ].join('\n'),
   args: {
     market: arg.string({ default: 'all', maxLength: 20, expected: 'an asset or perp such as SOL or SOL-PERP, or all', description: 'Asset or perp (default all)' }),
     target: arg.string({ optional: true, maxLength: 24, expected: 'a USD amount like 0 or -2000, or a share like 50%', description: 'Target delta, USD or %' }),
+    via: arg.string({ optional: true, maxLength: 20, expected: 'an asset whose perp to hedge with, such as SOL', description: 'Hedge with this asset’s perp (β-weighted)' }),
   },
   async run({ args, services, actor, chat }) {
     const asset = parseMarket(args.market);
     const t = parseTarget(args.target);
-    return services.actions.hedge({ asset, targetUsd: t.targetUsd, keep: t.keep }, actor, chat);
+    const via = args.via === undefined ? null : parseMarket(args.via);
+    if (args.via !== undefined && via === null) throw new UserError('bad_argument', 'via: name one asset, such as SOL.');
+    return services.actions.hedge({ asset, targetUsd: t.targetUsd, keep: t.keep, via }, actor, chat);
   },
 });

@@ -22,7 +22,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alignedDaily } from '../../src/app/history.ts';
 import { buttonsOf, plainText } from '../../src/core/reply.ts';
+import { betaStats } from '../../src/risk/beta.ts';
 import type { SimulationResult } from '../../src/ports/index.ts';
 import { PaperExecutor } from '../../src/venues/paper/executor.ts';
 import type { StartingPortfolio } from '../../src/venues/paper/portfolio-file.ts';
@@ -240,5 +242,26 @@ describe('a failing simulation', () => {
     expect(buttonsOf(r)).toEqual([]);
     expect(await t.app.services.actions.pending()).toEqual([]);
     expect((await t.app.services.actions.audit(5)).map((e) => e.action)).toEqual(['plan.refused']);
+  });
+});
+
+describe('/hedge … via=PROXY (cross-hedge)', () => {
+  it('hedges BONK on SOL-PERP by the regression β of daily returns, and shows β and R²', async () => {
+    // ROUND_PRICES puts BONK at $1: 1,000 BONK = +$1,000 of delta. β and R² come from the venue's own daily history over the risk window (the regression is
+    // checked against numpy in test/risk/beta.test.ts); the SOL-PERP sell is β × $1,000 / $100, to the 0.01 step.
+    const t = testApp({ portfolio: { spot: [{ asset: 'USDC', amount: '20000' }, { asset: 'BONK', amount: '1000' }], perps: [], lp: [] }, prices: ROUND_PRICES });
+    const h = await alignedDaily(t.venue.history, ['BONK', 'SOL'], t.clock.now(), t.app.services.risk.settings.lookbackDays);
+    const ret = (c: readonly number[]): number[] => c.slice(1).map((x, i) => x / (c[i] as number) - 1);
+    const s = betaStats(ret(h.closes[0]!), ret(h.closes[1]!));
+    const text = plainText(await t.send('/hedge BONK via=SOL', 'trader'));
+    expect(text.split('\n')[0]).toBe('Hedge BONK via SOL to Δ $0.00 · dry run');
+    const size = (Math.round(s.beta * 1000) / 100).toFixed(2).replace(/\.?0+$/, '');
+    expect(text).toContain(`SELL | ${size} SOL-PERP`);
+    expect(text).toContain(`BONK cross-hedged with SOL-PERP: β ${s.beta.toFixed(2)}, R² ${s.rSquared.toFixed(2)}`);
+    // Its own perp is used without via.
+    expect(plainText(await t.send('/hedge BONK', 'trader'))).toContain('1MBONK-PERP');
+    expect(plainText(await t.send('/hedge BONK via=DOGE', 'trader'))).toContain('No perp for DOGE to hedge with.');
+    expect(plainText(await t.send('/hedge via=SOL', 'trader'))).toContain('via needs a MARKET to hedge.');
+    expect(plainText(await t.send('/hedge BONK via=BONK', 'trader'))).toContain('via BONK: choose another asset than the one hedged.');
   });
 });

@@ -108,7 +108,7 @@ export function planHedge(input: HedgeInput): HedgePlan {
     }
     needs.set(proxy, (needs.get(proxy) ?? 0) + gap * cross.beta);
     rows.push({ asset, deltaBefore: delta, targetUsd, via: proxy.market, cross });
-    notes.push(`${asset} has no perp: cross-hedged with ${proxy.market}, β ${cross.beta.toFixed(2)}, R² ${cross.r2.toFixed(2)} (${Math.round(cross.r2 * 100)}% of its daily variance explained).`);
+    notes.push(`${asset} cross-hedged with ${proxy.market}: β ${cross.beta.toFixed(2)}, R² ${cross.r2.toFixed(2)} (${Math.round(cross.r2 * 100)}% of its daily variance explained).`);
   }
   const toleranceUsd: Record<string, number> = {};
   const wanted: { m: MarketInfo; gapUsd: number }[] = [];

@@ -49,7 +49,8 @@ export interface ActionServiceDeps {
   readonly rebalance: { readonly minTradeUsd: number; readonly threshold?: number };
 }
 
-export type HedgeArgs = { asset: string | null; targetUsd: number | null; keep: number | null };
+/** `via`: hedge `asset` with this other asset's perp (by regression β) instead of its own. */
+export type HedgeArgs = { asset: string | null; targetUsd: number | null; keep: number | null; via?: string | null };
 
 function actorKey(a: Actor): string {
   return `${a.platform}:${a.userId}`;
@@ -79,7 +80,7 @@ export class ActionService {
   }
 
   async hedge(args: HedgeArgs, actor: Actor, chat: ChatRef): Promise<Reply> {
-    return this.open({ kind: 'hedge', args: { asset: args.asset, targetUsd: args.targetUsd, keep: args.keep } }, actor, chat);
+    return this.open({ kind: 'hedge', args: { asset: args.asset, targetUsd: args.targetUsd, keep: args.keep, via: args.via ?? null } }, actor, chat);
   }
 
   async rebalance(oracle: string | null, actor: Actor, chat: ChatRef): Promise<Reply> {
@@ -142,11 +143,25 @@ export class ActionService {
         const keep = typeof request.args.keep === 'number' ? request.args.keep : null;
         const targetUsd = typeof request.args.targetUsd === 'number' ? request.args.targetUsd : 0;
         if (asset && !model.assets.includes(asset)) throw new UserError('not_found', `The book has no ${asset} exposure to hedge.`, `Held: ${model.assets.filter((a) => !STABLES.has(a)).join(', ') || 'nothing'}`);
-        const cross = await this.crossHedges(model, markets, scenarios);
+        const via = typeof request.args.via === 'string' ? request.args.via : null;
+        let hedgeMarkets: readonly MarketInfo[] = markets;
+        const forced: string[] = [];
+        if (via !== null) {
+          if (!asset) throw new UserError('bad_argument', 'via needs a MARKET to hedge.', 'Example: /hedge BONK via=SOL');
+          if (via === asset) throw new UserError('bad_argument', `via ${via}: choose another asset than the one hedged.`);
+          if (!markets.some((m) => m.kind === 'perp' && m.asset === via)) throw new UserError('not_found', `No perp for ${via} to hedge with.`, `Perps: ${[...new Set(markets.filter((m) => m.kind === 'perp').map((m) => m.market))].join(', ')}`);
+          // Hide the asset's own perp so the planner cross-hedges it on the chosen proxy.
+          hedgeMarkets = markets.filter((m) => !(m.kind === 'perp' && m.asset === asset));
+        }
+        const cross = await this.crossHedges(model, hedgeMarkets, via !== null ? { proxies: [via], minR2: 0 } : {});
+        const forcedCross = asset ? cross.get(asset) : undefined;
+        if (via !== null && !forcedCross) throw new UserError('unavailable', `No common price history for ${asset ?? ''} and ${via}: cannot estimate the hedge ratio.`);
+        if (forcedCross && forcedCross.r2 < MIN_CROSS_HEDGE_R2) forced.push(`R² ${forcedCross.r2.toFixed(2)} is low: ${via ?? ''} explains little of ${asset ?? ''}'s moves, so this hedge removes little risk.`);
         const plan = planHedge({
-          model, markets, target: keep !== null ? { kind: 'keep', fraction: keep } : { kind: 'usd', usd: targetUsd }, crossHedge: (a) => cross.get(a) ?? null,
+          model, markets: hedgeMarkets, target: keep !== null ? { kind: 'keep', fraction: keep } : { kind: 'usd', usd: targetUsd }, crossHedge: (a) => cross.get(a) ?? null,
           maxLeverage: limits.maxPortfolioLeverage, maxPositionUsd: limits.maxPositionSizeUsd, ...(asset ? { asset } : {}),
         });
+        plan.notes.push(...forced);
         legs = plan.legs;
         const deltas = netDeltas(model);
         const ratios = plan.rows.filter((r) => r.via && Math.abs(r.deltaBefore) > 0).map((r) => {
@@ -155,7 +170,7 @@ export class ActionService {
         });
         const band = Object.entries(plan.toleranceUsd).map(([m, t]) => `${m} ±${fmtUsd(usdFromNumber(t))}`).join(', ');
         notes = [...ratios, ...(band ? [`Tolerance band: ${band}.`] : []), ...plan.notes];
-        title = `Hedge ${asset ?? 'all'} to ${keep !== null ? `${Math.round(keep * 100)}% of delta` : `Δ ${fmtSignedUsd(usdFromNumber(targetUsd))}`}`;
+        title = `Hedge ${asset ?? 'all'}${via ? ` via ${via}` : ''} to ${keep !== null ? `${Math.round(keep * 100)}% of delta` : `Δ ${fmtSignedUsd(usdFromNumber(targetUsd))}`}`;
         break;
       }
       case 'rebalance': {
@@ -221,11 +236,12 @@ export class ActionService {
   }
 
   /** For each held asset without a perp: the perp underlying that explains most of its daily variance. */
-  private async crossHedges(model: RiskModel, markets: readonly MarketInfo[], scenarios: ScenarioReturns | undefined): Promise<Map<string, CrossHedge>> {
+  private async crossHedges(model: RiskModel, markets: readonly MarketInfo[], opts: { proxies?: readonly string[]; minR2?: number }): Promise<Map<string, CrossHedge>> {
     const out = new Map<string, CrossHedge>();
     const orphans = model.assets.filter((a) => !STABLES.has(a) && !perpFor(markets, model, a));
-    if (orphans.length === 0 || !scenarios) return out;
-    const proxies = [...new Set(markets.filter((m) => m.kind === 'perp').map((m) => m.asset))].sort();
+    if (orphans.length === 0) return out;
+    const proxies = opts.proxies ?? [...new Set(markets.filter((m) => m.kind === 'perp').map((m) => m.asset))].sort();
+    const minR2 = opts.minR2 ?? MIN_CROSS_HEDGE_R2;
     const all = [...new Set([...orphans, ...proxies])];
     let h;
     try {
@@ -242,7 +258,7 @@ export class ActionService {
       let best: CrossHedge | null = null;
       for (const p of proxies) {
         const s = betaStats(ret(a), ret(p));
-        if (s.rSquared >= MIN_CROSS_HEDGE_R2 && (!best || s.rSquared > best.r2)) best = { proxy: p, beta: s.beta, r2: s.rSquared };
+        if (s.rSquared >= minR2 && (!best || s.rSquared > best.r2)) best = { proxy: p, beta: s.beta, r2: s.rSquared };
       }
       if (best) out.set(a, best);
     }
