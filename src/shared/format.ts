@@ -116,11 +116,20 @@ export function fmtDuration(ms: number): string {
 
 /** Epoch ms → "2026-11-21 09:05 UTC" in the given IANA time zone. */
 export function fmtTime(ms: number, timeZone = 'UTC'): string {
+  return timeText(ms, timeZone, false);
+}
+
+/** Time of day with seconds in a time zone: "09:01:00 UTC" (for deadlines a minute away). */
+export function fmtClock(ms: number, timeZone = 'UTC'): string {
+  return timeText(ms, timeZone, true).slice(11);
+}
+
+function timeText(ms: number, timeZone: string, seconds: boolean): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
-    timeZoneName: 'short',
+    timeZoneName: 'short', ...(seconds ? { second: '2-digit' } : {}),
   }).formatToParts(new Date(ms));
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
   const hour = get('hour') === '24' ? '00' : get('hour');
-  return `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')} ${get('timeZoneName')}`;
+  return `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')}${seconds ? `:${get('second')}` : ''} ${get('timeZoneName')}`;
 }

@@ -50,7 +50,7 @@ describe('/hedge', () => {
     expect(text).toContain('Health | 97/100 | 100/100');
     expect(text).toContain('SOL +$10,000.00 → target $0.00, hedge ratio 100%');
     expect(text).toContain('DRY RUN: Confirm re-checks and simulates; nothing is sent.');
-    expect(text).toMatch(/Plan [a-z0-9]{8} · asked by Tess · expires 2026-11-21 09:01 UTC \(60 s\)/);
+    expect(text).toMatch(/Plan [a-z0-9]{8} · asked by Tess · expires 09:01:00 UTC \(in 60 s\)/);
     expect(buttonsOf(r).map((b) => b.label)).toEqual(['Confirm', 'Cancel']);
   });
 

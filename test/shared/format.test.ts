@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  fmtAmount, fmtDuration, fmtHealth, fmtLeverage, fmtPct, fmtPrice, fmtQty, fmtSignedPct, fmtSignedUsd, fmtTime, fmtUsd,
+  fmtAmount, fmtClock, fmtDuration, fmtHealth, fmtLeverage, fmtPct, fmtPrice, fmtQty, fmtSignedPct, fmtSignedUsd, fmtTime, fmtUsd,
 } from '../../src/shared/format.ts';
 
 const S = 1000;
@@ -260,5 +260,13 @@ describe('fmtTime', () => {
     expect(fmtTime(NOV_21_0905_UTC, 'Europe/Paris')).toBe('2026-11-21 10:05 GMT+1');
     expect(fmtTime(JUL_01_1230_UTC, 'Europe/Paris')).toBe('2026-07-01 14:30 GMT+2');
     expect(fmtTime(JUL_01_1230_UTC, 'Asia/Kolkata')).toBe('2026-07-01 18:00 GMT+5:30');
+  });
+});
+
+describe('fmtClock', () => {
+  it('shows the time of day with seconds in the zone, for deadlines', () => {
+    expect(fmtClock(Date.UTC(2026, 10, 21, 9, 1, 0))).toBe('09:01:00 UTC');
+    expect(fmtClock(Date.UTC(2026, 10, 21, 23, 59, 59), 'Europe/Paris')).toBe('00:59:59 GMT+1');
+    expect(fmtClock(Date.UTC(2026, 10, 21, 0, 0, 5))).toBe('00:00:05 UTC');
   });
 });

@@ -2,7 +2,7 @@
 import type { Button, Reply } from '../../core/reply.ts';
 import { reply } from '../../core/reply.ts';
 import type { ActionPlan, Approval, ExecutionMode, PlanMetrics } from '../../domain/index.ts';
-import { fmtAmount, fmtHealth, fmtPct, fmtPrice, fmtSignedUsd, fmtTime, fmtUsd } from '../../shared/format.ts';
+import { fmtAmount, fmtClock, fmtHealth, fmtPct, fmtPrice, fmtSignedUsd, fmtTime, fmtUsd } from '../../shared/format.ts';
 import { usdFromNumber } from '../../shared/money.ts';
 
 const MODE_LINE: Readonly<Record<ExecutionMode, string>> = {
@@ -68,7 +68,7 @@ export function planCard(plan: ActionPlan, opts: { buttons?: readonly Button[]; 
     blocked
       ? reply.text(opts.simulationError ? `Simulation failed: ${opts.simulationError}. Nothing can be confirmed.` : `Refused: ${opts.refusal ?? ''}.`, 'error')
       : reply.text(MODE_LINE[plan.mode], plan.mode === 'live' ? 'warning' : 'body'),
-    blocked ? null : reply.muted(`Plan ${plan.id} · asked by ${plan.requestedByName} · expires ${fmtTime(plan.expiresAt, opts.timeZone)} (${secs} s)`),
+    blocked ? null : reply.muted(`Plan ${plan.id} · asked by ${plan.requestedByName} · expires ${fmtClock(plan.expiresAt, opts.timeZone)} (in ${secs} s)`),
     !blocked && opts.buttons && opts.buttons.length > 0 ? reply.buttons(opts.buttons) : null,
   );
 }
