@@ -42,7 +42,7 @@ describe('/hedge', () => {
     const r = await t.send('/hedge SOL', 'trader');
     const text = plainText(r);
     expect(text.split('\n')[0]).toBe('Hedge SOL to Δ $0.00 · dry run');
-    expect(text).toContain('SELL (RO) | 100 SOL-PERP | ≥ $99.00 | $10,000.00');
+    expect(text).toContain('SELL (RO) | 100 SOL-PERP | ≥ $99.00 | $10.0k');
     expect(text).toContain('Notional: $10,000.00');
     expect(text).toContain('Est. fees: $3.50');
     expect(text).toContain('Est. slippage: $0.05');

@@ -2,7 +2,7 @@
 import type { Button, Reply } from '../../core/reply.ts';
 import { reply } from '../../core/reply.ts';
 import type { ActionPlan, Approval, ExecutionMode, PlanMetrics } from '../../domain/index.ts';
-import { fmtAmount, fmtClock, fmtHealth, fmtPct, fmtPrice, fmtSignedUsd, fmtTime, fmtUsd } from '../../shared/format.ts';
+import { fmtAmount, fmtClock, fmtHealth, fmtPct, fmtPrice, fmtSignedUsd, fmtTime, fmtUsd, fmtUsdCompact } from '../../shared/format.ts';
 import { usdFromNumber } from '../../shared/money.ts';
 
 const MODE_LINE: Readonly<Record<ExecutionMode, string>> = {
@@ -46,9 +46,11 @@ function comparison(plan: ActionPlan): string[][] {
 function legsTable(plan: ActionPlan): ReturnType<typeof reply.table> {
   return reply.table(
     ['Order', { header: 'Size', align: 'right' }, { header: 'Limit', align: 'right' }, { header: '≈ USD', align: 'right' }],
-    plan.legs.map((l) => [`${l.side.toUpperCase()}${l.reduceOnly ? ' (RO)' : ''}`, sizeLabel(l), `${l.side === 'buy' ? '≤' : '≥'} ${fmtPrice(l.limitPrice)}`, fmtUsd(l.notionalUsd)]),
+    plan.legs.map((l) => [`${l.side.toUpperCase()}${l.reduceOnly ? ' (RO)' : ''}`, sizeLabel(l), `${l.side === 'buy' ? '≤' : '≥'} ${fmtPrice(l.limitPrice)}`, fmtUsdCompact(l.notionalUsd)]),
   );
 }
+
+// Per-leg USD is compact so the orders table fits a phone; the exact total is in the Notional field.
 
 /** The card asking for Confirm (buttons supplied by the caller); `simulationError` replaces the buttons with the reason. */
 export function planCard(plan: ActionPlan, opts: { buttons?: readonly Button[]; timeZone: string; simulationError?: string; refusal?: string; notice?: string }): Reply {
