@@ -265,3 +265,20 @@ describe('/hedge … via=PROXY (cross-hedge)', () => {
     expect(plainText(await t.send('/hedge BONK via=BONK', 'trader'))).toContain('via BONK: choose another asset than the one hedged.');
   });
 });
+
+describe('Confirm while the venue cannot be read', () => {
+  it('does not re-check against stale prices: nothing is sent and the plan stays pending', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES, mode: 'paper' });
+    const card = await t.send('/hedge SOL', 'trader');
+    const real = t.venue.snapshot.bind(t.venue);
+    t.venue.snapshot = () => Promise.reject(new Error('RPC timeout'));
+    const res = await t.press(card, 'Confirm', 'trader');
+    expect(res.toast).toBe('Cannot read fresh prices from Paper (seed 1) (RPC timeout); nothing was sent. Try Confirm again.');
+    expect(res.reply).toBeNull();
+    expect((await t.app.services.actions.pending()).map((r) => r.approval.state)).toEqual(['pending']);
+    expect(t.executor.submissions).toHaveLength(0);
+    t.venue.snapshot = real;
+    expect((await t.press(card, 'Confirm', 'trader')).toast).toBe('Executed.');
+    expect(t.executor.submissions).toHaveLength(1);
+  });
+});

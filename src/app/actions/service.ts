@@ -340,6 +340,12 @@ export class ActionService {
   /** Each leg's market price now, USD per unit of size. */
   private async legPrices(plan: ActionPlan): Promise<Record<string, number>> {
     const p = await this.deps.portfolio.refresh();
+    // A venue that failed this read keeps its last good data: never re-check a plan against stale prices.
+    for (const v of p.venues) {
+      if (!v.ok && plan.legs.some((l) => l.venue === v.venue)) {
+        throw new UserError('unavailable', `Cannot read fresh prices from ${v.label} (${v.error ?? 'no data'}); nothing was sent. Try Confirm again.`);
+      }
+    }
     const markets = this.markets();
     const out: Record<string, number> = {};
     for (const leg of plan.legs) {
