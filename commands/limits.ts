@@ -30,8 +30,7 @@ export default defineCommand<AppServices>()({
       const key = LIMIT_ALIASES[args.key.toLowerCase()] ?? (args.key as keyof RiskLimits);
       return reply.of(reply.text(`${LIMIT_SPECS[key].label} is now ${show(key, next[key])}.`));
     }
-    if (args.action === 'check') {
-      if (!roleAllows(actor.role ?? 'viewer', 'trader')) throw new UserError('forbidden', 'Planning trims needs the trader role.', 'Viewers can see breaches with /limits.');
+    if (args.action === 'check' && roleAllows(actor.role ?? 'viewer', 'trader')) {
       const { violations } = await services.risk.violations();
       if (violations.length === 0) return reply.of(reply.title('Risk limits: all within'), reply.text('No limit is broken: nothing to trim.'));
       const card = await services.actions.trims(actor, chat);
@@ -48,6 +47,7 @@ export default defineCommand<AppServices>()({
       reply.title(violations.length === 0 ? 'Risk limits: all within' : `Risk limits: ${violations.length} breach${violations.length > 1 ? 'es' : ''}`),
       args.action === 'show' ? reply.table(['Limit', { header: 'Value', align: 'right' }, 'Key'], rows) : null,
       violations.length > 0 ? reply.text(violations.map((v) => `• ${v.message}`).join('\n'), 'warning') : reply.text('No limit is broken.'),
+      args.action === 'check' && violations.length > 0 ? reply.muted('A trader can plan the trims with /limits check.') : null,
     );
   },
 });

@@ -163,7 +163,11 @@ describe('/limits check', () => {
     expect(text).toContain('Trim to risk limits · dry run');
     expect(text).toContain('SELL (RO) | 70.3 SOL-PERP');
     expect(text).toContain('SOL-PERP: cut to $2,970.00 (concentration limit).');
-    expect(plainText(await t.send('/limits check', 'viewer'))).toContain('Planning trims needs the trader role.');
+    // A viewer sees the breaches, not a plan.
+    const viewer = plainText(await t.send('/limits check', 'viewer'));
+    expect(viewer).toContain('SOL-PERP is 100.0% of equity, above 30.0%');
+    expect(viewer).toContain('A trader can plan the trims with /limits check.');
+    expect(viewer).not.toContain('Trim to risk limits');
   });
 });
 
