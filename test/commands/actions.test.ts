@@ -48,6 +48,8 @@ describe('/hedge', () => {
     expect(text).toContain('Est. slippage: $0.05');
     expect(text).toContain('Δ SOL | +$10,000.00 | $0.00');
     expect(text).toContain('Health | 97/100 | 100/100');
+    // SOL was all of the risky book; closing the perp leaves none.
+    expect(text).toContain('w SOL | 100.0% | 0.0%');
     expect(text).toContain('SOL +$10,000.00 → target $0.00, hedge ratio 100%');
     expect(text).toContain('DRY RUN: Confirm re-checks and simulates; nothing is sent.');
     expect(text).toMatch(/Plan [a-z0-9]{8} · asked by Tess · expires 09:01:00 UTC \(in 60 s\)/);

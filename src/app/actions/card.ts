@@ -36,9 +36,11 @@ function comparison(plan: ActionPlan): string[][] {
   }
   if (b.var1dUsd !== undefined && a.var1dUsd !== undefined) rows.push(['VaR 1d 95%', fmtUsd(usdFromNumber(b.var1dUsd)), fmtUsd(usdFromNumber(a.var1dUsd))]);
   if (b.leverage !== undefined && a.leverage !== undefined && Number.isFinite(b.leverage) && Number.isFinite(a.leverage)) rows.push(['Leverage', `${b.leverage.toFixed(2)}x`, `${a.leverage.toFixed(2)}x`]);
-  if (plan.kind === 'rebalance' || plan.kind === 'limits') {
-    const assets = [...new Set([...Object.keys(b.weights ?? {}), ...Object.keys(a.weights ?? {})])].sort((x, y) => (a.weights?.[y] ?? 0) - (a.weights?.[x] ?? 0));
-    for (const asset of assets) rows.push([`w ${asset}`, fmtPct(b.weights?.[asset] ?? 0, 1), fmtPct(a.weights?.[asset] ?? 0, 1)]);
+  // Weights: the whole book for rebalances and trims (that is their point), the traded assets otherwise.
+  const all = [...new Set([...Object.keys(b.weights ?? {}), ...Object.keys(a.weights ?? {})])];
+  const shown = plan.kind === 'rebalance' || plan.kind === 'limits' ? all : all.filter((x) => traded.includes(x));
+  for (const asset of shown.sort((x, y) => (a.weights?.[y] ?? 0) - (a.weights?.[x] ?? 0) || (x < y ? -1 : 1))) {
+    rows.push([`w ${asset}`, fmtPct(b.weights?.[asset] ?? 0, 1), fmtPct(a.weights?.[asset] ?? 0, 1)]);
   }
   return rows;
 }
