@@ -4,47 +4,16 @@
  * bound; and what only the lowdb file adds: persistence across reopen, the tagged bigint format on disk, the v3 → v4
  * migration, and memory and disk agreeing after a failed write.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionPlan, Approval, ApprovalState, PlanLeg } from '../../src/domain/index.ts';
 import type { ApprovalRecord, AuditEntry, Json, Repositories } from '../../src/ports/index.ts';
 import { openLowdbRepositories } from '../../src/storage/lowdb/index.ts';
-import { memoryRepositories } from '../../src/storage/memory/index.ts';
 import { emptyAlerts, emptyData, MAX_APPROVALS, SCHEMA_VERSION, type StoreData } from '../../src/storage/schema.ts';
+import { storageBackends, TWO_POW_70 } from '../helpers/storage-backends.ts';
 
-// python3 -c "print(2**70)" → 1180591620717411303424
-const TWO_POW_70 = 1180591620717411303424n;
-
-let dir = '';
-let opened = 0;
-const file = (): string => join(dir, 'vigil.json');
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'vigil-approvals-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-interface Backend {
-  readonly name: string;
-  /** Opens the backend, optionally starting from `initial` (what an existing file or store already holds). */
-  open(initial?: StoreData): Promise<Repositories>;
-}
-
-const backends: Backend[] = [
-  { name: 'memory', open: (initial) => Promise.resolve(memoryRepositories(initial)) },
-  {
-    name: 'lowdb',
-    open: async (initial) => {
-      const path = join(dir, `store-${++opened}.json`);
-      if (initial) await writeFile(path, JSON.stringify(initial));
-      return openLowdbRepositories(path);
-    },
-  },
-];
+const { backends, dir: tempDir, file } = storageBackends('vigil-approvals-');
 
 /** Sell 12.34 SOL-PERP at $100 (limit $99.50): notional $1,234, fee 3.5 bps, some impact; sizes beyond 2^53 elsewhere. */
 function leg(over: Partial<PlanLeg> = {}): PlanLeg {
@@ -447,7 +416,7 @@ describe('lowdb approvals on disk', () => {
     // As in repositories.test.ts: occupy steno's temporary file path with a directory so the write fails for any user.
     const r = await openLowdbRepositories(file());
     await r.approvals.create(rec('p1'));
-    const blocker = join(dir, '.vigil.json.tmp');
+    const blocker = join(tempDir(), '.vigil.json.tmp');
     await mkdir(blocker);
 
     await expect(r.approvals.create(rec('p2'))).rejects.toThrow();

@@ -3,51 +3,19 @@
  * persistence across reopen, schemaVersion and migrations, atomic writes, serialised concurrent updates, and memory
  * and disk agreeing after a failed write.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PortfolioSnapshot } from '../../src/domain/index.ts';
 import type { AlertKeyState, AuditEntry, CandleSeries, Json, Repositories, StoredAction } from '../../src/ports/index.ts';
 import { openLowdbRepositories } from '../../src/storage/lowdb/index.ts';
-import { memoryRepositories } from '../../src/storage/memory/index.ts';
 import {
   emptyAlerts, emptyData, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, SCHEMA_VERSION, type SnapshotRecord, type StoreData,
 } from '../../src/storage/schema.ts';
+import { storageBackends, TWO_POW_70 } from '../helpers/storage-backends.ts';
 
-// python3 -c "print(2**70)" → 1180591620717411303424
-const TWO_POW_70 = 1180591620717411303424n;
-
-let dir = '';
-let opened = 0;
-const file = (): string => join(dir, 'vigil.json');
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'vigil-repos-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-interface Backend {
-  readonly name: string;
-  /** Opens the backend, optionally starting from `initial` (what an existing file or store already holds). */
-  open(initial?: StoreData): Promise<Repositories>;
-}
-
-const backends: Backend[] = [
-  { name: 'memory', open: (initial) => Promise.resolve(memoryRepositories(initial)) },
-  {
-    name: 'lowdb',
-    // A new file per open, so stores opened within one test (property runs) never see each other.
-    open: async (initial) => {
-      const path = join(dir, `store-${++opened}.json`);
-      if (initial) await writeFile(path, JSON.stringify(initial));
-      return openLowdbRepositories(path);
-    },
-  },
-];
+const { backends, dir: tempDir, file } = storageBackends('vigil-repos-');
 
 function snap(at: number, over: Partial<PortfolioSnapshot> = {}): PortfolioSnapshot {
   return {
@@ -577,7 +545,7 @@ describe('lowdb repositories on disk', () => {
   });
 
   it('creates missing parent directories', async () => {
-    const nested = join(dir, 'a', 'b', 'vigil.json');
+    const nested = join(tempDir(), 'a', 'b', 'vigil.json');
     const r = await openLowdbRepositories(nested);
     await r.settings.set('x', 1);
     await r.close();
@@ -675,7 +643,7 @@ describe('lowdb repositories on disk', () => {
     ]);
     await r.actions.prune(10);
     await r.close();
-    expect(await readdir(dir)).toEqual(['vigil.json']);
+    expect(await readdir(tempDir())).toEqual(['vigil.json']);
   });
 
   it('after a failed write, memory and disk agree on the last successful state, and later writes still work', async () => {
@@ -683,7 +651,7 @@ describe('lowdb repositories on disk', () => {
     // file (.<name>.tmp next to the target) with a directory, so writing it fails with EISDIR for any user.
     const r = await openLowdbRepositories(file());
     await r.settings.set('a', 1);
-    const blocker = join(dir, '.vigil.json.tmp');
+    const blocker = join(tempDir(), '.vigil.json.tmp');
     await mkdir(blocker);
 
     await expect(r.settings.set('a', 2)).rejects.toThrow();
@@ -698,7 +666,7 @@ describe('lowdb repositories on disk', () => {
     expect(await r.settings.get('b')).toBe(3);
     await r.close();
     expect(await readDoc()).toMatchObject({ settings: { a: 1, b: 3 }, audit: [] });
-    expect(await readdir(dir)).toEqual(['vigil.json']);
+    expect(await readdir(tempDir())).toEqual(['vigil.json']);
   });
 
   it('does not write when opening a missing file, and a fresh store starts empty', async () => {
@@ -706,6 +674,6 @@ describe('lowdb repositories on disk', () => {
     expect(await r.settings.get('a')).toBeUndefined();
     expect(await r.snapshots.latest()).toBeUndefined();
     await r.close();
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(tempDir())).toEqual([]);
   });
 });
