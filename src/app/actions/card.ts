@@ -55,7 +55,11 @@ function legsTable(plan: ActionPlan): ReturnType<typeof reply.table> {
 // Per-leg USD is compact so the orders table fits a phone; the exact total is in the Notional field.
 
 /** The card asking for Confirm (buttons supplied by the caller); `simulationError` replaces the buttons with the reason. */
-export function planCard(plan: ActionPlan, opts: { buttons?: readonly Button[]; timeZone: string; simulationError?: string; refusal?: string; notice?: string }): Reply {
+export function planCard(plan: ActionPlan, opts: {
+  buttons?: readonly Button[]; timeZone: string; simulationError?: string; refusal?: string; notice?: string;
+  /** The simulation could not run against the venue's program (offline): say so. */
+  unverified?: boolean;
+}): Reply {
   const secs = Math.round((plan.expiresAt - plan.createdAt) / 1000);
   const blocked = opts.simulationError ?? opts.refusal;
   return reply.of(
@@ -72,6 +76,7 @@ export function planCard(plan: ActionPlan, opts: { buttons?: readonly Button[]; 
     blocked
       ? reply.text(opts.simulationError ? `Simulation failed: ${opts.simulationError}. Nothing can be confirmed.` : `Refused: ${opts.refusal ?? ''}.`, 'error')
       : reply.text(MODE_LINE[plan.mode], plan.mode === 'live' ? 'warning' : 'body'),
+    !blocked && opts.unverified ? reply.muted('The simulation could not reach the venue’s program: it checked the plan’s shape only.') : null,
     blocked ? null : reply.muted(`Plan ${plan.id} · asked by ${plan.requestedByName} · expires ${fmtClock(plan.expiresAt, opts.timeZone)} (in ${secs} s)`),
     !blocked && opts.buttons && opts.buttons.length > 0 ? reply.buttons(opts.buttons) : null,
   );

@@ -107,12 +107,10 @@ export class ActionService {
           this.button('Confirm', r.plan, 'ok', actor, chat, 'primary'),
           this.button('Cancel', r.plan, 'no', actor, chat, 'danger'),
         ]);
-        const simNote = r.authoritative ? null : 'The simulation could not reach the venue’s program: it checked the plan’s shape only.';
-        const card = planCard(r.plan, { buttons, timeZone: tz, ...(notice ? { notice } : {}) });
-        return simNote ? { ...card, blocks: [...card.blocks.slice(0, -1), reply.muted(simNote), ...card.blocks.slice(-1)] } : card;
+        return planCard(r.plan, { buttons, timeZone: tz, ...(notice ? { notice } : {}), ...(r.authoritative ? {} : { unverified: true }) });
       }
       if (r.code === 'empty') {
-        return reply.of(reply.title(r.plan.title), reply.text('Nothing to trade: the book is already where this plan would take it.'), r.plan.notes.length > 0 ? reply.muted(r.plan.notes.join('\n')) : null);
+        return reply.of(reply.title(r.plan.title), reply.text('Nothing to trade.'), r.plan.notes.length > 0 ? reply.muted(r.plan.notes.join('\n')) : null);
       }
       return planCard(r.plan, { timeZone: tz, ...(r.code === 'simulation' ? { simulationError: r.reason } : { refusal: r.reason }) });
     });
