@@ -66,6 +66,8 @@ export type ConfirmOutcome =
   /** Prices moved beyond the tolerance: the plan was cancelled; plan again and ask again. */
   | { readonly kind: 'repriced'; readonly record: ApprovalRecord; readonly movedBps: number; readonly market: string }
   | { readonly kind: 'over_cap'; readonly record: ApprovalRecord; readonly message: string }
+  /** The stored legs do not match the plan's hash (the state file was edited): cancelled, nothing sent. */
+  | { readonly kind: 'tampered'; readonly record: ApprovalRecord }
   /** Executed, failed, or (outcome unknown) still executing until reconciled. */
   | { readonly kind: 'done'; readonly record: ApprovalRecord };
 
@@ -146,6 +148,11 @@ export class ApprovalGate {
     if (!record) return { kind: 'not_found' };
     const { plan, approval } = record;
     if (approval.state !== 'pending') return { kind: 'already', record };
+    // Confirm applies to exactly what the card showed: a stored plan whose legs no longer match its hash is refused.
+    if (planHash(plan.legs) !== plan.planHash) {
+      const moved = await this.move(record, 'cancelled', { decidedBy: 'system', error: 'The stored plan no longer matches the card it was shown as' });
+      return moved ? { kind: 'tampered', record: moved } : { kind: 'already', record: await this.reload(planId) };
+    }
     if (this.opts.confirmer === 'requester' && actor !== plan.requestedBy) {
       return { kind: 'not_allowed', message: `Only ${plan.requestedByName}, who asked for this plan, can confirm it.` };
     }

@@ -148,6 +148,20 @@ describe('ApprovalGate', () => {
     expect(w.paper.submissions).toHaveLength(1);
   });
 
+  it('refuses a stored plan whose legs no longer match the hash of what was shown', async () => {
+    const w = world();
+    const plan = await w.propose();
+    // Someone edits the state file: same plan id, twice the size.
+    const stored = (await w.repos.approvals.get(plan.id))!;
+    const bigger = { ...stored.plan, id: 'edited01', legs: stored.plan.legs.map((l) => ({ ...l, size: { ...l.size, raw: l.size.raw * 2n } })) };
+    await w.repos.approvals.create({ plan: bigger, approval: { ...stored.approval, planId: 'edited01' } });
+    const r = await w.make().confirm('edited01', TESS, w.prices);
+    expect(r.kind).toBe('tampered');
+    expect((await w.repos.approvals.get('edited01'))?.approval).toMatchObject({ state: 'cancelled', error: 'The stored plan no longer matches the card it was shown as' });
+    expect(w.paper.submissions).toHaveLength(0);
+    expect((await w.make().confirm(plan.id, TESS, w.prices)).kind).toBe('done');
+  });
+
   it('the daily cap counts what was sent in the last 24 hours', async () => {
     const w = world({ gate: { maxNotionalPerDayUsd: 9_000_000_000n } });
     const a = await w.propose();

@@ -309,6 +309,8 @@ export class ActionService {
         return resolved(outcome.record, `This plan expired; nothing was sent. Run /${this.commandOf(outcome.record.plan)} again.`);
       case 'over_cap':
         return resolved(outcome.record, `Refused: ${outcome.message}.`);
+      case 'tampered':
+        return resolved(outcome.record, 'Refused: the stored plan no longer matches this card. Nothing was sent.');
       case 'repriced': {
         const notice = `Prices moved ${outcome.movedBps.toFixed(0)} bps on ${outcome.market} since the last card: this is the plan at current prices. Check it and confirm again.`;
         const card = await this.open(outcome.record.plan.request, ctx.actor, outcome.record.plan.chat, notice);
