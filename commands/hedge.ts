@@ -12,7 +12,7 @@ function parseTarget(text: string | undefined): { targetUsd: number | null; keep
     return { targetUsd: null, keep };
   }
   if (!/^[+-]?\d+(?:\.\d+)?$/.test(t)) {
-    throw new UserError('bad_argument', `TARGET_DELTA: expected a USD amount (0, -2000, $5,000) or a share of today's delta (50%), got "${text}".`, 'Usage: /hedge [MARKET] [TARGET_DELTA], e.g. /hedge SOL 0');
+    throw new UserError('bad_argument', `TARGET_DELTA: expected a USD amount (0, -2000, $5,000) or a share of today's delta (50%), got "${text}".`, 'Usage: /hedge [MARKET] [TARGET_DELTA] [via=ASSET], e.g. /hedge SOL 0');
   }
   const usd = Number(t);
   if (!Number.isFinite(usd) || Math.abs(usd) > 1e12) throw new UserError('bad_argument', `TARGET_DELTA ${text} is out of range.`);
