@@ -79,6 +79,13 @@ export function equityOf(model: RiskModel): number {
   return eq;
 }
 
+/** Gross exposure of risky assets / equity (Infinity when equity is not positive). */
+export function leverageOf(model: RiskModel): number {
+  const gross = Object.values(grossExposures(model)).reduce((s, v) => s + v, 0);
+  const equity = equityOf(model);
+  return equity > 0 ? gross / equity : Infinity;
+}
+
 /** Figures for a card: delta, lowest health, liquidation prices, VaR (when returns are given), weights, leverage. */
 export function bookMetrics(model: RiskModel, scenarios?: ScenarioReturns, weightsAlso: readonly string[] = []): PlanMetrics {
   const delta = netDeltas(model);
@@ -93,11 +100,8 @@ export function bookMetrics(model: RiskModel, scenarios?: ScenarioReturns, weigh
       if (prev === undefined || (liq !== null && (prev === null || Math.abs(liq - priceOf(model, asset)) < Math.abs(prev - priceOf(model, asset))))) liquidationPrices[asset] = liq;
     }
   }
-  const gross = Object.values(grossExposures(model)).reduce((s, v) => s + v, 0);
-  const equity = equityOf(model);
   return {
-    delta, health, liquidationPrices, weights: exposureWeights(model, weightsAlso),
-    leverage: equity > 0 ? gross / equity : Infinity,
+    delta, health, liquidationPrices, weights: exposureWeights(model, weightsAlso), leverage: leverageOf(model),
     ...(scenarios ? { var1dUsd: historicalVarUsd(model, scenarios) } : {}),
   };
 }

@@ -15,7 +15,7 @@
 import type { MarketInfo, PlanLeg } from '../../domain/index.ts';
 import { marginAt } from '../../risk/margin.ts';
 import type { RiskModel } from '../risk-model.ts';
-import { applyLegs, bookMetrics, heldUnits, legFor, netDeltas, priceOf, usd } from './book.ts';
+import { applyLegs, heldUnits, leverageOf, legFor, netDeltas, priceOf, usd } from './book.ts';
 
 /** Smallest tolerance band, USD of delta. */
 export const HEDGE_MIN_TOLERANCE_USD = 50;
@@ -131,12 +131,14 @@ export function planHedge(input: HedgeInput): HedgePlan {
   });
   let scale = 1;
   let legs = build(1);
-  if (!fits(input, legs)) {
+  // Leverage today, once: the bisection below asks `fits` up to 31 times.
+  const leverageBefore = leverageOf(model);
+  if (!fits(input, legs, leverageBefore)) {
     let lo = 0;
     let hi = 1;
     for (let i = 0; i < 30; i++) {
       const mid = (lo + hi) / 2;
-      if (fits(input, build(mid))) lo = mid;
+      if (fits(input, build(mid), leverageBefore)) lo = mid;
       else hi = mid;
     }
     scale = lo;
@@ -148,7 +150,7 @@ export function planHedge(input: HedgeInput): HedgePlan {
 }
 
 /** Free initial collateral stays ≥ 0 in every account touched, and leverage within the limit (or no worse). */
-function fits(input: HedgeInput, legs: readonly PlanLeg[]): boolean {
+function fits(input: HedgeInput, legs: readonly PlanLeg[], leverageBefore: number): boolean {
   if (legs.length === 0) return true;
   const after = applyLegs(input.model, legs, input.markets);
   for (const a of after.accounts) {
@@ -166,7 +168,5 @@ function fits(input: HedgeInput, legs: readonly PlanLeg[]): boolean {
       if (now > Math.max(input.maxPositionUsd, was) + 1e-6) return false;
     }
   }
-  const before = bookMetrics(input.model).leverage ?? 0;
-  const lev = bookMetrics(after).leverage ?? 0;
-  return lev <= Math.max(input.maxLeverage, before) + 1e-9;
+  return leverageOf(after) <= Math.max(input.maxLeverage, leverageBefore) + 1e-9;
 }
