@@ -45,6 +45,8 @@ export interface Config {
     readonly allowed: readonly AccessEntry[];
     readonly apiRoot: string | undefined;
     readonly webhook: { readonly url: string; readonly secret: string; readonly port: number } | undefined;
+    /** How long start-up may wait for Telegram before it fails (ms). */
+    readonly startupTimeoutMs: number;
   } | undefined;
   /** Whether the terminal chat runs: always without a chat token, on request (CONSOLE=on) with one. */
   readonly consoleEnabled: boolean;
@@ -69,6 +71,8 @@ export interface Config {
     /** Smallest rebalance trade, USD; smaller differences are left alone. */
     readonly minTradeUsd: number;
   };
+  /** One line each, ready to print: keys under a known prefix that are not known settings (see {@link configWarnings}). */
+  readonly warnings: readonly string[];
 }
 
 interface KeySpec<T> {
@@ -145,6 +149,7 @@ export const CONFIG_KEYS = {
   TELEGRAM_WEBHOOK_URL: { expected: 'an https URL Telegram can reach', schema: z.string().refine((s) => { try { return new URL(s).protocol === 'https:'; } catch { return false; } }) },
   TELEGRAM_WEBHOOK_SECRET: { expected: '1-256 characters of A-Z, a-z, 0-9, _ and -', schema: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/), secret: true },
   TELEGRAM_WEBHOOK_PORT: { expected: 'a port number from 1 to 65535', schema: decimalText(true).pipe(z.number().int().min(1).max(65_535)) },
+  TELEGRAM_STARTUP_TIMEOUT: { expected: 'seconds from 1 to 3600', schema: decimalText(true).pipe(z.number().int().min(1).max(3_600)) },
   CONSOLE: { expected: 'on or off', schema: z.enum(['on', 'off']) },
   MONITOR_REFRESH_CRON: { expected: 'a cron expression of 5 or 6 fields such as "*/10 * * * * *"', schema: cronShape },
   MONITOR_RISK_CRON: { expected: 'a cron expression of 5 or 6 fields such as "0 * * * * *"', schema: cronShape },
@@ -162,6 +167,85 @@ export const CONFIG_KEYS = {
 } as const satisfies Record<string, KeySpec<unknown>>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** Prefixes of settings not read yet but reserved for venues and features to come; typos under them are warned too. */
+const RESERVED_PREFIXES = ['DISCORD_', 'DRIFT_', 'SAROS_', 'WEIGHTS_'] as const;
+
+/** Names under a known prefix that other project tools read (the test suite's data directory), not Vigil itself. */
+const OTHER_TOOL_KEYS: ReadonlySet<string> = new Set(['VIGIL_SHARED_DIR']);
+
+/**
+ * The prefixes whose keys are checked for typos: the first word of every key in CONFIG_KEYS (TELEGRAM_, PAPER_,
+ * CONSOLE_ …) plus the reserved ones. Keys under no such prefix (PATH, HOME …) are never warned about.
+ */
+export const KEY_PREFIXES: readonly string[] = [...new Set([
+  ...Object.keys(CONFIG_KEYS).map((key) => `${key.split('_')[0] ?? key}_`),
+  ...RESERVED_PREFIXES,
+])].sort();
+
+/** Edit distance where inserting, deleting or replacing a character, or swapping two neighbours, costs 1. */
+function editDistance(a: string, b: string): number {
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] ?? 0) + 1);
+      row.push(d);
+    }
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The known key nearest to `name`, if one is near enough to be a typo of it (2 edits, or a quarter of its length). */
+function closestKey(name: string): ConfigKey | undefined {
+  let best: { key: ConfigKey; distance: number } | undefined;
+  for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
+    const limit = Math.max(2, Math.floor(key.length / 4));
+    if (Math.abs(key.length - name.length) > limit) continue; // the distance is at least the difference in length
+    const distance = editDistance(name, key);
+    if (distance <= limit && (!best || distance < best.distance)) best = { key, distance };
+  }
+  return best?.key;
+}
+
+/** A key name as it can be shown on one line: as is when plain, else quoted with line breaks escaped and shortened. */
+function shownName(name: string): string {
+  if (/^[A-Za-z0-9_]{1,80}$/.test(name)) return name;
+  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)
+    .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+interface UnknownKey {
+  readonly name: string;
+  /** The known key it most likely means, if one is near. */
+  readonly suggestion: ConfigKey | undefined;
+}
+
+/** Keys of `env` under a known prefix that are not known settings, sorted; names only, never values. */
+function unknownKeys(env: Readonly<Record<string, string | undefined>>): UnknownKey[] {
+  return Object.keys(env)
+    .filter((name) => !Object.hasOwn(CONFIG_KEYS, name) && !OTHER_TOOL_KEYS.has(name) && KEY_PREFIXES.some((p) => name.startsWith(p)))
+    .sort()
+    .map((name) => ({ name, suggestion: closestKey(name) }));
+}
+
+function warningLine({ name, suggestion }: UnknownKey): string {
+  const hint = suggestion ? `did you mean ${suggestion}?` : '.env.example lists the known ones';
+  return `vigil: warning: ${shownName(name)} is not a known setting; ${hint}`;
+}
+
+/**
+ * One warning line per key of `env` that starts with a known prefix but is not a known setting, naming the closest
+ * known key when one is near, e.g. `vigil: warning: TELEGRAM_ALOWED_USERS is not a known setting; did you mean
+ * TELEGRAM_ALLOWED_USERS?`. Shows key names only, never values.
+ */
+export function configWarnings(env: Readonly<Record<string, string | undefined>>): string[] {
+  return unknownKeys(env).map(warningLine);
+}
 
 function shown(key: ConfigKey, value: string): string {
   const spec: KeySpec<unknown> = CONFIG_KEYS[key];
@@ -226,8 +310,24 @@ function checkLiveKeypair(file: string): void {
   if (!Array.isArray(value) || value.length !== 64 || !value.every(isByte)) throw notKeypair;
 }
 
-/** Builds the Config from an environment map. Throws ConfigError (one line) on the first bad key. */
+/**
+ * Builds the Config, with its typo warnings, from an environment map. Throws ConfigError (one line) on the first bad
+ * key; when the key it names looks mistyped elsewhere in `env` (TELEGRAM_ALOWED_USERS for a missing
+ * TELEGRAM_ALLOWED_USERS), the error says so, since the warnings are never printed then.
+ */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Config {
+  const unknown = unknownKeys(env);
+  try {
+    return { ...settings(env, cwd), warnings: unknown.map(warningLine) };
+  } catch (err) {
+    const typo = err instanceof ConfigError ? unknown.find((u) => u.suggestion && err.message.startsWith(`${u.suggestion}: `)) : undefined;
+    if (typo?.suggestion) throw new ConfigError(`${(err as ConfigError).message}; ${shownName(typo.name)} is set: did you mean ${typo.suggestion}?`);
+    throw err;
+  }
+}
+
+/** The settings part of the Config (everything but the warnings); throws ConfigError on the first bad key. */
+function settings(env: Readonly<Record<string, string | undefined>>, cwd: string): Omit<Config, 'warnings'> {
   const token = read(env, 'TELEGRAM_BOT_TOKEN', cwd);
   const allowed = read(env, 'TELEGRAM_ALLOWED_USERS', cwd);
   if (token && (!allowed || allowed.length === 0)) {
@@ -235,6 +335,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
   }
   const apiRoot = read(env, 'TELEGRAM_API_ROOT', cwd);
   const webhookPort = read(env, 'TELEGRAM_WEBHOOK_PORT', cwd);
+  const startupTimeoutS = read(env, 'TELEGRAM_STARTUP_TIMEOUT', cwd);
   const consoleFlag = read(env, 'CONSOLE', cwd);
   const webhookUrl = read(env, 'TELEGRAM_WEBHOOK_URL', cwd);
   const webhookSecret = read(env, 'TELEGRAM_WEBHOOK_SECRET', cwd);
@@ -283,6 +384,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
     telegram: token && allowed ? {
       token, allowed, apiRoot,
       webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret, port: webhookPort ?? 8443 } : undefined,
+      startupTimeoutMs: (startupTimeoutS ?? 60) * 1000,
     } : undefined,
     consoleEnabled: token ? consoleFlag === 'on' : true,
     solana: rpcUrl ? { rpcUrl, keypairFile: keypair } : undefined,

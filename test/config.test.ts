@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, parseConfig, type ConfigKey } from '../src/config.ts';
+import { CONFIG_KEYS, KEY_PREFIXES, configWarnings, loadConfig, parseConfig, type ConfigKey } from '../src/config.ts';
 import { ConfigError } from '../src/shared/errors.ts';
 
 const TOKEN = '123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ';
@@ -65,6 +65,7 @@ describe('parseConfig defaults', () => {
       venue: 'paper',
       approvals: { ttlMs: 60_000, priceToleranceBps: 50, confirmer: 'requester', maxNotionalPerActionUsd: 100_000, maxNotionalPerDayUsd: 500_000 },
       rebalance: { minTradeUsd: 25 },
+      warnings: [],
     });
   });
 
@@ -135,7 +136,9 @@ describe('parseConfig valid values', () => {
     expect(c.telegram).toEqual({
       token: TOKEN,
       allowed: [{ userId: '123', role: 'viewer' }, { userId: '456', role: 'trader' }, { userId: '789', role: 'admin' }],
+      startupTimeoutMs: 60_000,
     });
+    expect(parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_USERS: '1', TELEGRAM_STARTUP_TIMEOUT: '5' }, cwd).telegram?.startupTimeoutMs).toBe(5_000);
   });
 
   it('a chat token selects the telegram transport; an RPC URL selects the live venue', () => {
@@ -186,6 +189,7 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   TELEGRAM_WEBHOOK_URL: ['http://insecure.example/hook', 'not a url'],
   TELEGRAM_WEBHOOK_SECRET: ['has spaces SECRETVALUE', 'semi;colon-SECRETVALUE'],
   TELEGRAM_WEBHOOK_PORT: ['0', '65536', 'http', '80.5'],
+  TELEGRAM_STARTUP_TIMEOUT: ['0', '3601', 'soon', '1.5'],
   CONSOLE: ['yes', 'ON!'],
   MONITOR_REFRESH_CRON: ['every 10s', '* * *'],
   MONITOR_RISK_CRON: ['hourly', '* * * * * * *'],
@@ -379,7 +383,7 @@ describe('parseConfig on arbitrary input (property)', () => {
     TELEGRAM_ALLOWED_USERS: '1:admin', SOLANA_RPC_URL: 'https://rpc.example', WALLET_KEYPAIR: 'keypair.json',
     PRICE_HISTORY: 'binance', PRICE_HISTORY_DIR: 'a-dir', PRICE_API_URL: 'https://api.example', RISK_LOOKBACK_DAYS: '730',
     TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'https://vigil.example/hook', TELEGRAM_WEBHOOK_SECRET: 's3cret_token',
-    TELEGRAM_WEBHOOK_PORT: '8443', CONSOLE: 'on', MONITOR_REFRESH_CRON: '*/10 * * * * *', MONITOR_RISK_CRON: '0 * * * * *',
+    TELEGRAM_WEBHOOK_PORT: '8443', TELEGRAM_STARTUP_TIMEOUT: '30', CONSOLE: 'on', MONITOR_REFRESH_CRON: '*/10 * * * * *', MONITOR_RISK_CRON: '0 * * * * *',
     MONITOR_DRIFT_CRON: '0 */5 * * * *', MONITOR_SNAPSHOT_CRON: '0 */5 * * * *', MONITOR_REPORT_CRON: '0 0 9 * * *',
     APPROVAL_TTL_SECONDS: '90', APPROVAL_PRICE_TOLERANCE_BPS: '25', APPROVAL_CONFIRMER: 'any-trader',
     MAX_NOTIONAL_PER_ACTION_USD: '1000', MAX_NOTIONAL_PER_DAY_USD: '5000', REBALANCE_MIN_TRADE_USD: '50',
@@ -419,6 +423,97 @@ describe('parseConfig on arbitrary input (property)', () => {
           parseConfig({ ...e, [key]: s }, cwd);
         } catch (err) {
           expect((err as Error).message).not.toContain('Zq7#');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('typo warnings', () => {
+  const warning = (name: string, suggestion?: ConfigKey): string =>
+    `vigil: warning: ${name} is not a known setting; ${suggestion ? `did you mean ${suggestion}?` : '.env.example lists the known ones'}`;
+
+  it('warns about a mistyped key in the environment, naming the closest known key', () => {
+    const c = parseConfig({ TELEGRAM_ALOWED_USERS: '1:admin' }, cwd);
+    expect(c.warnings).toEqual(['vigil: warning: TELEGRAM_ALOWED_USERS is not a known setting; did you mean TELEGRAM_ALLOWED_USERS?']);
+    expect(c.telegram).toBeUndefined();
+  });
+
+  it('suggests the intended key for missing, extra, swapped and wrong letters and dropped words', () => {
+    const typos: Record<string, ConfigKey> = {
+      LOG_LEVL: 'LOG_LEVEL', VIGIL_DATADIR: 'VIGIL_DATA_DIR', MONITOR_RSIK_CRON: 'MONITOR_RISK_CRON', CONSOLE_ROEL: 'CONSOLE_ROLE',
+      PAPER_TICKS_MS: 'PAPER_TICK_MS', TELEGRAM_TOKEN: 'TELEGRAM_BOT_TOKEN', APPROVAL_TTL_SECS: 'APPROVAL_TTL_SECONDS',
+      MAX_NOTIONAL_PER_DAY: 'MAX_NOTIONAL_PER_DAY_USD', REBALANCE_MIN_TRADE: 'REBALANCE_MIN_TRADE_USD', PRICE_HISTROY: 'PRICE_HISTORY',
+    };
+    for (const [typo, meant] of Object.entries(typos)) expect(configWarnings({ [typo]: 'x' }), typo).toEqual([warning(typo, meant)]);
+  });
+
+  it('warns about a mistyped key in .env, without showing its value', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-config-env-'));
+    const added = ['TELEGRAM_BOT_TOKN', 'LOG_LEVL'];
+    try {
+      await writeFile(join(dir, '.env'), `TELEGRAM_BOT_TOKN=${TOKEN}\nLOG_LEVL=debug\n`);
+      const { warnings } = loadConfig(dir);
+      expect(warnings).toContain(warning('TELEGRAM_BOT_TOKN', 'TELEGRAM_BOT_TOKEN'));
+      expect(warnings).toContain(warning('LOG_LEVL', 'LOG_LEVEL'));
+      expect(warnings.join('\n')).not.toContain(TOKEN.slice(10));
+    } finally {
+      // process.loadEnvFile put the .env keys into this worker's environment.
+      for (const key of added) Reflect.deleteProperty(process.env, key);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not warn about known keys, nor about keys under no known prefix', () => {
+    const known = Object.fromEntries(Object.keys(CONFIG_KEYS).map((k) => [k, 'x']));
+    const unrelated = { PATH: '/usr/bin', HOME: '/home/v', FOO_BAR: '1', NODE_ENV: 'production', TZDIR: '/usr/share/zoneinfo', telegram_bot_token: 'x' };
+    expect(configWarnings({ ...known, ...unrelated })).toEqual([]);
+    // The test suite's own data directory variable shares the VIGIL_ prefix but is not a typo.
+    expect(configWarnings({ VIGIL_SHARED_DIR: '../shared' })).toEqual([]);
+    expect(parseConfig({ ...unrelated, LOG_LEVEL: 'warn', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_USERS: '1' }, cwd).warnings).toEqual([]);
+  });
+
+  it('says a key far from every known one is unknown, without a suggestion', () => {
+    expect(configWarnings({ SOLANA_COMMITMENT: 'confirmed' })).toEqual([warning('SOLANA_COMMITMENT')]);
+    // A reserved prefix (a venue to come) is checked too, and is not mistaken for the Telegram token.
+    expect(configWarnings({ DISCORD_BOT_TOKEN: TOKEN })).toEqual([warning('DISCORD_BOT_TOKEN')]);
+    expect(configWarnings({ TELEGRAM_CHAT_ID: '42' })).toEqual([warning('TELEGRAM_CHAT_ID')]);
+  });
+
+  it('checks every prefix of the issue, derived from the known keys plus the reserved ones', () => {
+    for (const prefix of ['TELEGRAM_', 'DISCORD_', 'DRIFT_', 'SAROS_', 'SOLANA_', 'EXECUTION_', 'APPROVAL_', 'MONITOR_', 'PAPER_', 'PRICE_',
+      'RISK_', 'REBALANCE_', 'WALLET_', 'VIGIL_', 'CONSOLE_', 'LOG_', 'DEMO_', 'WEIGHTS_', 'MAX_']) expect(KEY_PREFIXES).toContain(prefix);
+    for (const key of Object.keys(CONFIG_KEYS).filter((k) => k !== 'TZ' && k !== 'CONSOLE')) {
+      expect(KEY_PREFIXES.some((p) => key.startsWith(p)), key).toBe(true);
+    }
+  });
+
+  it('lists the warnings sorted by key, one line each, even for odd key names', () => {
+    const w = configWarnings({ PAPER_Z: '1', 'LOG_\nINJECTED': '1', PAPER_A: '1' });
+    expect(w).toHaveLength(3);
+    for (const line of w) expect(line).not.toMatch(LINE_BREAK);
+    expect(w[0]).toContain('"LOG_\\nINJECTED"');
+    expect(w.slice(1).map((l) => l.split(' ')[2])).toEqual(['PAPER_A', 'PAPER_Z']);
+  });
+
+  it('a failing start-up names the typo that explains it, without showing a secret', () => {
+    const { message } = configError({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALOWED_USERS: '1:admin' });
+    expect(message).toBe('TELEGRAM_ALLOWED_USERS: missing, expected comma-separated numeric ids (the bot refuses everyone else); '
+      + 'TELEGRAM_ALOWED_USERS is set: did you mean TELEGRAM_ALLOWED_USERS?');
+    expect(message).not.toContain(TOKEN);
+    // A typo unrelated to the failing key leaves its message as it was.
+    expect(configError({ PAPER_SEED: 'abc', LOG_LEVL: 'debug' }).message).toBe('PAPER_SEED: expected a whole number from 0 to 4294967295, got "abc"');
+  });
+
+  it('never shows a value, whatever the keys (property)', () => {
+    const name = fc.tuple(fc.constantFrom(...KEY_PREFIXES), fc.string({ maxLength: 30 })).map(([p, rest]) => `${p}${rest}`);
+    fc.assert(
+      fc.property(fc.dictionary(name, fc.string({ maxLength: 20 }).map((s) => `Zq7#${s}`)), (env) => {
+        for (const line of configWarnings(env)) {
+          expect(line.startsWith('vigil: warning: ')).toBe(true);
+          expect(line).not.toMatch(LINE_BREAK);
+          expect(line).not.toContain('Zq7#');
         }
       }),
       { numRuns: 300 },

@@ -7,6 +7,7 @@ import { reply, type Button, type Reply } from '../core/reply.ts';
 import type { Actor, AlertLevel, AlertRule, ChatRef, Portfolio } from '../domain/index.ts';
 import type { AuditRepo, Clock, SettingsRepo, SnapshotRepo } from '../ports/index.ts';
 import { UserError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
 import { DEFAULT_REBALANCE_THRESHOLD } from './actions/rebalance.ts';
 import { fmtPct, fmtTime } from '../shared/format.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -181,9 +182,10 @@ export class AlertService {
     const verb = e.kind === 'escalated' ? 'Worse' : e.kind === 'repeat' ? 'Still' : 'Alert';
     const buttons: Button[] = [];
     if (this.dispatcher) {
+      const group = newId();
       const make = (label: string, verbCode: string, style?: 'primary' | 'danger'): Promise<Button> => (this.dispatcher as Dispatcher<unknown>).makeButton({
         label, kind: 'alert', payload: { key: e.key, rule: o.rule, action: o.action ?? null }, role: 'trader', actor: null,
-        chat: { platform: 'console', chatId: 'alerts' }, verb: verbCode, ttlMs: BUTTON_TTL_MS, ...(style ? { style } : {}),
+        chat: { platform: 'console', chatId: 'alerts' }, verb: verbCode, ttlMs: BUTTON_TTL_MS, group, ...(style ? { style } : {}),
       });
       if (o.action) buttons.push(await make(ACTION_LABEL[o.action], 'act', 'primary'));
       buttons.push(await make('Acknowledge', 'ack'), await make('Snooze 1h', 'snz'), await make('Mute rule', 'mute'));

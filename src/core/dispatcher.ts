@@ -1,7 +1,7 @@
 import type { Actor, ChatRef, Role } from '../domain/index.ts';
 import { roleAllows } from '../domain/index.ts';
 import type { ActionRepo, Clock, Json, StoredAction } from '../ports/index.ts';
-import { UserError, VenueError } from '../shared/errors.ts';
+import { StorageError, UserError, VenueError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { parseArgs, parseNamed, tokenize, usageLine, type ArgsSpec } from './args.ts';
@@ -123,15 +123,23 @@ export class Dispatcher<S> {
       return await handler({ actor: input.actor, chat: input.chat, verb: ref.verb, action });
     } catch (err) {
       if (err instanceof UserError) return { reply: null, edit: false, toast: err.message };
+      if (err instanceof StorageError) {
+        const ref = this.logUnexpected(err, { press: input.data, user: actorKey(input.actor), code: err.code });
+        return { reply: null, edit: false, toast: `Could not save: the state file cannot be written; nothing was changed (ref ${ref}).` };
+      }
       const ref = this.logUnexpected(err, { press: input.data, user: actorKey(input.actor) });
       return { reply: null, edit: false, toast: `Something went wrong (ref ${ref}).` };
     }
   }
 
-  /** Stores an action and returns its button (for handlers outside the command layer: alerts, approvals). */
+  /**
+   * Stores an action and returns its button (for handlers outside the command layer: alerts, approvals). Give every
+   * button of one card the same `group` (e.g. `newId()`): the newest group of each chat and kind is what the store's
+   * bound on actions never drops. Without one, the button is a group of its own.
+   */
   async makeButton(spec: {
     label: string; kind: string; payload: Json; role: Role; actor: Actor | null; chat: ChatRef; verb?: string;
-    ttlMs?: number; style?: ButtonStyle;
+    ttlMs?: number; style?: ButtonStyle; group?: string;
   }): Promise<Button> {
     const now = this.opts.clock.now();
     const id = newId(10);
@@ -139,16 +147,19 @@ export class Dispatcher<S> {
       id, kind: spec.kind, payload: spec.payload, role: spec.role, chat: spec.chat,
       createdBy: spec.actor ? actorKey(spec.actor) : 'system', createdAt: now,
       expiresAt: now + (spec.ttlMs ?? this.opts.buttonTtlMs ?? DEFAULT_BUTTON_TTL_MS),
+      ...(spec.group ? { group: spec.group } : {}),
     });
     return { label: spec.label, action: { id, verb: spec.verb ?? 'go' }, ...(spec.style ? { style: spec.style } : {}) };
   }
 
+  /** The buttons of one command run: they all belong to its reply, so they share a group. */
   private buttonFactory(actor: Actor, chat: ChatRef): ButtonFactory {
+    const group = newId();
     return {
       command: (label, command, argv = [], style) => {
         const role = this.commands.get(command)?.role;
         if (!role) return Promise.reject(new Error(`button for unknown command /${command}`));
-        return this.makeButton({ label, kind: 'rerun', payload: { command, argv: [...argv] }, role, actor, chat, verb: 'r', ...(style ? { style } : {}) });
+        return this.makeButton({ label, kind: 'rerun', payload: { command, argv: [...argv] }, role, actor, chat, verb: 'r', group, ...(style ? { style } : {}) });
       },
     };
   }
@@ -183,6 +194,10 @@ export class Dispatcher<S> {
     } catch (err) {
       if (err instanceof RefusedError) return reply.of(reply.text(err.message));
       if (err instanceof UserError) return reply.error(err.message, err.hint);
+      if (err instanceof StorageError) {
+        const ref = this.logUnexpected(err, { user: actorKey(actor), code: err.code });
+        return reply.error('Could not save: the bot\'s state file cannot be written right now. Nothing was changed.', `The operator has been alerted (ref ${ref}).`);
+      }
       if (err instanceof VenueError) {
         const ref = this.logUnexpected(err, { user: actorKey(actor), venue: err.venue, programError: err.programError });
         const name = err.programError ? ` (${err.programError})` : '';

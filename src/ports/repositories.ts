@@ -48,9 +48,20 @@ export interface StoredAction {
   readonly chat: ChatRef;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /**
+   * The reply (message) the button belongs to: every button made for one reply or card shares it. Absent in files
+   * written before it existed, and for a button made alone: such an action is a group of its own.
+   */
+  readonly group?: string;
 }
 
 export interface ActionRepo {
+  /**
+   * Stores `action`, replacing one with the same id. Keeps at most MAX_ACTIONS (src/storage/schema.ts), decided in the
+   * same write: past it the oldest (createdAt, then order of puts) are dropped, except the newest group of each chat
+   * and kind (the buttons on the newest card of each kind in each chat) and the buttons of a plan still pending or
+   * executing (kind "approval", payload `{ planId }`). Those only go by expiry, so the store may exceed the bound by them.
+   */
   put(action: StoredAction): Promise<void>;
   get(id: string): Promise<StoredAction | undefined>;
   delete(id: string): Promise<void>;
@@ -167,7 +178,53 @@ export interface ApprovalRepo {
   list(query?: { states?: readonly ApprovalState[]; limit?: number; since?: number }): Promise<ApprovalRecord[]>;
 }
 
+/** One fill on the paper ledger, as persisted. Amounts are exact integers as decimal strings. */
+export interface PaperFillRecord {
+  readonly at: number;
+  readonly signature: string;
+  readonly planId: string;
+  readonly kind: 'perp' | 'spot';
+  readonly market: string;
+  readonly side: 'buy' | 'sell';
+  /** Base units (perp: 1e9 contracts; spot: mint base units). */
+  readonly sizeRaw: string;
+  /** Average price in the paper venue's price precision (1e12 per USD). */
+  readonly priceRaw: string;
+  /** Micro-USD. */
+  readonly feeUsd: string;
+  readonly realizedPnlUsd: string;
+}
+
+/**
+ * The paper venue's book: what a chain would hold for a real venue (balances, positions, LP bins, every signature it
+ * received and whether it landed). Amounts are exact integers as decimal strings.
+ */
+export interface PaperBookRecord {
+  /** Fingerprint of the starting portfolio this book grew from. */
+  readonly origin: string;
+  readonly savedAt: number;
+  /** Micro-USD. */
+  readonly realizedPnlUsd: string;
+  readonly spot: readonly { readonly asset: string; readonly balance: string; readonly costBasis: string }[];
+  readonly perps: readonly { readonly market: string; readonly base: string; readonly quoteEntry: string; readonly fundingPnl: string; readonly realizedPnl: string }[];
+  readonly lps: readonly {
+    readonly id: string; readonly pool: string; readonly feesQuote: string; readonly depositedUsd: string;
+    readonly bins: readonly { readonly binId: number; readonly base: string; readonly quote: string }[];
+  }[];
+  /** Newest last, bounded. */
+  readonly fills: readonly PaperFillRecord[];
+  /** Signature → whether that transaction landed. */
+  readonly signatures: Readonly<Record<string, 'confirmed' | 'failed'>>;
+}
+
+/** The persisted paper book (one record; every put is one atomic write of the state file). */
+export interface PaperBookRepo {
+  get(): Promise<PaperBookRecord | undefined>;
+  put(book: PaperBookRecord): Promise<void>;
+}
+
 export interface Repositories {
+  readonly paperBook: PaperBookRepo;
   readonly settings: SettingsRepo;
   readonly snapshots: SnapshotRepo;
   readonly audit: AuditRepo;

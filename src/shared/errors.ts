@@ -36,10 +36,31 @@ export class VenueError extends Error {
   }
 }
 
-/** Invalid configuration: one line naming the key and what is expected. */
+/** sysexits' EX_CONFIG: the configuration points somewhere unusable (a full disk, a read-only data dir). */
+export const EX_CONFIG = 78;
+
+/** Invalid configuration: one line naming the key and what is expected. `exitCode`: what the process exits with. */
 export class ConfigError extends Error {
-  constructor(message: string) {
+  readonly exitCode: number;
+
+  constructor(message: string, options?: { exitCode?: number }) {
     super(message);
     this.name = 'ConfigError';
+    this.exitCode = options?.exitCode ?? 1;
+  }
+}
+
+/**
+ * The state file cannot be used: refused at start-up (wrong shape, newer version) or a write failed at run time (disk
+ * full, read-only). The message names the file and what to do; nothing was changed.
+ */
+export class StorageError extends Error {
+  /** The filesystem code of a failed write (ENOSPC, EROFS …), if any. */
+  readonly code: string | undefined;
+
+  constructor(message: string, options?: { code?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StorageError';
+    this.code = options?.code;
   }
 }

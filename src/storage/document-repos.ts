@@ -2,12 +2,15 @@
 import type { AlertRule, ApprovalState, PortfolioSnapshot } from '../domain/index.ts';
 import { APPROVAL_TRANSITIONS } from '../domain/index.ts';
 import type { ApprovalRecord, CandleSeries, Json, Repositories, StoredAction } from '../ports/index.ts';
-import { type CandleRecord, downsampleSnapshots, MAX_APPROVALS, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, type SnapshotRecord, type StoreData } from './schema.ts';
+import { type CandleRecord, downsampleSnapshots, MAX_ACTIONS, MAX_APPROVALS, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, type SnapshotRecord, type StoreData } from './schema.ts';
 
-/** A document with serialised updates: `update` mutates and persists before resolving. */
+/**
+ * A document with serialised updates: `update` mutates and persists before resolving. With `keepOnWriteError`, a
+ * change whose write fails stays in memory (saved by the next write that works) instead of failing the caller.
+ */
 export interface DocumentStore {
   readonly data: StoreData;
-  update(mutate: (data: StoreData) => void): Promise<void>;
+  update(mutate: (data: StoreData) => void, opts?: { keepOnWriteError?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -137,8 +140,52 @@ function boundApprovals(all: Record<string, Json>): void {
   for (const { key } of resolved.slice(0, Math.min(resolved.length, total - MAX_APPROVALS))) delete all[key];
 }
 
+/** The kind of a plan's Confirm/Cancel buttons (ActionService); their payload is `{ planId }`. */
+const APPROVAL_KIND = 'approval';
+
+/** Whether `a` is a Confirm/Cancel button of a plan still pending or executing. */
+function ofLivePlan(a: StoredAction, approvals: Readonly<Record<string, Json>>): boolean {
+  if (a.kind !== APPROVAL_KIND) return false;
+  const planId = (a.payload as { planId?: unknown } | null)?.planId;
+  if (typeof planId !== 'string' || !Object.hasOwn(approvals, planId)) return false;
+  const state = rawHead(approvals[planId]).state;
+  return state === 'pending' || state === 'executing';
+}
+
+/**
+ * Keeps at most MAX_ACTIONS button actions: when over, the oldest (createdAt, then order of puts) go first, except the
+ * newest group of each (chat, kind) — the buttons on the newest card of each kind in each chat — and the buttons of a
+ * live plan. Those only go by expiry, so the store may exceed the bound while there are that many.
+ */
+function boundActions(all: Record<string, StoredAction>, approvals: Readonly<Record<string, Json>>): void {
+  const entries = Object.entries(all);
+  if (entries.length <= MAX_ACTIONS) return;
+  const slot = (a: StoredAction): string => `${a.chat.platform}\u0000${a.chat.chatId}\u0000${a.kind}`;
+  // An action without a group (older files, a button made alone) is a group of its own; the prefix keeps its id
+  // from ever equalling a real group id.
+  const group = (a: StoredAction): string => a.group ?? `\u0000${a.id}`;
+  const newest = new Map<string, { at: number; group: string }>();
+  for (const [, a] of entries) {
+    const s = slot(a);
+    const n = newest.get(s);
+    if (!n || a.createdAt >= n.at) newest.set(s, { at: a.createdAt, group: group(a) });
+  }
+  const droppable = entries
+    .map(([key, a], order) => ({ key, a, order }))
+    .filter(({ a }) => newest.get(slot(a))?.group !== group(a) && !ofLivePlan(a, approvals))
+    .sort((x, y) => x.a.createdAt - y.a.createdAt || x.order - y.order);
+  for (const { key } of droppable.slice(0, entries.length - MAX_ACTIONS)) delete all[key];
+}
+
 export function documentRepositories(store: DocumentStore): Repositories {
   return {
+    paperBook: {
+      get: () => Promise.resolve(store.data.paper === null ? undefined : clone(store.data.paper)),
+      put: async (book) => {
+        const copy = clone(book);
+        await store.update((d) => { d.paper = copy; });
+      },
+    },
     settings: {
       get: (key) => Promise.resolve(Object.hasOwn(store.data.settings, key) ? clone(store.data.settings[key]) : undefined),
       // Copy at call time: the update may run later, after the caller has changed `value`.
@@ -192,7 +239,13 @@ export function documentRepositories(store: DocumentStore): Repositories {
     actions: {
       put: async (action: StoredAction) => {
         const copy = clone(action);
-        await store.update((d) => { setOwn(d.actions, copy.id, copy); });
+        await store.update((d) => {
+          // Re-inserted, so the document's key order stays the order of puts (the bound's tie-break).
+          delete d.actions[copy.id];
+          setOwn(d.actions, copy.id, copy);
+          boundActions(d.actions, d.approvals);
+          // A button is worth more than its persistence: on a full disk the reply still gets it (live in this process).
+        }, { keepOnWriteError: true });
       },
       get: (id) => Promise.resolve(Object.hasOwn(store.data.actions, id) ? clone(store.data.actions[id]) : undefined),
       delete: (id) => store.update((d) => { delete d.actions[id]; }),
@@ -262,6 +315,8 @@ export function documentRepositories(store: DocumentStore): Repositories {
       get: (planId) => Promise.resolve(Object.hasOwn(store.data.approvals, planId) ? approvalOf(clone(store.data.approvals[planId])) : undefined),
       transition: async (planId, from, next) => {
         if (!APPROVAL_TRANSITIONS[from].includes(next.state)) throw new RangeError(`illegal approval transition ${from} → ${next.state}`);
+        // The file would no longer load (its schema ties each approval to its plan): refuse before writing.
+        if (next.planId !== planId) throw new RangeError(`approval for ${next.planId} stored under plan ${planId}`);
         let applied = false;
         const approval = encodeBig(next);
         await store.update((d) => {

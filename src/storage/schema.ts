@@ -1,7 +1,7 @@
 /** The persisted document: one JSON file, versioned. Bigints are stored as decimal strings. */
-import type { AlertKeyState, AuditEntry, Json, StoredAction } from '../ports/index.ts';
+import type { AlertKeyState, AuditEntry, Json, PaperBookRecord, StoredAction } from '../ports/index.ts';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 /** Plans kept at most; the oldest resolved go first, pending and executing ones are never dropped. */
 export const MAX_APPROVALS = 5_000;
 /** Snapshots kept at most (the monitor downsamples older ones before this bites). */
@@ -10,6 +10,11 @@ export const MAX_SNAPSHOTS = 20_000;
 export const MAX_AUDIT = 50_000;
 /** Cached candle closes kept at most per asset and interval (≈ 2.3 years of hourly, 55 of daily); oldest dropped. */
 export const MAX_CANDLES = 20_000;
+/**
+ * Button actions kept at most (≈ 250 replies' worth, ≈ 190 KB of the file), enforced on every put: the oldest go first,
+ * but the newest card of each chat and kind and the buttons of a pending or executing plan are never dropped for it.
+ */
+export const MAX_ACTIONS = 500;
 
 const MINUTE = 60_000;
 const DAY = 1_440 * MINUTE;
@@ -82,10 +87,12 @@ export interface StoreData {
   alerts: AlertsRecord;
   /** Plans and their approvals by plan id, bigints tagged (see document-repos). Added in v4. */
   approvals: Record<string, Json>;
+  /** The paper venue's book (positions, cash, fills, signatures); null until it first trades. Added in v5. */
+  paper: PaperBookRecord | null;
 }
 
 export function emptyData(): StoreData {
-  return { schemaVersion: SCHEMA_VERSION, settings: {}, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {} };
+  return { schemaVersion: SCHEMA_VERSION, settings: {}, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null };
 }
 
 /** Brings a document read from disk up to SCHEMA_VERSION; refuses one written by a newer version. */
@@ -109,5 +116,7 @@ export function migrate(raw: unknown): StoreData {
   const alerts = version >= 3 ? { ...emptyAlerts(), ...doc.alerts } : emptyAlerts();
   // v3 → v4: adds plans and approvals, empty (nothing could be confirmed before).
   const approvals = version >= 4 ? doc.approvals ?? {} : {};
-  return { schemaVersion: SCHEMA_VERSION, ...v1, candles, alerts, approvals };
+  // v4 → v5: adds the paper book, none yet (paper fills did not survive a restart before).
+  const paper = version >= 5 ? doc.paper ?? null : null;
+  return { schemaVersion: SCHEMA_VERSION, ...v1, candles, alerts, approvals, paper };
 }

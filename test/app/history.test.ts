@@ -1,14 +1,14 @@
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { alignedDaily } from '../../src/app/history.ts';
 import { CsvPriceHistory } from '../../src/prices/csv.ts';
-import { SHARED_DIR } from '../helpers/shared-dir.ts';
+import { SHARED_PRICES, describeShared } from '../helpers/shared-dir.ts';
 
-const csv = new CsvPriceHistory(join(SHARED_DIR, 'data/prices'));
+/** Reads nothing until a query: the tests that query it are guarded. */
+const csv = new CsvPriceHistory(SHARED_PRICES);
 // Daily closes are stamped at the end of their UTC day (csv.ts): the close of 2025-12-31 is at 2026-01-01T00:00Z.
 const END_2025 = Date.UTC(2026, 0, 1);
 
-describe('alignedDaily', () => {
+describeShared('alignedDaily', () => {
   it('aligns assets on common days and keeps the last N + 1 closes', async () => {
     const h = await alignedDaily(csv, ['BTC', 'SOL'], END_2025, 30);
     expect(h.t).toHaveLength(31);

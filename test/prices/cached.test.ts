@@ -13,6 +13,7 @@ import { HttpPriceHistory } from '../../src/prices/http.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { openLowdbRepositories } from '../../src/storage/lowdb/index.ts';
 import { memoryRepositories } from '../../src/storage/memory/index.ts';
+import { SCHEMA_VERSION } from '../../src/storage/schema.ts';
 import { DAY, type FakeBinance, HOUR, startFakeBinance } from '../fakes/binance-klines.ts';
 
 const NOW = Date.UTC(2025, 5, 13, 10, 30);
@@ -258,7 +259,7 @@ describe('CachedPriceHistory on a lowdb file', () => {
     await a.close();
 
     const doc = JSON.parse(await readFile(file, 'utf8')) as { schemaVersion: number; candles: Record<string, { t: number[] }> };
-    expect(doc.schemaVersion).toBe(4);
+    expect(doc.schemaVersion).toBe(SCHEMA_VERSION);
     expect(Object.keys(doc.candles)).toEqual(['SOL:1h']);
     expect(doc.candles['SOL:1h']?.t).toHaveLength(31 * 24 + 1);
 

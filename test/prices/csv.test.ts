@@ -9,15 +9,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CsvPriceHistory, PriceDataError } from '../../src/prices/csv.ts';
 import { UserError } from '../../src/shared/errors.ts';
-import { SHARED_DIR } from '../helpers/shared-dir.ts';
+import { SHARED_PRICES, describeShared } from '../helpers/shared-dir.ts';
 
-const PRICES = join(SHARED_DIR, 'data/prices');
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const at = (iso: string): number => Date.parse(iso);
 
-describe('CsvPriceHistory on the real price files', () => {
-  const h = new CsvPriceHistory(PRICES);
+describeShared('CsvPriceHistory on the real price files', () => {
+  const h = new CsvPriceHistory(SHARED_PRICES);
 
   it('lists every asset that has a daily or hourly file', () => {
     expect(h.assets()).toEqual(['BNSOL', 'BONK', 'BTC', 'ETH', 'JTO', 'JUP', 'MSOL', 'PYTH', 'RAY', 'SOL', 'USDC', 'USDT', 'WIF']);

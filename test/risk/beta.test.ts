@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { beta, betaStats, betaStatsTimed } from '../../src/risk/beta.ts';
 import { isConstant } from '../../src/risk/correlation.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
+import { itShared } from '../helpers/shared-dir.ts';
 import { dailyCloses, datedReturns, expectRel, naiveSimple } from './reference/helpers.ts';
 
 const HAND_R = [0.02, -0.01, 0.03, 0.0, -0.02, 0.04, 0.01, -0.03];
@@ -52,7 +53,7 @@ describe('beta', () => {
     expect(beta(HAND_R, HAND_B)).toBe(betaStats(HAND_R, HAND_B).beta);
   });
 
-  it('matches numpy on real daily returns against BTC and SOL', () => {
+  itShared('matches numpy on real daily returns against BTC and SOL', () => {
     const r = Object.fromEntries(['SOL', 'BTC', 'ETH', 'JUP', 'BONK'].map((a) => [a, naiveSimple(dailyCloses(a, '2024-01-31', '2025-08-13'))]));
     for (const [key, row] of Object.entries(REAL)) {
       if (key.endsWith('timed')) continue;
@@ -61,7 +62,7 @@ describe('beta', () => {
     }
   });
 
-  it('aligns timestamped series on their common days (WIF vs BTC, 579 days)', () => {
+  itShared('aligns timestamped series on their common days (WIF vs BTC, 579 days)', () => {
     expectRow(betaStatsTimed(datedReturns('WIF', '2000-01-01', '2100-01-01'), datedReturns('BTC', '2024-06-01', '2025-12-31')), REAL['WIF~BTC timed']!);
   });
 

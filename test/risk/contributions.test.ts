@@ -15,6 +15,7 @@ import {
 import { covarianceMatrix } from '../../src/risk/covariance.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
 import { historicalES } from '../../src/risk/es.ts';
+import { itShared, lazy } from '../helpers/shared-dir.ts';
 import { dailyCloses, expectRel, naiveSimple } from './reference/helpers.ts';
 
 const ASSETS = ['SOL', 'BTC', 'ETH', 'JUP', 'BONK'];
@@ -41,8 +42,8 @@ const HAND_PNL = [
   [-150, -20, 10], [10, 40, -5], [-400, 200, -100], [90, -30, 15], [-60, -70, -20],
 ];
 
-const returns = ASSETS.map((a) => naiveSimple(dailyCloses(a, '2024-01-31', '2025-08-13')));
-const COV = covarianceMatrix(returns);
+const returns = lazy(() => ASSETS.map((a) => naiveSimple(dailyCloses(a, '2024-01-31', '2025-08-13'))));
+const COV = lazy(() => covarianceMatrix(returns()));
 const sum = (xs: readonly number[]): number => xs.reduce((s, v) => s + v, 0);
 
 /** A random covariance (XXᵀ/k of random returns, so PSD) with random signed USD exposures. */
@@ -52,19 +53,19 @@ const bookArb = fc.integer({ min: 1, max: 8 }).chain((n) => fc.record({
 }));
 
 describe('volatility and parametric VaR contributions', () => {
-  it('match numpy on a real five-asset book with a short (ETH hedge has a negative contribution)', () => {
-    expectRel(portfolioVolatility(W, COV), SIGMA, 1e-12);
-    const v = volatilityContributions(W, COV);
+  itShared('match numpy on a real five-asset book with a short (ETH hedge has a negative contribution)', () => {
+    expectRel(portfolioVolatility(W, COV()), SIGMA, 1e-12);
+    const v = volatilityContributions(W, COV());
     expectRel(v.total, SIGMA, 1e-12);
     v.marginal.forEach((m, i) => expectRel(m, MARGINAL[i]!, 1e-12));
     v.component.forEach((c, i) => expectRel(c, COMPONENT[i]!, 1e-12));
     v.percent.forEach((p, i) => expectRel(p, PERCENT[i]!, 1e-12));
     expect(v.component[2]).toBeLessThan(0);
 
-    const v95 = parametricVaRContributions(W, COV);
+    const v95 = parametricVaRContributions(W, COV());
     expectRel(v95.total, VAR95, 1e-12);
     v95.component.forEach((c, i) => expectRel(c, VAR95_COMPONENT[i]!, 1e-12));
-    const v99 = parametricVaRContributions(W, COV, 0.99);
+    const v99 = parametricVaRContributions(W, COV(), 0.99);
     expectRel(v99.total, VAR99, 1e-12);
     v99.component.forEach((c, i) => expectRel(c, VAR99_COMPONENT[i]!, 1e-12));
     v99.marginal.forEach((m, i) => expectRel(m, (MARGINAL[i]! * VAR99) / SIGMA, 1e-12));
@@ -117,8 +118,8 @@ describe('simulated component ES / VaR', () => {
     b.varComponent.forEach((c, i) => expectRel(c, [355, -164, 73][i]!, 1e-12));
   });
 
-  it('matches numpy on 560 days of historical PnL of the real book', () => {
-    const pnl = returns[0]!.map((_, t) => W.map((w, i) => w * returns[i]![t]!));
+  itShared('matches numpy on 560 days of historical PnL of the real book', () => {
+    const pnl = returns()[0]!.map((_, t) => W.map((w, i) => w * returns()[i]![t]!));
     for (const c of [0.95, 0.99] as const) {
       const r = simulatedContributions(pnl, c);
       const ref = HIST[c];

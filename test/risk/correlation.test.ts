@@ -14,6 +14,7 @@ import {
 } from '../../src/risk/correlation.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
 import type { TimedSeries } from '../../src/risk/returns.ts';
+import { itShared } from '../helpers/shared-dir.ts';
 import { dailyCloses, datedReturns, expectRel, naiveSimple } from './reference/helpers.ts';
 
 const HAND = [
@@ -44,7 +45,7 @@ const seriesArb = fc.integer({ min: 1, max: 8 }).chain((n) =>
     fc.array(fc.array(ret, { minLength: t, maxLength: t }), { minLength: n, maxLength: n })));
 
 describe('correlationMatrix', () => {
-  it('matches numpy on the hand-made matrix and on real returns of five Solana-desk assets', () => {
+  itShared('matches numpy on the hand-made matrix and on real returns of five Solana-desk assets', () => {
     const hand = correlationMatrix(HAND);
     HAND_CORR.forEach((row, i) => row.forEach((v, j) => expectRel(hand[i]![j]!, v, 1e-13)));
     const real = correlationMatrix(['SOL', 'BTC', 'ETH', 'JUP', 'BONK'].map((a) => naiveSimple(dailyCloses(a, '2024-01-31', '2025-08-13'))));
@@ -95,7 +96,7 @@ describe('correlationMatrix', () => {
 });
 
 describe('correlationMatrixTimed (listwise alignment on common timestamps)', () => {
-  it('aligns misaligned real windows on the 439 shared days and matches numpy', () => {
+  itShared('aligns misaligned real windows on the 439 shared days and matches numpy', () => {
     const r = correlationMatrixTimed([
       datedReturns('BTC', '2023-12-01', '2025-08-13'),
       datedReturns('JUP', '2024-02-01', '2025-12-31'),

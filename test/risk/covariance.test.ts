@@ -9,6 +9,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { covarianceMatrix, requireCovariance, sampleCovariance } from '../../src/risk/covariance.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
+import { itShared } from '../helpers/shared-dir.ts';
 import { dailyCloses, expectRel, naiveSimple } from './reference/helpers.ts';
 
 const HAND = [
@@ -48,7 +49,7 @@ describe('covarianceMatrix', () => {
     expect(sampleCovariance(HAND[0]!, HAND[2]!)).toBeCloseTo(8e-5, 17);
   });
 
-  it('matches numpy on real daily returns of SOL, BTC, ETH, JUP, BONK (560 days)', () => {
+  itShared('matches numpy on real daily returns of SOL, BTC, ETH, JUP, BONK (560 days)', () => {
     const series = ASSETS.map((a) => naiveSimple(dailyCloses(a, '2024-01-31', '2025-08-13')));
     series.forEach((s) => expect(s).toHaveLength(560));
     const c = covarianceMatrix(series);

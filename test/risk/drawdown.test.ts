@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { drawdowns, drawdownsFromReturns } from '../../src/risk/drawdown.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
+import { itShared } from '../helpers/shared-dir.ts';
 import { SOL_2024_2025, expectRel, naiveSimple } from './reference/helpers.ts';
 
 describe('drawdowns', () => {
@@ -31,14 +32,14 @@ describe('drawdowns', () => {
     expect([d.maxDrawdownStart, d.maxDrawdownTrough, d.maxDrawdownEnd, d.recoveryPeriods, d.maxDurationPeriods]).toEqual([1, 2, null, null, 3]);
   });
 
-  it('matches numpy on SOL daily closes 2024-2025', () => {
+  itShared('matches numpy on SOL daily closes 2024-2025', () => {
     const d = drawdowns(SOL_2024_2025());
     expectRel(d.maxDrawdown, 0.5976638546398443, 1e-14);
     expectRel(d.currentDrawdown, 0.5241821582623964, 1e-14);
     expect([d.maxDrawdownStart, d.maxDrawdownTrough, d.maxDrawdownEnd, d.maxDurationPeriods, d.recoveryPeriods]).toEqual([383, 463, null, 347, null]);
   });
 
-  it('from returns compounds from 1 (empyrical max_drawdown)', () => {
+  itShared('from returns compounds from 1 (empyrical max_drawdown)', () => {
     expectRel(drawdownsFromReturns(naiveSimple(SOL_2024_2025())).maxDrawdown, 0.5976638546398446, 1e-12);
     // A first-period loss counts because the curve starts at 1 before it.
     expect(drawdownsFromReturns([-0.1, 0.05]).maxDrawdown).toBeCloseTo(0.1, 15);

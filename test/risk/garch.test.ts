@@ -21,9 +21,10 @@ import normal from '@stdlib/random-base-normal';
 import { describe, expect, it } from 'vitest';
 import { RiskInputError } from '../../src/risk/errors.ts';
 import { fitGarch, garchForecast, garchLogLikelihood, type GarchFit } from '../../src/risk/garch.ts';
+import { itShared, lazy } from '../helpers/shared-dir.ts';
 import { SOL_2024_2025, dailyCloses, expectRel, naiveLog } from './reference/helpers.ts';
 
-const solLog = naiveLog(SOL_2024_2025());
+const solLog = lazy(() => naiveLog(SOL_2024_2025()));
 
 interface Reference { omega: number; alpha: number; beta: number; ll: number }
 
@@ -40,9 +41,9 @@ function expectMatches(fit: GarchFit, ref: Reference): void {
 }
 
 describe('garchLogLikelihood', () => {
-  it('matches the Python likelihood at fixed parameters to 1e-12', () => {
-    const mu = solLog.reduce((a, b) => a + b, 0) / solLog.length;
-    const eps = solLog.map((r) => r - mu);
+  itShared('matches the Python likelihood at fixed parameters to 1e-12', () => {
+    const mu = solLog().reduce((a, b) => a + b, 0) / solLog().length;
+    const eps = solLog().map((r) => r - mu);
     const seed = eps.reduce((a, e) => a + e * e, 0) / eps.length;
     expectRel(seed, 0.0019256549097819513, 1e-12);
     expectRel(garchLogLikelihood(eps, 1e-4, 0.08, 0.87, seed), 1257.7184152936516, 1e-12);
@@ -54,30 +55,30 @@ describe('garchLogLikelihood', () => {
 });
 
 describe('fitGarch', () => {
-  it('fits SOL daily log returns (constant mean) as well as scipy', () => {
-    const fit = fitGarch(solLog);
+  itShared('fits SOL daily log returns (constant mean) as well as scipy', () => {
+    const fit = fitGarch(solLog());
     expectMatches(fit, { omega: 0.00037866224994230913, alpha: 0.09657265309524951, beta: 0.703576049834014, ll: 1261.829253149711 });
     expectRel(fit.mean, 0.0001723944669709015, 1e-12);
     expectRel(fit.seedVariance, 0.0019256549097819513, 1e-12);
     expect(fit.persistence).toBeCloseTo(fit.alpha + fit.beta, 15);
     expectRel(fit.longRunVariance, 0.0018947200017835428, 1e-3);
-    expect(fit.conditionalVariance).toHaveLength(solLog.length);
+    expect(fit.conditionalVariance).toHaveLength(solLog().length);
     expectRel(fit.conditionalVariance.at(-1) as number, 0.0013562585219118817, 1e-3);
     expect(fit.conditionalVariance[0]).toBe(fit.seedVariance);
   });
 
-  it('fits SOL with a zero mean as well as scipy', () => {
-    const fit = fitGarch(solLog, { mean: 'zero' });
+  itShared('fits SOL with a zero mean as well as scipy', () => {
+    const fit = fitGarch(solLog(), { mean: 'zero' });
     expect(fit.mean).toBe(0);
     expectMatches(fit, { omega: 0.00037904238555010525, alpha: 0.09651328506918293, beta: 0.7034513833644578, ll: 1261.7921911213712 });
   });
 
-  it('fits six years of BTC (high persistence) as well as scipy', () => {
+  itShared('fits six years of BTC (high persistence) as well as scipy', () => {
     const btc = naiveLog(dailyCloses('BTC', '2020-01-01', '2025-12-31'));
     expectMatches(fitGarch(btc), { omega: 3.337353309122737e-5, alpha: 0.11929269587907185, beta: 0.8654699410267954, ll: 4527.126963365507 });
   });
 
-  it('fits near-integrated ETH and weakly persistent PYTH (2023-2025) as well as scipy', () => {
+  itShared('fits near-integrated ETH and weakly persistent PYTH (2023-2025) as well as scipy', () => {
     const eth = naiveLog(dailyCloses('ETH', '2023-01-01', '2025-12-31'));
     expectMatches(fitGarch(eth), { omega: 4.506016235560577e-6, alpha: 0.01706646523843657, beta: 0.9791151996100417, ll: 2214.2018381093267 });
     const pyth = naiveLog(dailyCloses('PYTH', '2023-01-01', '2025-12-31'));
@@ -100,18 +101,18 @@ describe('fitGarch', () => {
     expect(fitGarch(r, { mean: 'zero' })).toEqual(fit);
   });
 
-  it('keeps ω > 0, α, β ≥ 0 and α + β < 1', () => {
-    const fit = fitGarch(solLog);
+  itShared('keeps ω > 0, α, β ≥ 0 and α + β < 1', () => {
+    const fit = fitGarch(solLog());
     expect(fit.omega).toBeGreaterThan(0);
     expect(fit.alpha).toBeGreaterThanOrEqual(0);
     expect(fit.beta).toBeGreaterThanOrEqual(0);
     expect(fit.persistence).toBeLessThan(1);
   });
 
-  it('throws RiskInputError on fewer than 30 returns, a constant series or NaN', () => {
-    expect(() => fitGarch(solLog.slice(0, 29))).toThrow(/need at least 30 values, got 29/);
+  itShared('throws RiskInputError on fewer than 30 returns, a constant series or NaN', () => {
+    expect(() => fitGarch(solLog().slice(0, 29))).toThrow(/need at least 30 values, got 29/);
     expect(() => fitGarch(new Array<number>(100).fill(0.01))).toThrow(/constant/);
-    expect(() => fitGarch([...solLog.slice(0, 50), Number.NaN])).toThrow(RiskInputError);
+    expect(() => fitGarch([...solLog().slice(0, 50), Number.NaN])).toThrow(RiskInputError);
   });
 });
 
@@ -128,12 +129,12 @@ describe('garchForecast', () => {
     expect(garchForecast(fixed, 0.03, 0.0009, 1).hStep).toBe(f.oneStep);
   });
 
-  it('forecasts SOL 1 and 10 days ahead like the scipy fit, decaying to the long-run variance', () => {
-    const fit = fitGarch(solLog);
-    const f = garchForecast(fit, solLog.at(-1) as number, fit.conditionalVariance.at(-1) as number, 10);
+  itShared('forecasts SOL 1 and 10 days ahead like the scipy fit, decaying to the long-run variance', () => {
+    const fit = fitGarch(solLog());
+    const f = garchForecast(fit, solLog().at(-1) as number, fit.conditionalVariance.at(-1) as number, 10);
     expectRel(f.oneStep, 0.0013337953565479611, 1e-3);
     expectRel(f.hStep, 0.0018193079300361733, 1e-3);
-    const far = garchForecast(fit, solLog.at(-1) as number, fit.conditionalVariance.at(-1) as number, 500);
+    const far = garchForecast(fit, solLog().at(-1) as number, fit.conditionalVariance.at(-1) as number, 500);
     expectRel(far.hStep, fit.longRunVariance, 1e-9);
   });
 

@@ -13,14 +13,17 @@ import { covarianceMatrix } from '../../src/risk/covariance.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
 import { maxSharpe, minVariance, riskParity, targetVolatility } from '../../src/risk/optimize.ts';
 import type { PortfolioOptimum, WeightBounds } from '../../src/risk/optimize.ts';
+import { itShared, lazy } from '../helpers/shared-dir.ts';
 import { dailyCloses, expectRel, naiveSimple } from './reference/helpers.ts';
 
 const ASSETS = ['SOL', 'BTC', 'ETH', 'JUP', 'BONK', 'USDC'];
-const R = ASSETS.map((a) => naiveSimple(dailyCloses(a, '2024-01-31', '2025-08-13')));
-const S6 = covarianceMatrix(R).map((row) => row.map((x) => 365 * x));
-const MU6 = R.map((r) => (365 * r.reduce((s, v) => s + v, 0)) / r.length);
-const S5 = S6.slice(0, 5).map((row) => row.slice(0, 5));
-const MU5 = MU6.slice(0, 5);
+/** Annualised covariance and mean return of the real ASSETS (S6, MU6) and of the first five, without USDC (S5, MU5). */
+const real = lazy(() => {
+  const R = ASSETS.map((a) => naiveSimple(dailyCloses(a, '2024-01-31', '2025-08-13')));
+  const S6 = covarianceMatrix(R).map((row) => row.map((x) => 365 * x));
+  const MU6 = R.map((r) => (365 * r.reduce((s, v) => s + v, 0)) / r.length);
+  return { S6, MU6, S5: S6.slice(0, 5).map((row) => row.slice(0, 5)), MU5: MU6.slice(0, 5) };
+});
 const box = (n: number, lo: number, hi: number): WeightBounds => Array.from({ length: n }, () => [lo, hi] as const);
 
 const SH = [[0.04, 0.006, 0.01], [0.006, 0.09, 0.012], [0.01, 0.012, 0.0225]];
@@ -126,7 +129,8 @@ describe('optimisers against scipy SLSQP + KKT polish', () => {
     expectRef(riskParity(SH), 'hand riskParity', MH, 1e-12);
   });
 
-  it('real minimum variance: 100% BTC unbounded (a corner), interior with [5%, 40%] bounds', () => {
+  itShared('real minimum variance: 100% BTC unbounded (a corner), interior with [5%, 40%] bounds', () => {
+    const { S5, MU5 } = real();
     const a = minVariance(S5, undefined, { mu: MU5 });
     expectRef(a, 'minVariance 5', MU5);
     expect(a.expectedReturn).toBeCloseTo(0.8142991781896207, 12);
@@ -134,7 +138,8 @@ describe('optimisers against scipy SLSQP + KKT polish', () => {
     expectRef(minVariance(S5, box(5, 0.05, 0.4)), 'minVariance 5 [0.05,0.4]', MU5);
   });
 
-  it('real maximum Sharpe at rf = 4%/yr: unbounded, capped at 50%, and with a 10% floor', () => {
+  itShared('real maximum Sharpe at rf = 4%/yr: unbounded, capped at 50%, and with a 10% floor', () => {
+    const { S5, MU5 } = real();
     const a = maxSharpe(MU5, S5, 0.04);
     expectRef(a, 'maxSharpe 5 rf=0.04', MU5);
     expectRel(a.sharpe!, (0.8376677666383775 - 0.04) / 0.5077761868718978, 1e-9);
@@ -142,7 +147,8 @@ describe('optimisers against scipy SLSQP + KKT polish', () => {
     expectRef(maxSharpe(MU5, S5, 0.04, box(5, 0.1, 0.5)), 'maxSharpe 5 rf=0.04 [0.1,0.5]', MU5);
   });
 
-  it('real target volatility: seed 000’s 15%/yr is reached with USDC in the mix, and not without it', () => {
+  itShared('real target volatility: seed 000’s 15%/yr is reached with USDC in the mix, and not without it', () => {
+    const { S5, MU5, S6, MU6 } = real();
     const a = targetVolatility(MU6, S6, 0.15);
     expectRef(a, 'targetVol 6 0.15', MU6);
     expect(a.outcome).toBe('at-target');
@@ -154,7 +160,8 @@ describe('optimisers against scipy SLSQP + KKT polish', () => {
     expectRef(b, 'minVariance 5', MU5);
   });
 
-  it('real risk parity: equal contributions, a [10%, 25%] box that binds, and 40/30/10/10/10 budgets', () => {
+  itShared('real risk parity: equal contributions, a [10%, 25%] box that binds, and 40/30/10/10/10 budgets', () => {
+    const { S5, MU5 } = real();
     const a = riskParity(S5, undefined, { mu: MU5 });
     expectRef(a, 'riskParity 5', MU5, 1e-12);
     a.riskContributions.forEach((rc) => expect(rc).toBeCloseTo(0.2, 14));

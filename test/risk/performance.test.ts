@@ -13,14 +13,15 @@ import { RiskInputError } from '../../src/risk/errors.ts';
 import { performanceMetrics, tradeStats } from '../../src/risk/performance.ts';
 import { sharpe, sortino } from '../../src/risk/ratios.ts';
 import { PERIODS_PER_YEAR } from '../../src/risk/volatility.ts';
+import { itShared, lazy } from '../helpers/shared-dir.ts';
 import { SOL_2024_2025, expectRel, naiveSimple } from './reference/helpers.ts';
 
 const trades = [120, -40, 75.5, 0, -210.25, 33, 410, -15];
-const sol = naiveSimple(SOL_2024_2025());
+const sol = lazy(() => naiveSimple(SOL_2024_2025()));
 
 describe('performanceMetrics', () => {
-  it('matches the numpy/empyrical reference on SOL 2024-2025 with a trade list', () => {
-    const m = performanceMetrics(sol, trades, PERIODS_PER_YEAR.daily);
+  itShared('matches the numpy/empyrical reference on SOL 2024-2025 with a trade list', () => {
+    const m = performanceMetrics(sol(), trades, PERIODS_PER_YEAR.daily);
     expectRel(m.totalReturn, 0.13410972613956806, 1e-12);
     expectRel(m.annualizedReturn, 0.06494587944156494, 1e-11);
     expectRel(m.volatility, 0.8415756957923058, 1e-12);
@@ -35,17 +36,17 @@ describe('performanceMetrics', () => {
     expect([m.totalTrades, m.winningTrades, m.losingTrades]).toEqual([8, 4, 3]);
   });
 
-  it('passes the risk-free rate and Sortino target through to the ratio functions', () => {
-    const m = performanceMetrics(sol, [], 365, { riskFreePerPeriod: 0.05 / 365, sortinoTarget: 0.001 });
+  itShared('passes the risk-free rate and Sortino target through to the ratio functions', () => {
+    const m = performanceMetrics(sol(), [], 365, { riskFreePerPeriod: 0.05 / 365, sortinoTarget: 0.001 });
     expectRel(m.sharpeRatio, 0.4334427439876322, 1e-12);
-    expect(m.sortinoRatio).toBe(sortino(sol, 365, 0.001));
-    expect(m.sharpeRatio).toBe(sharpe(sol, 365, 0.05 / 365));
+    expect(m.sortinoRatio).toBe(sortino(sol(), 365, 0.001));
+    expect(m.sharpeRatio).toBe(sharpe(sol(), 365, 0.05 / 365));
   });
 
-  it('throws RiskInputError on one return or NaN returns/PnLs', () => {
+  itShared('throws RiskInputError on one return or NaN returns/PnLs', () => {
     expect(() => performanceMetrics([0.01], trades, 365)).toThrow(/at least 2 values, got 1/);
     expect(() => performanceMetrics([0.01, Number.NaN], trades, 365)).toThrow(RiskInputError);
-    expect(() => performanceMetrics(sol, [1, Number.NaN], 365)).toThrow(/tradePnls: value 1 is NaN/);
+    expect(() => performanceMetrics(sol(), [1, Number.NaN], 365)).toThrow(/tradePnls: value 1 is NaN/);
   });
 
   it('reports all-positive returns with Infinity Sortino and Calmar and zero drawdown', () => {

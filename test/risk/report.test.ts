@@ -5,9 +5,10 @@
  * book with the LP revalued in full; parametric = delta-normal with the LP's inventory delta (base held × price).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Instrument } from '../../src/risk/portfolio-model.ts';
 import { riskReport, type ReportInput } from '../../src/risk/report.ts';
+import { describeShared, lazy } from '../helpers/shared-dir.ts';
 import { dailyCloses, expectRel } from './reference/helpers.ts';
 
 const ASSETS = ['BTC', 'ETH', 'SOL', 'USDC'];
@@ -27,10 +28,11 @@ function input(over: Partial<ReportInput> = {}): ReportInput {
   };
 }
 
-describe('riskReport vs numpy', () => {
-  const r = riskReport(input());
+describeShared('riskReport vs numpy', () => {
+  const report = lazy(() => riskReport(input()));
 
   it('historical VaR/ES at 1 and 7 days (overlapping returns, LP revalued)', () => {
+    const r = report();
     expect(r.days).toBe(546);
     expectRel(r.historical.var, 0.0849061922179839, 1e-9);
     expectRel(r.historical.es, 0.11540845694170455, 1e-9);
@@ -39,11 +41,13 @@ describe('riskReport vs numpy', () => {
   });
 
   it('parametric delta-normal VaR/ES with the LP’s inventory delta (base held × price)', () => {
+    const r = report();
     expectRel(r.parametric.var, 0.07570961427422813, 1e-9);
     expectRel(r.parametric.es, 0.09494291069797713, 1e-9);
   });
 
   it('tail contributions per position match and sum to ES', () => {
+    const r = report();
     const c = Object.fromEntries(r.contributions.map((x) => [x.label, x.esUsd]));
     expectRel(c.SOL!, 87.3860110823746, 1e-9);
     expectRel(c.BTC!, -22.715639454798204, 1e-9);
@@ -54,6 +58,7 @@ describe('riskReport vs numpy', () => {
   });
 
   it('backtest volatility, Sharpe, drawdown, beta and correlation', () => {
+    const r = report();
     expectRel(r.volAnnual, 0.8484154897819355, 1e-9);
     expectRel(r.sharpe, -2.9007140649411487, 1e-9);
     expectRel(r.maxDrawdown, 0.987240383265143, 1e-9);
@@ -64,6 +69,7 @@ describe('riskReport vs numpy', () => {
   });
 
   it('Monte Carlo agrees with parametric on a linear book (same covariance), and sees the LP’s short gamma', () => {
+    const r = report();
     const linear = riskReport(input({ instruments: INSTRUMENTS.filter((i) => i.kind === 'linear'), garch: false }));
     // 10,000 normal paths: the 95% quantile's standard error is about 2% of it.
     expect(Math.abs(linear.monteCarlo.var / linear.parametric.var - 1)).toBeLessThan(0.05);
@@ -74,6 +80,7 @@ describe('riskReport vs numpy', () => {
   });
 
   it('fits GARCH and EWMA for every held asset', () => {
+    const r = report();
     expect(r.perAsset.map((a) => a.asset)).toEqual(['BTC', 'ETH', 'SOL']);
     for (const a of r.perAsset) {
       expect(a.garchVolAnnual).toBeGreaterThan(0.2);
@@ -83,7 +90,7 @@ describe('riskReport vs numpy', () => {
   });
 });
 
-describe('riskReport properties', () => {
+describeShared('riskReport properties', () => {
   it('VaR99 ≥ VaR95 and ES ≥ VaR for every method; Monte Carlo is deterministic for a seed', () => {
     const r95 = riskReport(input({ garch: false }));
     const r99 = riskReport(input({ garch: false, confidence: 0.99 }));

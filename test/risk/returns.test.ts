@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RiskInputError } from '../../src/risk/errors.ts';
 import { alignSeries, equityCurve, growthFactor, logReturns, returnsWithGaps, simpleReturns } from '../../src/risk/returns.ts';
+import { itShared } from '../helpers/shared-dir.ts';
 import { SOL_2024_2025, expectRel } from './reference/helpers.ts';
 
 const hand = [100, 110, 99, 99, 120];
@@ -20,7 +21,7 @@ describe('simpleReturns / logReturns', () => {
     [0.09531017980432493, -0.10536051565782628, 0, 0.1923718926474561].forEach((x, i) => expectRel(log[i] as number, x, 1e-15));
   });
 
-  it('matches numpy on SOL daily closes 2024-2025', () => {
+  itShared('matches numpy on SOL daily closes 2024-2025', () => {
     const sol = SOL_2024_2025();
     expect(sol).toHaveLength(731);
     const simple = simpleReturns(sol);
@@ -101,7 +102,7 @@ describe('alignSeries', () => {
 });
 
 describe('growthFactor / equityCurve', () => {
-  it('compounds SOL returns back to last/first (numpy ∏(1 + r) = 1.134109726139568)', () => {
+  itShared('compounds SOL returns back to last/first (numpy ∏(1 + r) = 1.134109726139568)', () => {
     const sol = SOL_2024_2025();
     const r = simpleReturns(sol);
     expectRel(growthFactor(r), 1.134109726139568, 1e-12);

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RiskInputError } from '../../src/risk/errors.ts';
 import { meanReversionSignal, rankMeanReversion } from '../../src/risk/signals.ts';
+import { itShared } from '../helpers/shared-dir.ts';
 import { dailyCloses, expectRel } from './reference/helpers.ts';
 
 const ASSETS = ['SOL', 'BTC', 'ETH', 'JUP', 'BONK', 'WIF', 'JTO', 'PYTH', 'RAY'];
@@ -60,7 +61,7 @@ describe('meanReversionSignal', () => {
     expect([s.action, s.direction, s.price]).toEqual(['enter', 'short', 11.2]);
   });
 
-  it('matches numpy on real closes of nine Solana-desk assets after a rally and after a crash', () => {
+  itShared('matches numpy on real closes of nine Solana-desk assets after a rally and after a crash', () => {
     for (const [day, rows] of Object.entries(REAL)) {
       for (const a of ASSETS) {
         const [z, action, mean, sd, move, risk, score] = rows[a]!;
@@ -109,7 +110,7 @@ describe('meanReversionSignal', () => {
 });
 
 describe('rankMeanReversion', () => {
-  it('ranks the real entries by expected return / risk, as numpy does', () => {
+  itShared('ranks the real entries by expected return / risk, as numpy does', () => {
     for (const day of Object.keys(REAL)) {
       const scan = rankMeanReversion(ASSETS.map((market) => ({ market, prices: dailyCloses(market, '2025-07-01', day) })));
       expect(scan.opportunities.map((o) => o.market)).toEqual(RANKING[day]);

@@ -15,10 +15,11 @@ import { RiskInputError } from '../../src/risk/errors.ts';
 import { capByLimits, fixedFraction, halfKelly, varBudget, volatilityTarget } from '../../src/risk/sizing.ts';
 import { historicalVaR } from '../../src/risk/var.ts';
 import { annualizedVolatility, mean, variance } from '../../src/risk/volatility.ts';
+import { itShared, lazy } from '../helpers/shared-dir.ts';
 import { dailyCloses, expectRel, naiveSimple } from './reference/helpers.ts';
 
 const EQUITY = 100_000;
-const SOL = naiveSimple(dailyCloses('SOL', '2024-01-31', '2025-08-13'));
+const SOL = lazy(() => naiveSimple(dailyCloses('SOL', '2024-01-31', '2025-08-13')));
 
 describe('sizing methods', () => {
   it('fixed fraction: a share of equity, or the risk budget over the stop distance', () => {
@@ -30,16 +31,16 @@ describe('sizing methods', () => {
     expect(b.reasoning).toMatch(/stop 5% away/);
   });
 
-  it('volatility target on SOL’s real annual vol', () => {
-    const vol = annualizedVolatility(SOL, 365);
+  itShared('volatility target on SOL’s real annual vol', () => {
+    const vol = annualizedVolatility(SOL(), 365);
     expectRel(vol, 0.8529372345182521, 1e-12);
     const s = volatilityTarget(EQUITY, 0.15, vol);
     expectRel(s.notionalUsd, 17_586.28817332867, 1e-12);
     expect(s.reasoning).toMatch(/target 15%\/yr/);
   });
 
-  it('VaR budget on SOL’s real 1-day 95% historical VaR', () => {
-    const v = historicalVaR(SOL, 0.95);
+  itShared('VaR budget on SOL’s real 1-day 95% historical VaR', () => {
+    const v = historicalVaR(SOL(), 0.95);
     expectRel(v, 0.06458522499853106, 1e-12);
     const s = varBudget(EQUITY, 0.01, v);
     expectRel(s.notionalUsd, 15_483.41745380223, 1e-12);
@@ -47,8 +48,8 @@ describe('sizing methods', () => {
     expectRel(s.notionalUsd * v, EQUITY * 0.01, 1e-14);
   });
 
-  it('half-Kelly on SOL’s real daily mean and variance; no edge sizes to zero', () => {
-    const s = halfKelly(mean(SOL), variance(SOL), EQUITY);
+  itShared('half-Kelly on SOL’s real daily mean and variance; no edge sizes to zero', () => {
+    const s = halfKelly(mean(SOL()), variance(SOL()), EQUITY);
     expectRel(s.notionalUsd, 57_549.47060778769, 1e-12);
     expectRel(s.fractionOfEquity, 1.1509894121557538 / 2, 1e-12);
     expect(s.reasoning).toMatch(/Kelly f\* = μ\/σ²/);

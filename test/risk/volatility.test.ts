@@ -13,6 +13,7 @@ import { RiskInputError } from '../../src/risk/errors.ts';
 import {
   PERIODS_PER_YEAR, annualize, annualizedVolatility, ewmaVolatility, mean, stdev, variance,
 } from '../../src/risk/volatility.ts';
+import { itShared } from '../helpers/shared-dir.ts';
 import { SOL_2024_2025, expectRel, naiveLog } from './reference/helpers.ts';
 
 const hand = [0.01, -0.02, 0.015, 0.03, -0.01, 0];
@@ -25,7 +26,7 @@ describe('mean / variance / stdev', () => {
     expectRel(stdev(hand), 0.01800462903440853, 1e-14);
   });
 
-  it('matches numpy on SOL daily log returns 2024-2025', () => {
+  itShared('matches numpy on SOL daily log returns 2024-2025', () => {
     const r = naiveLog(SOL_2024_2025());
     expectRel(stdev(r), 0.043912371966403824, 1e-12);
     expectRel(annualizedVolatility(r, PERIODS_PER_YEAR.daily), 0.8389446884486903, 1e-12);
@@ -78,7 +79,7 @@ describe('ewmaVolatility', () => {
     expectRel(ewmaVolatility(hand, 0.8).latest, 0.016399024361223445, 1e-14);
   });
 
-  it('matches numpy on SOL daily log returns 2024-2025', () => {
+  itShared('matches numpy on SOL daily log returns 2024-2025', () => {
     const e = ewmaVolatility(naiveLog(SOL_2024_2025()));
     expectRel(e.seedVariance, 0.002250246275779707, 1e-13);
     expectRel(e.series[0] as number, 0.046550516149314415, 1e-13);

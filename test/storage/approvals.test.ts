@@ -351,16 +351,16 @@ describe('lowdb approvals on disk', () => {
     await a.approvals.transition('p1', 'pending', approval('p1', 'executing', { decidedBy: 'telegram:1' }));
     await a.approvals.recordSignatures('p1', ['sig1']);
     await a.approvals.transition('p2', 'pending', approval('p2', 'executing'));
-    await a.approvals.transition('p2', 'executing', EXECUTED);
+    await a.approvals.transition('p2', 'executing', { ...EXECUTED, planId: 'p2' });
     await a.close();
 
     const b = await openLowdbRepositories(file());
     expect(await b.approvals.get('p1')).toEqual({ plan: plan('p1', 10), approval: approval('p1', 'executing', { decidedBy: 'telegram:1', signatures: ['sig1'] }) });
-    expect(await b.approvals.get('p2')).toEqual({ plan: plan('p2', 20), approval: EXECUTED });
+    expect(await b.approvals.get('p2')).toEqual({ plan: plan('p2', 20), approval: { ...EXECUTED, planId: 'p2' } });
     expect(await b.approvals.get('p3')).toEqual(rec('p3', 30));
     expect((await b.approvals.list()).map((x) => x.plan.id)).toEqual(['p3', 'p2', 'p1']);
     // The compare-and-set still holds against what was persisted.
-    expect(await b.approvals.transition('p3', 'executing', EXECUTED)).toBe(false);
+    expect(await b.approvals.transition('p3', 'executing', { ...EXECUTED, planId: 'p3' })).toBe(false);
     await b.close();
   });
 
@@ -384,7 +384,7 @@ describe('lowdb approvals on disk', () => {
     await Promise.all(pending);
   });
 
-  it('migrates a v3 file: keeps everything, adds empty approvals, writes version 4; plans survive reopen', async () => {
+  it('migrates a v3 file: keeps everything, adds empty approvals, writes version 5; plans survive reopen', async () => {
     const audit: AuditEntry = { at: 1, actor: 'system', action: 'start', detail: { n: 1 } };
     const v3 = {
       schemaVersion: 3, settings: { a: 1 }, snapshots: [{ at: 3, totalValueUsd: '3', unrealizedPnlUsd: '0', realizedPnlUsd: '0', health: 100, leverage: 1, prices: {} }],
@@ -393,7 +393,7 @@ describe('lowdb approvals on disk', () => {
     };
     await writeFile(file(), JSON.stringify(v3));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v3, schemaVersion: 4, approvals: {} });
+    expect(await readDoc()).toEqual({ ...v3, schemaVersion: 5, approvals: {}, paper: null });
     expect(await r.alerts.getMutes()).toEqual({ var: 500 });
     expect(await r.approvals.list()).toEqual([]);
     await r.approvals.create(rec('p1'));
@@ -404,12 +404,11 @@ describe('lowdb approvals on disk', () => {
     await reopened.close();
   });
 
-  it('a v3 file with a stray "approvals" key does not carry it over', async () => {
-    await writeFile(file(), JSON.stringify({ schemaVersion: 3, settings: {}, approvals: { junk: tagged(rec('junk')) } }));
-    const r = await openLowdbRepositories(file());
-    expect((await readDoc()).approvals).toEqual({});
-    expect(await r.approvals.get('junk')).toBeUndefined();
-    await r.close();
+  it('a v3 file with an "approvals" key (a v4 section) is refused, and left byte-identical', async () => {
+    const text = JSON.stringify({ schemaVersion: 3, settings: {}, approvals: { junk: tagged(rec('junk')) } });
+    await writeFile(file(), text);
+    await expect(openLowdbRepositories(file())).rejects.toThrow(/\$\.approvals: not a field this version of Vigil knows/);
+    expect(await readFile(file(), 'utf8')).toBe(text);
   });
 
   it('after a failed write, memory and disk agree and the compare-and-set is not consumed', async () => {

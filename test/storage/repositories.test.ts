@@ -533,15 +533,15 @@ describe('lowdb repositories on disk', () => {
     await Promise.all(pending);
   });
 
-  it('writes valid JSON carrying schemaVersion 4, with bigints as decimal strings', async () => {
+  it('writes valid JSON carrying schemaVersion 5, with bigints as decimal strings', async () => {
     const r = await openLowdbRepositories(file());
     await r.snapshots.append(snap(7, { totalValueUsd: TWO_POW_70 }));
     await r.close();
     const doc = await readDoc();
-    expect(SCHEMA_VERSION).toBe(4);
-    expect(doc.schemaVersion).toBe(4);
+    expect(SCHEMA_VERSION).toBe(5);
+    expect(doc.schemaVersion).toBe(5);
     expect((doc.snapshots as SnapshotRecord[])[0]?.totalValueUsd).toBe('1180591620717411303424');
-    expect(Object.keys(doc).sort()).toEqual(['actions', 'alerts', 'approvals', 'audit', 'candles', 'schemaVersion', 'settings', 'snapshots']);
+    expect(Object.keys(doc).sort()).toEqual(['actions', 'alerts', 'approvals', 'audit', 'candles', 'paper', 'schemaVersion', 'settings', 'snapshots']);
   });
 
   it('creates missing parent directories', async () => {
@@ -549,7 +549,7 @@ describe('lowdb repositories on disk', () => {
     const r = await openLowdbRepositories(nested);
     await r.settings.set('x', 1);
     await r.close();
-    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 4, settings: { x: 1 } });
+    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 5, settings: { x: 1 } });
   });
 
   it('refuses a file written by a newer version, and leaves it untouched', async () => {
@@ -559,12 +559,13 @@ describe('lowdb repositories on disk', () => {
     expect(await readFile(file(), 'utf8')).toBe(text);
   });
 
-  it('refuses a file that is not JSON', async () => {
+  it('refuses a file that is not JSON, naming the file, and leaves it untouched', async () => {
     await writeFile(file(), '{"settings": ');
-    await expect(openLowdbRepositories(file())).rejects.toThrow(SyntaxError);
+    await expect(openLowdbRepositories(file())).rejects.toThrow(/vigil\.json: \$: not valid JSON.*Nothing was changed/);
+    expect(await readFile(file(), 'utf8')).toBe('{"settings": ');
   });
 
-  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 4', async () => {
+  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 5', async () => {
     await writeFile(file(), JSON.stringify({ settings: { a: 1 } }));
     const r = await openLowdbRepositories(file());
     expect(await r.settings.get('a')).toBe(1);
@@ -572,14 +573,14 @@ describe('lowdb repositories on disk', () => {
     expect(await r.audit.list()).toEqual([]);
     expect(await r.actions.get('x')).toBeUndefined();
     await r.close();
-    expect(await readDoc()).toEqual({ schemaVersion: 4, settings: { a: 1 }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {} });
+    expect(await readDoc()).toEqual({ schemaVersion: 5, settings: { a: 1 }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
   });
 
-  it('migrates a v1 file: keeps everything, adds an empty candle cache, alert state and approvals, writes version 4', async () => {
+  it('migrates a v1 file: keeps everything, adds an empty candle cache, alert state and approvals, writes version 5', async () => {
     const v1 = { schemaVersion: 1, settings: { a: 1 }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) } };
     await writeFile(file(), JSON.stringify(v1));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 4, candles: {}, alerts: emptyAlerts(), approvals: {} });
+    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 5, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
     expect(await r.actions.get('b')).toEqual(action('b', 9));
     expect(await r.candles.get('SOL', '1h')).toBeUndefined();
     await r.candles.merge('SOL', '1h', hours(1, 3));
@@ -590,18 +591,18 @@ describe('lowdb repositories on disk', () => {
     expect((await readDoc()).candles).toEqual({ 'SOL:1h': hours(1, 3) });
   });
 
-  it('a v1 file with a stray "candles" key does not carry it over', async () => {
-    await writeFile(file(), JSON.stringify({ schemaVersion: 1, settings: {}, candles: { junk: 1 } }));
-    const r = await openLowdbRepositories(file());
-    expect((await readDoc()).candles).toEqual({});
-    await r.close();
+  it('a v1 file with a "candles" key (a later section) is refused, and left byte-identical', async () => {
+    const text = JSON.stringify({ schemaVersion: 1, settings: {}, candles: { junk: 1 } });
+    await writeFile(file(), text);
+    await expect(openLowdbRepositories(file())).rejects.toThrow(/\$\.candles: not a field this version of Vigil knows/);
+    expect(await readFile(file(), 'utf8')).toBe(text);
   });
 
-  it('migrates a v2 file: keeps everything, adds empty alert state and approvals, writes version 4; the state survives reopen', async () => {
+  it('migrates a v2 file: keeps everything, adds empty alert state and approvals, writes version 5; the state survives reopen', async () => {
     const v2 = { schemaVersion: 2, settings: { a: 1 }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) }, candles: { 'SOL:1h': hours(1, 3) } };
     await writeFile(file(), JSON.stringify(v2));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v2, schemaVersion: 4, alerts: emptyAlerts(), approvals: {} });
+    expect(await readDoc()).toEqual({ ...v2, schemaVersion: 5, alerts: emptyAlerts(), approvals: {}, paper: null });
     expect(await r.candles.get('SOL', '1h')).toEqual(hours(1, 3));
     await r.alerts.put(alertState('main:health:paper'));
     await r.alerts.setMute('var', 500);
@@ -614,11 +615,11 @@ describe('lowdb repositories on disk', () => {
     await reopened.close();
   });
 
-  it('a v2 file with a stray "alerts" key does not carry it over', async () => {
-    await writeFile(file(), JSON.stringify({ schemaVersion: 2, settings: {}, alerts: { keys: { junk: 1 }, mutes: {}, snoozeUntil: 5 } }));
-    const r = await openLowdbRepositories(file());
-    expect((await readDoc()).alerts).toEqual(emptyAlerts());
-    await r.close();
+  it('a v2 file with a "alerts" key (a later section) is refused, and left byte-identical', async () => {
+    const text = JSON.stringify({ schemaVersion: 2, settings: {}, alerts: { keys: { junk: 1 }, mutes: {}, snoozeUntil: 5 } });
+    await writeFile(file(), text);
+    await expect(openLowdbRepositories(file())).rejects.toThrow(/\$\.alerts: not a field this version of Vigil knows/);
+    expect(await readFile(file(), 'utf8')).toBe(text);
   });
 
   it('lands every one of 200 concurrent appends, in call order, and the file still parses', async () => {

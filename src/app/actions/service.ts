@@ -118,9 +118,10 @@ export class ActionService {
 
   private async button(label: string, plan: ActionPlan, verb: string, actor: Actor, chat: ChatRef, style: 'primary' | 'danger'): Promise<Button> {
     if (!this.dispatcher) throw new Error('ActionService is not attached to a dispatcher');
+    // One card per plan: its Confirm and Cancel share the group.
     return this.dispatcher.makeButton({
       label, kind: 'approval', payload: { planId: plan.id }, role: 'trader', actor, chat, verb, style,
-      ttlMs: plan.expiresAt - plan.createdAt + BUTTON_GRACE_MS,
+      ttlMs: plan.expiresAt - plan.createdAt + BUTTON_GRACE_MS, group: plan.id,
     });
   }
 

@@ -32,6 +32,12 @@ export interface TelegramOptions<S> {
   readonly pressAnswerMs?: number;
 }
 
+/** How long start-up (getMe, menus, webhook) may take before it is a failure (ms); TELEGRAM_STARTUP_TIMEOUT sets it. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+
+/** grammY types signals with its abort-controller shim; a native AbortSignal is what it receives at run time. */
+type GrammySignal = NonNullable<Parameters<Bot['init']>[0]>;
+
 /** Interactive replies give up quickly rather than leave a user waiting on a retry loop. */
 const INTERACTIVE_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 5, rethrowHttpErrors: false } as const;
 
@@ -54,11 +60,31 @@ export class TelegramTransport<S> implements Notifier {
   private readonly slowedDown = new Map<string, number>();
   private runner: RunnerHandle | undefined;
   private server: Server | undefined;
+  /** While start() runs, every failed attempt is logged; afterwards an outage is logged once when it starts and ends. */
+  private starting = false;
+  private outageSince: number | null = null;
+  private lastFailure = '';
+  private stopping = false;
 
   constructor(opts: TelegramOptions<S>) {
     this.opts = opts;
     this.roles = new Map(opts.allowed.map((a) => [a.userId, a.role]));
     this.bot = new Bot(opts.token, opts.apiRoot ? { client: { apiRoot: opts.apiRoot } } : {});
+    // Installed first, so it sits inside auto-retry and sees every attempt, not only the last.
+    this.bot.api.config.use(async (prev, method, payload, signal) => {
+      try {
+        const res = await prev(method, payload, signal);
+        if (this.outageSince !== null) {
+          opts.logger.warn({ method, downMs: Date.now() - this.outageSince }, 'Telegram is reachable again');
+          this.outageSince = null;
+        }
+        return res;
+      } catch (err) {
+        // An aborted request (stop, start-up timeout) is not an outage.
+        if (err instanceof HttpError && !signal?.aborted && !this.stopping) this.onNetworkFailure(method, err);
+        throw err;
+      }
+    });
     this.bot.api.config.use(autoRetry(INTERACTIVE_RETRY));
     // One chat's updates stay in order; different chats run concurrently.
     this.bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
@@ -88,27 +114,68 @@ export class TelegramTransport<S> implements Notifier {
     return { platform: 'telegram', userId: id, displayName: from.first_name || from.username || id, role: this.roles.get(id) ?? null };
   }
 
-  /** getMe, the command menus per role, then long polling (or the webhook). */
-  async start(): Promise<void> {
-    await this.bot.init();
-    await this.publishCommands();
-    if (this.opts.webhook) {
-      const { url, secret, port } = this.opts.webhook;
-      const handle = webhookCallback(this.bot, 'http', { secretToken: secret });
-      this.server = createServer((req, res) => {
-        handle(req, res).catch((err: unknown) => {
-          this.opts.logger.error({ err }, 'webhook update failed');
-          if (!res.headersSent) res.writeHead(500).end();
+  /**
+   * getMe, the command menus per role, then long polling (or the webhook). Gives up after `timeoutMs` (ms) or when
+   * `signal` aborts (a stop requested during start-up): auto-retry would otherwise retry a dead network for ever.
+   */
+  async start(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
+    const ctl = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; ctl.abort(); }, timeoutMs);
+    const onAbort = (): void => ctl.abort();
+    if (opts.signal?.aborted) ctl.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    this.starting = true;
+    this.stopping = false;
+    const signal = ctl.signal as unknown as GrammySignal;
+    try {
+      await this.bot.init(signal);
+      await this.publishCommands(signal);
+      if (this.opts.webhook) {
+        const { url, secret, port } = this.opts.webhook;
+        const handle = webhookCallback(this.bot, 'http', { secretToken: secret });
+        this.server = createServer((req, res) => {
+          handle(req, res).catch((err: unknown) => {
+            this.opts.logger.error({ err }, 'webhook update failed');
+            if (!res.headersSent) res.writeHead(500).end();
+          });
         });
-      });
-      await new Promise<void>((resolve) => this.server?.listen(port, resolve));
-      await this.bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
-      this.opts.logger.info({ url, port }, 'telegram webhook listening');
-      return;
+        await new Promise<void>((resolve) => this.server?.listen(port, resolve));
+        await this.bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] }, signal);
+        this.opts.logger.info({ url, port }, 'telegram webhook listening');
+        return;
+      }
+      await this.bot.api.deleteWebhook(undefined, signal);
+    } catch (err) {
+      await this.stop();
+      if (timedOut) {
+        const last = this.lastFailure ? ` (last error: ${this.lastFailure})` : '';
+        throw new Error(`Telegram did not answer within ${Math.round(timeoutMs / 1000)} s${last}`, { cause: err });
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      this.starting = false;
     }
-    await this.bot.api.deleteWebhook();
     this.runner = run(this.bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
     this.opts.logger.info({ bot: this.bot.botInfo.username }, 'telegram long polling');
+  }
+
+  /** A request that could not reach Telegram (auto-retry will try again): logged without the token. */
+  private onNetworkFailure(method: string, err: HttpError): void {
+    const inner = err.error instanceof Error ? err.error.message : String(err.error);
+    const reason = `${err.message}: ${inner}`.split(this.opts.token).join('[redacted]');
+    this.lastFailure = reason;
+    if (this.starting) {
+      this.opts.logger.warn({ method, reason }, 'Telegram start-up: request failed; retrying');
+      return;
+    }
+    if (this.outageSince === null) {
+      this.outageSince = Date.now();
+      this.opts.logger.warn({ method, reason }, 'Telegram is unreachable; retrying until it is back');
+    }
   }
 
   /** The local port the webhook server listens on (useful when configured as 0). */
@@ -118,20 +185,30 @@ export class TelegramTransport<S> implements Notifier {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.runner?.isRunning()) await this.runner.stop();
     if (this.server) await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
   /** setMyCommands: the viewer set for everyone, and each trader's/admin's own set in their private chat. */
-  private async publishCommands(): Promise<void> {
+  private async publishCommands(signal?: GrammySignal): Promise<void> {
     const list = (role: Role): { command: string; description: string }[] =>
       this.opts.commands.filter((c) => roleAllows(role, c.role)).map((c) => ({ command: c.name, description: c.description }));
-    await this.bot.api.setMyCommands(list('viewer'), { scope: { type: 'default' } });
+    // Menus are cosmetic: a refusal is a warning, never a failed start-up (a stop or the timeout still ends it).
+    const publish = async (cmds: { command: string; description: string }[], scope: Parameters<Bot['api']['setMyCommands']>[1]): Promise<void> => {
+      try {
+        await this.bot.api.setMyCommands(cmds, scope, signal);
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        this.opts.logger.warn({ code: errorCode(err), description: err instanceof GrammyError ? err.description : undefined }, 'could not set the Telegram command menu; commands still work');
+      }
+    };
+    await publish(list('viewer'), { scope: { type: 'default' } });
     for (const [userId, role] of this.roles) {
       if (role === 'viewer') continue;
       const cmds = list(role);
       if (cmds.length === list('viewer').length) continue;
-      await this.safe(() => this.bot.api.setMyCommands(cmds, { scope: { type: 'chat', chat_id: Number(userId) } }), 'setMyCommands');
+      await publish(cmds, { scope: { type: 'chat', chat_id: Number(userId) } });
     }
   }
 

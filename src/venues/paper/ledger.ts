@@ -354,7 +354,8 @@ export class Ledger {
     return fills;
   }
 
-  private adopt(other: Ledger): void {
+  /** Takes over another ledger's books (not its prices): the commit step of every all-or-nothing change. */
+  adopt(other: Ledger): void {
     this.spot.clear();
     for (const [k, v] of other.spot) this.spot.set(k, v);
     this.perps.clear();

@@ -15,6 +15,7 @@ import type { AlertStateRepo } from '../../../src/ports/index.ts';
 import { ManualClock } from '../../../src/shared/clock.ts';
 import { openLowdbRepositories } from '../../../src/storage/lowdb/index.ts';
 import { memoryRepositories } from '../../../src/storage/memory/index.ts';
+import { SCHEMA_VERSION } from '../../../src/storage/schema.ts';
 import { book, healthInput, input, margin, MIN, perp, T0, venue } from './fixtures.ts';
 
 const HEALTH = 'main:health:paper';
@@ -349,7 +350,7 @@ describe('AlertEngine on lowdb', () => {
     await a.close();
 
     const doc = JSON.parse(await readFile(file, 'utf8')) as { schemaVersion: number; alerts: { keys: Record<string, unknown>; mutes: unknown; snoozeUntil: unknown } };
-    expect(doc.schemaVersion).toBe(4);
+    expect(doc.schemaVersion).toBe(SCHEMA_VERSION);
     expect(Object.keys(doc.alerts.keys)).toEqual([HEALTH]);
     expect(doc.alerts.mutes).toEqual({ var: T0 + 999 * MIN });
     expect(doc.alerts.snoozeUntil).toBe(T0 + 10 * MIN);

@@ -1,12 +1,14 @@
-/** Reads real daily closes in place from SHARED_DIR/data/prices (never copied), for tests of src/risk. */
+/**
+ * Reads real daily closes in place from SHARED_DIR/data/prices (never copied), for tests of src/risk. Call them only
+ * inside `itShared` / `describeShared` tests (test/helpers/shared-dir.ts), never at module load.
+ */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TimedSeries } from '../../../src/risk/returns.ts';
-import { SHARED_DIR } from '../../helpers/shared-dir.ts';
+import { sharedPath } from '../../helpers/shared-dir.ts';
 
 /** Daily closes of `symbol` (e.g. 'SOL') with start ≤ date ≤ end (ISO dates), ascending, exactly as in the CSV. */
 export function dailyCloses(symbol: string, start: string, end: string): number[] {
-  const text = readFileSync(join(SHARED_DIR, 'data', 'prices', `${symbol}-USD.daily.csv`), 'utf8');
+  const text = readFileSync(sharedPath('data', 'prices', `${symbol}-USD.daily.csv`), 'utf8');
   const out: number[] = [];
   for (const line of text.split('\n').slice(1)) {
     const [date, close] = line.split(',');
@@ -37,7 +39,7 @@ export function naiveLog(prices: readonly number[]): number[] {
 
 /** Dated simple returns (the return dated D is close(D)/close(D − 1) − 1), t = epoch ms of D, for start ≤ D ≤ end. */
 export function datedReturns(symbol: string, start: string, end: string): TimedSeries {
-  const rows = readFileSync(join(SHARED_DIR, 'data/prices', `${symbol}-USD.daily.csv`), 'utf8').trim().split('\n').slice(1)
+  const rows = readFileSync(sharedPath('data', 'prices', `${symbol}-USD.daily.csv`), 'utf8').trim().split('\n').slice(1)
     .map((l) => l.split(','));
   const t: number[] = [];
   const v: number[] = [];

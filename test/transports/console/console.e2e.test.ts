@@ -1,13 +1,13 @@
 /**
  * The real program (`node src/main.ts`) driven as a user would: piped stdin, a malformed .env, Ctrl-C.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../../src/storage/schema.ts';
+import { startVigil, type VigilChild, type VigilRun } from '../../helpers/vigil-process.ts';
 
-const MAIN = resolve(import.meta.dirname, '../../../src/main.ts');
 let dir: string;
 
 beforeEach(async () => {
@@ -17,19 +17,12 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-
-/** Runs main.ts in `dir` with a clean environment (no chat token, no RPC). */
-function run(input: string | null, opts: { onStart?: (p: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: dir, TZ: 'UTC' };
-  const child = spawn(process.execPath, [MAIN], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  if (input !== null) child.stdin.end(input);
+/** Runs main.ts in `dir` with a clean environment (no chat token, no RPC), through the process helper. */
+function run(input: string | null, opts: { onStart?: (p: VigilChild) => void } = {}): Promise<VigilRun> {
+  const child = startVigil(dir);
+  if (input !== null) child.child.stdin.end(input);
   opts.onStart?.(child);
-  return new Promise((done) => child.on('close', (code, signal) => done({ code, signal, stdout, stderr })));
+  return child.exited;
 }
 
 describe('console transport (child process)', () => {
@@ -48,7 +41,7 @@ describe('console transport (child process)', () => {
     expect(r.stdout).toContain('SOL/USDC LP · in range');
     // State and log went to the data directory, not the terminal.
     const state = JSON.parse(await readFile(join(dir, 'data/vigil.json'), 'utf8')) as { schemaVersion: number };
-    expect(state.schemaVersion).toBe(4);
+    expect(state.schemaVersion).toBe(SCHEMA_VERSION);
   });
 
   it('presses buttons by number, answers bad input and plain text helpfully', async () => {
@@ -81,9 +74,8 @@ describe('console transport (child process)', () => {
 
   it('exits cleanly on Ctrl-C (SIGINT) while waiting for input', async () => {
     const r = await run(null, {
-      onStart: (child) => {
-        child.stdout?.once('data', () => undefined);
-        setTimeout(() => child.kill('SIGINT'), 1500);
+      onStart: (p) => {
+        setTimeout(() => p.child.kill('SIGINT'), 1500);
       },
     });
     expect(r.signal).toBeNull();
@@ -92,7 +84,7 @@ describe('console transport (child process)', () => {
 
   it('ends quietly when the reader goes away (npm start | head)', async () => {
     const r = await run('/portfolio\n/positions\n/health\n/prices\n/status\n', {
-      onStart: (child) => child.stdout?.once('data', () => child.stdout?.destroy()),
+      onStart: (p) => p.child.stdout.once('data', () => p.child.stdout.destroy()),
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -8,8 +8,7 @@
  * band, 10–24, not the exact figure.) The health rule must send exactly: one CRITICAL, then one recovery, in order.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { COMMANDS } from '../../../commands/index.ts';
 import { buildApp, type App } from '../../../src/app/build.ts';
 import { ManualClock } from '../../../src/shared/clock.ts';
@@ -20,7 +19,7 @@ import { PaperExecutor } from '../../../src/venues/paper/executor.ts';
 import { PaperVenue } from '../../../src/venues/paper/venue.ts';
 import { DEFAULT_TOKEN, FakeTelegramBotApi } from '../../fakes/telegram-bot-api.ts';
 import { ROUND_PRICES, T0 } from '../../helpers/app.ts';
-import { SHARED_DIR } from '../../helpers/shared-dir.ts';
+import { itShared, sharedPath } from '../../helpers/shared-dir.ts';
 
 const TRADER = 222_222;
 let fake: FakeTelegramBotApi;
@@ -30,7 +29,7 @@ let venue: PaperVenue;
 let clock: ManualClock;
 
 function ftxWeek(): number[] {
-  const rows = readFileSync(join(SHARED_DIR, 'data/prices/SOL-USD.hourly.csv'), 'utf8').trim().split('\n').slice(1)
+  const rows = readFileSync(sharedPath('data', 'prices', 'SOL-USD.hourly.csv'), 'utf8').trim().split('\n').slice(1)
     .map((l) => l.split(',') as [string, string]).filter(([t]) => t >= '2022-11-06T00' && t <= '2022-11-11T00');
   const base = Number(rows[0]![1]);
   return rows.map(([, c]) => (100 * Number(c)) / base);
@@ -61,7 +60,7 @@ afterEach(async () => {
 });
 
 describe('alerts on Telegram', () => {
-  it('replays the FTX week: one CRITICAL health alert then one recovery, with working buttons', async () => {
+  itShared('replays the FTX week: one CRITICAL health alert then one recovery, with working buttons', async () => {
     let since = fake.mark();
     fake.userSends('/subscribe', { userId: TRADER });
     await fake.waitForMessage((m) => m.text.includes('now receives alerts'), 8000, { since });

@@ -2,10 +2,9 @@
  * The real program with a bot token: `node src/main.ts` talks to the fake Bot API, answers a command, and stops cleanly
  * on SIGTERM. Plus webhook mode: updates must carry the secret token.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../commands/index.ts';
 import { buildApp } from '../../../src/app/build.ts';
@@ -15,8 +14,8 @@ import { memoryRepositories } from '../../../src/storage/memory/index.ts';
 import { TelegramTransport } from '../../../src/transports/telegram/bot.ts';
 import { PaperVenue } from '../../../src/venues/paper/venue.ts';
 import { DEFAULT_TOKEN, FakeTelegramBotApi } from '../../fakes/telegram-bot-api.ts';
+import { startVigil, stop } from '../../helpers/vigil-process.ts';
 
-const MAIN = resolve(import.meta.dirname, '../../../src/main.ts');
 const USER = 123_456;
 let fake: FakeTelegramBotApi;
 let dir: string;
@@ -33,25 +32,17 @@ afterEach(async () => {
 
 describe('npm start with a Telegram token', () => {
   it('answers on Telegram (console off), then stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [MAIN], {
-      cwd: dir, stdio: ['pipe', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '', HOME: dir, TELEGRAM_BOT_TOKEN: DEFAULT_TOKEN, TELEGRAM_ALLOWED_USERS: `${USER}:admin`, TELEGRAM_API_ROOT: fake.url, LOG_LEVEL: 'warn' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    const child = startVigil(dir, { TELEGRAM_BOT_TOKEN: DEFAULT_TOKEN, TELEGRAM_ALLOWED_USERS: `${USER}:admin`, TELEGRAM_API_ROOT: fake.url, LOG_LEVEL: 'warn' });
     await fake.waitForCall('deleteWebhook', () => true, 15_000); // start-up done; long polling follows
     fake.userSends('/portfolio', { userId: USER });
     const m = await fake.waitForMessage((x) => x.chatId === USER, 15_000);
     expect(m.text).toMatch(/Total value: \$[\d,]+\.\d\d/);
     expect(fake.commands().map((c) => c.command)).toContain('risk');
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(stdout).toBe(''); // the terminal chat is off when a token is set
-    expect(stderr).toContain('Telegram bot @VigilTestBot is running');
-    expect(stderr).not.toContain(DEFAULT_TOKEN.split(':')[1]!);
+    const ended = await stop(child, 10_000);
+    expect(ended).toMatchObject({ how: 'exited', code: 0 });
+    expect(ended.stdout).toBe(''); // the terminal chat is off when a token is set
+    expect(ended.stderr).toContain('Telegram bot @VigilTestBot is running');
+    expect(ended.stderr).not.toContain(DEFAULT_TOKEN.split(':')[1]!);
   });
 });
 

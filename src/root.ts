@@ -1,0 +1,235 @@
+/**
+ * Composition root: config → logger → storage → venue → services → commands → transport. The only module that wires
+ * concrete adapters. `npm start` with no configuration runs the paper venue in the terminal. Loaded by the entry
+ * (src/main.ts), which has already installed the signal handlers: a stop request is honoured at any point here, and
+ * shutdown ends with an explicit exit within a deadline (never waiting for the event loop to drain).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMANDS } from '../commands/index.ts';
+import { buildApp } from './app/build.ts';
+import { reply } from './core/index.ts';
+import { loadConfig, type Config } from './config.ts';
+import { ConfigError, StorageError, UserError } from './shared/errors.ts';
+import { onStop, stopRequested, stopSignal } from './shared/stop-signal.ts';
+import { ScaledClock, systemClock } from './shared/clock.ts';
+import { resolveSchedules } from './monitor/schedules.ts';
+import { PushTrigger, Scheduler } from './monitor/scheduler.ts';
+import { createLogger } from './shared/logger.ts';
+import { backupStateFile, openLowdbRepositories } from './storage/lowdb/index.ts';
+import { ConsoleTransport } from './transports/console/transport.ts';
+import { TelegramTransport } from './transports/telegram/bot.ts';
+import { DEFAULT_PORTFOLIO, loadPortfolioFile } from './venues/paper/portfolio-file.ts';
+import { portfolioOrigin } from './venues/paper/book.ts';
+import { acquireStateLock } from './storage/lock.ts';
+import { probeAppendableFile, probeWritableDir } from './storage/probe.ts';
+import { PaperExecutor } from './venues/paper/executor.ts';
+import { PaperVenue } from './venues/paper/venue.ts';
+import { CachedPriceHistory } from './prices/cached.ts';
+import { CsvPriceHistory } from './prices/csv.ts';
+import { HttpPriceHistory } from './prices/http.ts';
+import type { PriceHistory } from './ports/index.ts';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`vigil: ${message}\n`);
+  process.exit(code);
+}
+
+/** Shutdown gets this long (ms) to close what it can before the process exits anyway (the issue's bound is 10 s). */
+const SHUTDOWN_DEADLINE_MS = 8_000;
+
+async function run(config: Config): Promise<void> {
+  if (config.venue !== 'paper') fail('SOLANA_RPC_URL is set, but this build has no live venues yet; unset it to use the paper venue');
+
+  // Every configuration refusal comes before the logger exists, so exiting never races its file.
+  const schedules = resolveSchedules(config.schedules);
+  // The terminal chat owns stdout, so logs go to a file then; a Telegram-only process logs to stderr.
+  // Unusable places are configuration errors now, not failures of every command later.
+  probeWritableDir('VIGIL_DATA_DIR', config.dataDir);
+  const logFile = config.logFile ?? (config.consoleEnabled ? join(config.dataDir, 'vigil.log') : undefined);
+  if (logFile) probeAppendableFile(config.logFile ? 'LOG_FILE' : 'VIGIL_DATA_DIR', logFile);
+  // One writer per state file: a second instance on this data dir refuses here, before reading or writing anything.
+  const lock = acquireStateLock(config.dataDir);
+  process.once('exit', () => lock.release());
+  const logger = createLogger({ level: config.logLevel, destination: logFile });
+  // A promise nobody awaited must not take the desk down (a failed state write is already reported where it failed).
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason, storage: reason instanceof StorageError }, 'unhandled rejection; Vigil keeps running');
+  });
+  if (lock.tookOver) logger.warn({ previous: lock.tookOver }, 'took over a stale lock: the previous Vigil on this data dir did not stop cleanly');
+  const storageFile = join(config.dataDir, 'vigil.json');
+  // A failed write at run time (disk full, file system gone read-only) is told once to the log and the subscribed
+  // chats, and once when writes work again; each command that could not save says so itself.
+  // Set once the notifications service exists (it is built on these repositories).
+  const storageAlert: { send?: (text: string, level: 'critical' | 'info') => void } = {};
+  const repos = await openLowdbRepositories(storageFile, {
+    onWriteError: (err) => {
+      logger.error({ err, code: err.code }, 'state file write failed');
+      storageAlert.send?.(`🚨 Vigil cannot save its state file (${err.code ?? 'write error'}): changes are not being kept. Free space or fix the permissions of ${config.dataDir}.`, 'critical');
+    },
+    onWriteRecovered: () => {
+      logger.info('state file writes work again');
+      storageAlert.send?.('✅ Vigil can save its state file again.', 'info');
+    },
+  });
+  const clock = new ScaledClock(config.paper.demoSpeed);
+  const portfolio = config.paper.portfolioFile ? loadPortfolioFile(config.paper.portfolioFile) : DEFAULT_PORTFOLIO;
+  const venue = new PaperVenue({ clock, seed: config.paper.seed, portfolio });
+  // The paper book (fills, cash, realised PnL, signatures) lives in the state file: restored before anything trades.
+  const paperExecutor = new PaperExecutor(venue, { book: repos.paperBook, origin: portfolioOrigin(portfolio) });
+  const restored = await paperExecutor.restore();
+  if (restored.kind === 'other-origin') {
+    const copy = await backupStateFile(storageFile, 'paper-book');
+    process.stderr.write(`vigil: warning: the paper book in ${storageFile} (${restored.fills} fills) grew from another starting portfolio; starting ${config.paper.portfolioFile ?? 'the demo book'} afresh (the old book is kept in ${copy})\n`);
+  }
+  venue.start(config.paper.tickMs);
+
+  let history: PriceHistory = venue.history;
+  if (config.prices.source === 'csv' && config.prices.csvDir) history = new CsvPriceHistory(config.prices.csvDir);
+  if (config.prices.source === 'binance') history = new CachedPriceHistory(new HttpPriceHistory({ baseUrl: config.prices.apiUrl }), repos.candles, { clock });
+
+  const { dispatcher, services } = buildApp({
+    commands: COMMANDS, sources: [venue], history, repos, clock, logger, risk: { lookbackDays: config.risk.lookbackDays },
+    executors: [paperExecutor], approvals: config.approvals, rebalanceMinTradeUsd: config.rebalance.minTradeUsd,
+    runtime: {
+      version: version(), venueMode: config.venue, executionMode: config.executionMode, transport: config.transport,
+      startedAt: clock.now(), timeZone: config.timeZone, storage: storageFile,
+    },
+  });
+  const telegram = config.telegram
+    ? new TelegramTransport({
+      token: config.telegram.token, allowed: config.telegram.allowed, dispatcher, commands: COMMANDS, logger,
+      ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}),
+      ...(config.telegram.webhook ? { webhook: config.telegram.webhook } : {}),
+    })
+    : undefined;
+  const chat = config.consoleEnabled
+    ? new ConsoleTransport({
+      input: process.stdin, output: process.stdout, dispatcher, imageDir: join(config.dataDir, 'charts'),
+      actor: { platform: 'console', userId: 'local', displayName: 'operator', role: config.console.role },
+    })
+    : undefined;
+  let storageAlerting = false;
+  storageAlert.send = (text, level) => {
+    // Once per episode: every failed write would otherwise be a message (and publishing may itself need to write).
+    if ((level === 'critical') === storageAlerting) return;
+    storageAlerting = level === 'critical';
+    void services.notifications.publish({ reply: reply.of(reply.text(text, level === 'critical' ? 'error' : 'body')), level }).catch(() => undefined);
+  };
+  if (telegram) services.notifications.addNotifier(telegram);
+  if (chat) services.notifications.addNotifier(chat);
+  logger.info({ seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name, telegram: Boolean(telegram), console: Boolean(chat) }, 'vigil started');
+  // The job table (UTC; the daily report in the configured time zone). Jobs log their own failures and run again.
+  const scheduler = new Scheduler({ logger, clock: systemClock, timezone: 'UTC' });
+  scheduler.add({ name: 'refresh', cron: schedules.refresh, run: async () => { await services.portfolio.refresh(); } });
+  scheduler.add({
+    name: 'snapshot', cron: schedules.snapshot,
+    run: async () => {
+      await services.performance.record();
+      await repos.snapshots.compact();
+      await paperExecutor.save();
+    },
+  });
+  scheduler.add({ name: 'drift', cron: schedules.drift, run: async () => { await services.alerts.checkDrift(); } });
+  scheduler.add({ name: 'risk', cron: schedules.risk, run: async () => { await services.alerts.evaluate({ fullRisk: true }); } });
+  scheduler.add({
+    name: 'report', cron: schedules.report, timezone: config.timeZone,
+    run: async () => {
+      // The daily report is /report itself, sent to every subscribed chat.
+      const report = await dispatcher.handleCommand({
+        actor: { platform: 'console', userId: 'system', displayName: 'Vigil', role: 'admin' }, chat: { platform: 'console', chatId: 'system' }, name: 'report',
+      });
+      await services.notifications.publish({ reply: report, level: 'info' });
+    },
+  });
+  // Plans past their expiry become expired; plans left executing by a crash are settled from their signatures.
+  scheduler.add({ name: 'approvals', cron: '*/15 * * * * *', run: async () => { await services.actions.expireDue(); await services.actions.reconcile(); } });
+  // Expired buttons are dead weight in the state file.
+  scheduler.add({ name: 'prune', cron: '0 */10 * * * *', run: async () => { await repos.actions.prune(clock.now()); } });
+  services.monitor.jobs = () => scheduler.heartbeats();
+  scheduler.start();
+  await scheduler.runNow('snapshot');
+  // Price ticks (and, later, chain account updates) evaluate the health rules at once, not at the next cron tick.
+  const push = new PushTrigger({ name: 'health', logger, minIntervalMs: 100, evaluate: async () => { await services.alerts.evaluate({ fullRisk: false }); } });
+  const unwatch = push.watch(venue);
+  await services.alerts.retryUndelivered();
+  // Before anything else can confirm: settle what a previous run left executing (asks the venue; never re-sends).
+  const settled = await services.actions.reconcile();
+  if (settled.length > 0) logger.warn({ plans: settled.map((r) => ({ id: r.plan.id, state: r.approval.state })) }, 'reconciled plans left executing');
+  void scheduler.runNow('risk');
+
+  // A stop requested now (or already, while loading) ends the run; past the deadline the process exits regardless.
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    onStop((signal) => {
+      chat?.close();
+      setTimeout(() => {
+        logger.warn({ signal, deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting without finishing it');
+        process.stderr.write(`vigil: stopped (${signal}); shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s\n`);
+        process.exit(0);
+      }, SHUTDOWN_DEADLINE_MS);
+      resolve(signal);
+    });
+  });
+
+  if (telegram && !stopRequested()) {
+    try {
+      await telegram.start({ signal: stopSignal, ...(config.telegram ? { timeoutMs: config.telegram.startupTimeoutMs } : {}) });
+      process.stderr.write(`vigil: Telegram bot @${telegram.bot.botInfo.username} is running; Ctrl-C stops it.\n`);
+    } catch (err) {
+      if (!stopRequested()) fail(`Telegram start-up failed (${err instanceof Error ? err.message : String(err)}); check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT`);
+    }
+  }
+  // The terminal chat alone ends at EOF/quit; with a Telegram bot the process runs until a signal.
+  if (!stopRequested()) {
+    if (chat && !telegram) await Promise.race([chat.run(), stopped]);
+    else {
+      if (chat) void chat.run();
+      await stopped;
+    }
+  }
+  const t0 = Date.now();
+  // Each step on its own: one that fails must not keep the others (the lock, the paper book) from closing.
+  const step = async (name: string, fn: () => unknown): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      logger.error({ err, step: name }, 'shutdown step failed');
+    }
+  };
+  await step('telegram', () => telegram?.stop());
+  unwatch();
+  await step('push', () => push.close());
+  await step('scheduler', () => scheduler.stop());
+  await step('notifications', () => services.notifications.idle());
+  venue.stop();
+  await step('paper book', () => paperExecutor.save());
+  await step('storage', () => repos.close());
+  lock.release();
+  const signal = stopRequested();
+  logger.info({ signal, ms: Date.now() - t0 }, 'vigil stopped');
+  if (signal) process.stderr.write(`vigil: stopped (${signal})\n`);
+  logger.flush();
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+  for (const warning of config.warnings) process.stderr.write(`${warning}\n`);
+} catch (err) {
+  if (err instanceof ConfigError) fail(err.message, err.exitCode);
+  throw err;
+}
+try {
+  await run(config);
+} catch (err) {
+  if (err instanceof ConfigError) fail(err.message, err.exitCode);
+  if (err instanceof UserError || err instanceof StorageError) fail(err.message);
+  fail(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+}
+// Explicitly: SDK timers and sockets closed under them must not keep a stopped process alive.
+process.exit(0);
