@@ -3,7 +3,8 @@ import { arg, defineCommand, reply } from '../src/core/index.ts';
 
 export default defineCommand<AppServices>()({
   name: 'cancel',
-  description: 'Cancel a pending plan by id (see /pending)',
+  description: 'Cancel a pending plan you asked for, by id (admins: any; see /pending)',
+  help: 'Only the trader who asked for a plan, or an admin, can cancel it; the Cancel button follows the same rule.',
   role: 'trader',
   group: 'Trade',
   args: {

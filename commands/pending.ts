@@ -8,15 +8,22 @@ export default defineCommand<AppServices>()({
   role: 'trader',
   group: 'Trade',
   args: {},
-  async run({ services }) {
+  async run({ services, actor }) {
     const rows = await services.actions.pending();
     if (rows.length === 0) return reply.of(reply.title('Pending plans'), reply.text('None. /hedge, /rebalance or /protect make one.'));
     const tz = services.runtime.timeZone;
+    // Offer /cancel only for plans this person may cancel (their own, or any for an admin): the gate refuses the rest.
+    const mine = rows.filter((r) => r.approval.state === 'pending' && services.actions.canCancel(r.plan, actor)).map((r) => r.plan.id);
+    const all = rows.filter((r) => r.approval.state === 'pending').length;
+    const hint = all === 0 ? null
+      : mine.length === 0 ? 'Only the trader who asked for a plan, or an admin, can cancel it.'
+        : mine.length === all ? '/cancel ID cancels a pending plan.'
+          : `/cancel ID cancels a pending plan you asked for (${mine.join(', ')}); the others only their trader or an admin can cancel.`;
     return reply.of(
       reply.title(`Pending plans: ${rows.length}`),
-      reply.table(['Id', 'Plan', { header: 'Notional', align: 'right' }, 'State', 'Expires'],
-        rows.map((r) => [r.plan.id, r.plan.title, fmtUsd(r.plan.notionalUsd), r.approval.state, r.approval.state === 'pending' ? fmtTime(r.plan.expiresAt, tz) : '—'])),
-      reply.muted('/cancel ID cancels a pending plan.'),
+      reply.table(['Id', 'Plan', 'By', { header: 'Notional', align: 'right' }, 'State', 'Expires'],
+        rows.map((r) => [r.plan.id, r.plan.title, r.plan.requestedByName, fmtUsd(r.plan.notionalUsd), r.approval.state, r.approval.state === 'pending' ? fmtTime(r.plan.expiresAt, tz) : '—'])),
+      hint ? reply.muted(hint) : null,
     );
   },
 });

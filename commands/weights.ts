@@ -11,6 +11,7 @@ export default defineCommand<AppServices>()({
   help: [
     'Oracles: equal (default), inverse-vol, risk-parity, min-variance, max-sharpe, target-vol (15%),',
     'static:<file.json|.yaml> (asset → weight), signals:<file.csv|.json or https URL> (asset,score,date; weights ∝ percentile rank).',
+    'Files are read from the weights directory only (WEIGHTS_DIR); URLs must be https to a public address (an admin can allow a private host with WEIGHTS_URL_ALLOW).',
     'Computed oracles weight the risky assets held (every asset with history when fewer than two are held). Nothing is traded.',
   ].join('\n'),
   args: {

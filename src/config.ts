@@ -2,8 +2,9 @@
  * Environment → validated, typed Config. The only module that reads process.env. Every problem is reported as one
  * line naming the key, what is expected and what was given (never the value of a secret).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { ExecutionMode, Role } from './domain/index.ts';
 import { ConfigError } from './shared/errors.ts';
@@ -71,6 +72,13 @@ export interface Config {
     /** Smallest rebalance trade, USD; smaller differences are left alone. */
     readonly minTradeUsd: number;
   };
+  /** Where /weights static: and signals: oracles may read and fetch from. */
+  readonly weights: {
+    /** The only directory their files are read from (absolute); never overlaps dataDir. */
+    readonly dir: string;
+    /** Host names, IP addresses and CIDR ranges signals: URLs may reach even when private (and over http). */
+    readonly urlAllow: readonly string[];
+  };
   /** One line each, ready to print: keys under a known prefix that are not known settings (see {@link configWarnings}). */
   readonly warnings: readonly string[];
 }
@@ -127,6 +135,18 @@ const cronShape = z.string().regex(/^[\d*/,?LW#A-Za-z-]+(\s+[\d*/,?LW#A-Za-z-]+)
 
 const url = z.string().refine((s) => { try { return ['http:', 'https:'].includes(new URL(s).protocol); } catch { return false; } });
 
+const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+
+/** WEIGHTS_URL_ALLOW: comma-separated host names, IP addresses or CIDR ranges (ipaddr.js parses the last two). */
+const urlAllowList = z.string().transform((text, ctx) => {
+  const entries = text.split(',').map((p) => p.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter(Boolean);
+  if (entries.length === 0 || !entries.every((e) => ipaddr.isValidCIDR(e) || ipaddr.isValid(e) || HOST_NAME.test(e))) {
+    ctx.addIssue({ code: 'custom', message: 'bad entry' });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 /** Every key Config reads, with what it expects. .env.example documents the same list. */
 export const CONFIG_KEYS = {
   VIGIL_DATA_DIR: { expected: 'a directory path', schema: z.string().refine((p) => ['dir', 'missing'].includes(pathKind(p))), path: true },
@@ -164,12 +184,14 @@ export const CONFIG_KEYS = {
   MAX_NOTIONAL_PER_ACTION_USD: { expected: 'a positive number of USD', schema: decimalText(false).pipe(z.number().positive()) },
   MAX_NOTIONAL_PER_DAY_USD: { expected: 'a positive number of USD', schema: decimalText(false).pipe(z.number().positive()) },
   REBALANCE_MIN_TRADE_USD: { expected: 'a number of USD, 0 or more', schema: decimalText(false).pipe(z.number().min(0)) },
+  WEIGHTS_DIR: { expected: 'a directory path', schema: z.string().refine((p) => ['dir', 'missing'].includes(pathKind(p))), path: true },
+  WEIGHTS_URL_ALLOW: { expected: 'comma-separated host names, IP addresses or CIDR ranges such as signals.internal,10.1.0.0/16', schema: urlAllowList },
 } as const satisfies Record<string, KeySpec<unknown>>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
 /** Prefixes of settings not read yet but reserved for venues and features to come; typos under them are warned too. */
-const RESERVED_PREFIXES = ['DISCORD_', 'DRIFT_', 'SAROS_', 'WEIGHTS_'] as const;
+const RESERVED_PREFIXES = ['DISCORD_', 'DRIFT_', 'SAROS_'] as const;
 
 /** Names under a known prefix that other project tools read (the test suite's data directory), not Vigil itself. */
 const OTHER_TOOL_KEYS: ReadonlySet<string> = new Set(['VIGIL_SHARED_DIR']);
@@ -310,6 +332,40 @@ function checkLiveKeypair(file: string): void {
   if (!Array.isArray(value) || value.length !== 64 || !value.every(isByte)) throw notKeypair;
 }
 
+/** `p` with every symlink in its longest existing part resolved (the rest appended), as the OS will see it. */
+function realish(p: string): string {
+  const tail: string[] = [];
+  for (let head = p; ;) {
+    try {
+      return join(realpathSync(head), ...tail);
+    } catch {
+      const parent = dirname(head);
+      if (parent === head) return p;
+      tail.unshift(basename(head));
+      head = parent;
+    }
+  }
+}
+
+/** Whether `a` and `b` are the same directory or one is inside the other, after symlinks. */
+function overlaps(a: string, b: string): boolean {
+  const ra = realish(a);
+  const rb = realish(b);
+  return ra === rb || ra.startsWith(rb.endsWith(sep) ? rb : `${rb}${sep}`) || rb.startsWith(ra.endsWith(sep) ? ra : `${ra}${sep}`);
+}
+
+/**
+ * WEIGHTS_DIR: chat users make the server read files there, so it must not be, hold or sit inside the data
+ * directory (the state file, logs) nor hold the signing keypair.
+ */
+function checkWeightsDir(env: Readonly<Record<string, string | undefined>>, dir: string, set: boolean, dataDir: string, keypair: string | undefined): void {
+  const where = set ? `, got ${shown('WEIGHTS_DIR', env.WEIGHTS_DIR?.trim() ?? '')}` : ' (the default ./weights)';
+  if (overlaps(dir, dataDir)) {
+    throw new ConfigError(`WEIGHTS_DIR: expected a directory outside VIGIL_DATA_DIR, and not one holding it${where}`);
+  }
+  if (keypair && overlaps(dir, keypair)) throw new ConfigError(`WEIGHTS_DIR: expected a directory that does not hold WALLET_KEYPAIR${where}`);
+}
+
 /**
  * Builds the Config, with its typo warnings, from an environment map. Throws ConfigError (one line) on the first bad
  * key; when the key it names looks mistyped elsewhere in `env` (TELEGRAM_ALOWED_USERS for a missing
@@ -364,8 +420,13 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
   const csvDir = read(env, 'PRICE_HISTORY_DIR', cwd);
   if (priceSource === 'csv' && !csvDir) throw new ConfigError('PRICE_HISTORY_DIR: missing, expected a directory of <ASSET>-USD.daily.csv files (PRICE_HISTORY is csv)');
   const logFile = read(env, 'LOG_FILE', cwd);
+  const dataDir = read(env, 'VIGIL_DATA_DIR', cwd) ?? resolve(cwd, 'data');
+  const weightsDirSet = read(env, 'WEIGHTS_DIR', cwd);
+  const weightsDir = weightsDirSet ?? resolve(cwd, 'weights');
+  checkWeightsDir(env, weightsDir, weightsDirSet !== undefined, dataDir, keypair);
+  const urlAllow = read(env, 'WEIGHTS_URL_ALLOW', cwd) ?? [];
   return {
-    dataDir: read(env, 'VIGIL_DATA_DIR', cwd) ?? resolve(cwd, 'data'),
+    dataDir,
     logLevel: read(env, 'LOG_LEVEL', cwd) ?? 'info',
     logFile,
     timeZone: read(env, 'TZ', cwd) ?? 'UTC',
@@ -398,6 +459,7 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
       maxNotionalPerDayUsd: perDay,
     },
     rebalance: { minTradeUsd },
+    weights: { dir: weightsDir, urlAllow },
   };
 }
 

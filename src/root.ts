@@ -95,7 +95,7 @@ async function run(config: Config): Promise<void> {
 
   const { dispatcher, services } = buildApp({
     commands: COMMANDS, sources: [venue], history, repos, clock, logger, risk: { lookbackDays: config.risk.lookbackDays },
-    executors: [paperExecutor], approvals: config.approvals, rebalanceMinTradeUsd: config.rebalance.minTradeUsd,
+    executors: [paperExecutor], approvals: config.approvals, oracleBaseDir: config.weights.dir, oracleUrlAllow: config.weights.urlAllow, rebalanceMinTradeUsd: config.rebalance.minTradeUsd,
     runtime: {
       version: version(), venueMode: config.venue, executionMode: config.executionMode, transport: config.transport,
       startedAt: clock.now(), timeZone: config.timeZone, storage: storageFile,

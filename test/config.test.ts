@@ -65,6 +65,7 @@ describe('parseConfig defaults', () => {
       venue: 'paper',
       approvals: { ttlMs: 60_000, priceToleranceBps: 50, confirmer: 'requester', maxNotionalPerActionUsd: 100_000, maxNotionalPerDayUsd: 500_000 },
       rebalance: { minTradeUsd: 25 },
+      weights: { dir: join(cwd, 'weights'), urlAllow: [] },
       warnings: [],
     });
   });
@@ -165,6 +166,34 @@ describe('parseConfig valid values', () => {
   });
 });
 
+describe('weights directory and URL allow-list', () => {
+  it('reads WEIGHTS_DIR against cwd and WEIGHTS_URL_ALLOW as lower-case entries', () => {
+    const c = parseConfig({ WEIGHTS_DIR: 'my-weights', WEIGHTS_URL_ALLOW: ' Signals.Internal , 127.0.0.1,10.0.0.0/8 ,[::1], fd00::/8' }, cwd);
+    expect(c.weights).toEqual({ dir: join(cwd, 'my-weights'), urlAllow: ['signals.internal', '127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8'] });
+  });
+
+  it('refuses a weights directory that is, holds or sits inside the data directory', () => {
+    const message = (env: Record<string, string>): string => configError(env).message;
+    expect(message({ VIGIL_DATA_DIR: 'a-dir', WEIGHTS_DIR: 'a-dir' })).toBe(`WEIGHTS_DIR: expected a directory outside VIGIL_DATA_DIR, and not one holding it, got "a-dir"`);
+    expect(message({ VIGIL_DATA_DIR: 'a-dir', WEIGHTS_DIR: 'a-dir/weights' })).toMatch(/^WEIGHTS_DIR: expected a directory outside VIGIL_DATA_DIR/);
+    expect(message({ WEIGHTS_DIR: '.' })).toMatch(/^WEIGHTS_DIR: expected a directory outside VIGIL_DATA_DIR/); // holds ./data
+    expect(message({ VIGIL_DATA_DIR: '.' })).toBe('WEIGHTS_DIR: expected a directory outside VIGIL_DATA_DIR, and not one holding it (the default ./weights)');
+    expect(message({ VIGIL_DATA_DIR: 'a-dir', WEIGHTS_DIR: 'a-dir/../a-dir/x' })).toMatch(/^WEIGHTS_DIR: expected a directory outside/);
+    expect(parseConfig({ VIGIL_DATA_DIR: 'a-dir', WEIGHTS_DIR: 'a-dir-weights' }, cwd).weights.dir).toBe(join(cwd, 'a-dir-weights'));
+  });
+
+  it('sees through a symlink to the data directory', async () => {
+    const { symlink } = await import('node:fs/promises');
+    await symlink(join(cwd, 'a-dir'), join(cwd, 'link-to-data'));
+    expect(configError({ VIGIL_DATA_DIR: 'a-dir', WEIGHTS_DIR: 'link-to-data' }).message).toMatch(/^WEIGHTS_DIR: expected a directory outside VIGIL_DATA_DIR/);
+  });
+
+  it('refuses a weights directory holding the signing keypair', () => {
+    expect(configError({ ...LIVE, WALLET_KEYPAIR: 'keypair.json', WEIGHTS_DIR: '.', VIGIL_DATA_DIR: join(tmpdir(), 'vigil-elsewhere-data') }).message)
+      .toBe('WEIGHTS_DIR: expected a directory that does not hold WALLET_KEYPAIR, got "."');
+  });
+});
+
 /** At least one bad value per key; the test below checks the table covers CONFIG_KEYS exactly. */
 const INVALID: Record<ConfigKey, readonly string[]> = {
   VIGIL_DATA_DIR: ['a-file', 'a-file/below'],
@@ -202,6 +231,8 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   MAX_NOTIONAL_PER_ACTION_USD: ['0', '-100', '$25000', '25,000', '1e4'],
   MAX_NOTIONAL_PER_DAY_USD: ['0', '0.0', '-1', 'lots', 'Infinity'],
   REBALANCE_MIN_TRADE_USD: ['-1', '-0.5', 'small', '0x10'],
+  WEIGHTS_DIR: ['a-file', 'a-file/below'],
+  WEIGHTS_URL_ALLOW: ['https://signals.example', '10.0.0.0/33', 'bad host', 'a_b.example', ','],
 };
 
 describe('parseConfig invalid values', () => {
@@ -387,6 +418,7 @@ describe('parseConfig on arbitrary input (property)', () => {
     MONITOR_DRIFT_CRON: '0 */5 * * * *', MONITOR_SNAPSHOT_CRON: '0 */5 * * * *', MONITOR_REPORT_CRON: '0 0 9 * * *',
     APPROVAL_TTL_SECONDS: '90', APPROVAL_PRICE_TOLERANCE_BPS: '25', APPROVAL_CONFIRMER: 'any-trader',
     MAX_NOTIONAL_PER_ACTION_USD: '1000', MAX_NOTIONAL_PER_DAY_USD: '5000', REBALANCE_MIN_TRADE_USD: '50',
+    WEIGHTS_DIR: 'a-dir', WEIGHTS_URL_ALLOW: 'signals.internal,127.0.0.1,10.0.0.0/8,[::1]',
   };
   const value = (key: ConfigKey): fc.Arbitrary<string> => fc.oneof(
     fc.constant(VALID[key]),

@@ -4,8 +4,9 @@
  */
 import type { Dispatcher, PressContext, PressResult } from '../core/dispatcher.ts';
 import { reply, type Button, type Reply } from '../core/reply.ts';
-import type { Actor, AlertLevel, AlertRule, ChatRef, Portfolio } from '../domain/index.ts';
+import { EDITABLE_THRESHOLDS, type Actor, type AlertLevel, type AlertRule, type ChatRef, type EditableThreshold, type Portfolio } from '../domain/index.ts';
 import type { AuditRepo, Clock, SettingsRepo, SnapshotRepo } from '../ports/index.ts';
+import { SETTINGS } from '../ports/settings.ts';
 import { UserError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { DEFAULT_REBALANCE_THRESHOLD } from './actions/rebalance.ts';
@@ -56,14 +57,9 @@ export interface AlertServiceDeps {
 }
 
 /** Thresholds an admin may change with /thresholds set, with their ranges. */
-export const EDITABLE_THRESHOLDS = {
-  health_warning: { min: 1, max: 100, unit: 'health' }, health_critical: { min: 1, max: 100, unit: 'health' }, health_emergency: { min: 1, max: 100, unit: 'health' },
-  liq_warning: { min: 0.005, max: 0.9, unit: 'fraction' }, liq_critical: { min: 0.005, max: 0.9, unit: 'fraction' }, liq_emergency: { min: 0.005, max: 0.9, unit: 'fraction' },
-  concentration: { min: 0.01, max: 10, unit: 'fraction' }, pnl_move: { min: 0.001, max: 1, unit: 'fraction' },
-} as const;
-export type EditableThreshold = keyof typeof EDITABLE_THRESHOLDS;
-const THRESHOLDS_KEY = 'alert-thresholds';
-const TARGET_KEY = 'target-weights';
+export { EDITABLE_THRESHOLDS, type EditableThreshold };
+const THRESHOLDS_KEY = SETTINGS.alertThresholds;
+const TARGET_KEY = SETTINGS.targetWeights;
 /** Seed 000: rebalance when any weight drifts more than 5 points from its target; re-armed below 4. */
 /** Drift that raises the alert: the rebalance threshold (seed 000's 5 points). */
 export const DRIFT_THRESHOLD = DEFAULT_REBALANCE_THRESHOLD;
@@ -242,7 +238,8 @@ export class AlertService {
   /** Sets one editable threshold after range and ordering checks; returns the thresholds in force. */
   async setThreshold(name: string, value: number, by: string): Promise<AlertThresholds> {
     const key = name.toLowerCase() as EditableThreshold;
-    const spec = EDITABLE_THRESHOLDS[key] as (typeof EDITABLE_THRESHOLDS)[EditableThreshold] | undefined;
+    // Own properties only: "__proto__" or "constructor" must not name a threshold through the prototype.
+    const spec = Object.hasOwn(EDITABLE_THRESHOLDS, key) ? EDITABLE_THRESHOLDS[key] : undefined;
     if (!spec) throw new UserError('bad_argument', `"${name}" is not a threshold.`, `Thresholds: ${Object.keys(EDITABLE_THRESHOLDS).join(', ')}`);
     if (!Number.isFinite(value) || value < spec.min || value > spec.max) throw new UserError('bad_argument', `${key}: expected a value from ${spec.min} to ${spec.max}, got ${value}.`);
     const raw: unknown = await this.deps.settings.get(THRESHOLDS_KEY);

@@ -38,8 +38,10 @@ export interface AppParts {
   readonly executors?: readonly TradeExecutor[];
   /** Confirm-gate settings (defaults: DEFAULT_GATE; the mode comes from runtime.executionMode). */
   readonly approvals?: Partial<ApprovalSettings>;
-  /** Directory static: and signals: oracle files must be in (default: the working directory). */
+  /** Directory static: and signals: oracle files must be in (default: ./weights). */
   readonly oracleBaseDir?: string;
+  /** Hosts (names, IPs, CIDRs) signals:URL may reach even when private (WEIGHTS_URL_ALLOW). */
+  readonly oracleUrlAllow?: readonly string[];
   /** Smallest rebalance trade, USD (default 25). */
   readonly rebalanceMinTradeUsd?: number;
 }
@@ -65,7 +67,7 @@ export function buildApp(parts: AppParts): App {
   const performance = new PerformanceTracker({ snapshots: parts.repos.snapshots, portfolio, clock: parts.clock, approvals: parts.repos.approvals });
   const analytics = new AnalyticsService({ portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings });
   const oracles = new OracleService({
-    portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings, ...(parts.oracleBaseDir ? { baseDir: parts.oracleBaseDir } : {}),
+    portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings, ...(parts.oracleBaseDir ? { baseDir: parts.oracleBaseDir } : {}), ...(parts.oracleUrlAllow ? { signals: { urlAllow: parts.oracleUrlAllow } } : {}),
   });
   const charts = new ChartService({ portfolio, risk, performance });
   const notifications = new NotificationService({

@@ -1,9 +1,10 @@
 /** Risk limits: defaults from seed 003, overrides kept in settings, every change audited. */
 import { DEFAULT_RISK_LIMITS, LIMIT_ALIASES, LIMIT_SPECS, type Actor, type RiskLimits } from '../domain/index.ts';
 import type { AuditRepo, Clock, SettingsRepo } from '../ports/index.ts';
+import { SETTINGS } from '../ports/settings.ts';
 import { UserError } from '../shared/errors.ts';
 
-const SETTINGS_KEY = 'risk-limits';
+const SETTINGS_KEY = SETTINGS.riskLimits;
 
 export class LimitsService {
   private readonly settings: SettingsRepo;
@@ -22,7 +23,7 @@ export class LimitsService {
     const out: Record<string, number> = { ...DEFAULT_RISK_LIMITS };
     if (stored && typeof stored === 'object' && !Array.isArray(stored)) {
       for (const [k, v] of Object.entries(stored)) {
-        const spec = LIMIT_SPECS[k as keyof RiskLimits] as (typeof LIMIT_SPECS)[keyof RiskLimits] | undefined;
+        const spec = Object.hasOwn(LIMIT_SPECS, k) ? LIMIT_SPECS[k as keyof RiskLimits] : undefined;
         if (spec && typeof v === 'number' && v >= spec.min && v <= spec.max) out[k] = v;
       }
     }
@@ -31,7 +32,9 @@ export class LimitsService {
 
   /** Sets one limit (by alias or full name) after range checks; returns the new limits. */
   async set(name: string, value: number, actor: Actor): Promise<RiskLimits> {
-    const key = LIMIT_ALIASES[name.toLowerCase()] ?? (name in LIMIT_SPECS ? (name as keyof RiskLimits) : undefined);
+    // Own properties only: "toString" or "__proto__" must not name a limit through the prototype.
+    const alias = name.toLowerCase();
+    const key = Object.hasOwn(LIMIT_ALIASES, alias) ? LIMIT_ALIASES[alias] : Object.hasOwn(LIMIT_SPECS, name) ? (name as keyof RiskLimits) : undefined;
     if (!key) throw new UserError('bad_argument', `"${name}" is not a limit.`, `Limits: ${Object.keys(LIMIT_ALIASES).join(', ')}`);
     const spec = LIMIT_SPECS[key];
     if (!Number.isFinite(value) || value < spec.min || value > spec.max) {

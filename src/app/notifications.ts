@@ -3,13 +3,14 @@
  * minimum spacing between messages, retries with backoff, and fan-out across transports so one failing platform never
  * blocks another. A message counts as delivered only when a platform accepted it.
  */
+import { SETTINGS } from '../ports/settings.ts';
 import type { AlertLevel, ChatRef } from '../domain/index.ts';
 import type { Clock, Notifier, SettingsRepo } from '../ports/index.ts';
 import type { Reply } from '../core/reply.ts';
 import type { Logger } from '../shared/logger.ts';
 import { UserError } from '../shared/errors.ts';
 
-const SETTINGS_KEY = 'alert-subscriptions';
+const SETTINGS_KEY = SETTINGS.alertSubscriptions;
 
 export interface QuietHours {
   /** "HH:MM" local time, inclusive start. */

@@ -11,8 +11,11 @@
  * - Current weights: each asset's share of gross exposure (perp notional, spot value, LP value) over the risky
  *   assets held, plus any stablecoin the oracle proposes (so a static file with 30% USDC is compared with the USDC
  *   actually held).
- * - Files (static:, signals:) are read inside `baseDir` (default: the working directory).
+ * - Files (static:, signals:) are read inside `baseDir`, the weights directory (WEIGHTS_DIR; default ./weights, as
+ *   in config), never the working directory: that holds .env, the data directory and perhaps a keypair.
+ * - URLs (signals:): public https only, unless `signals.urlAllow` (WEIGHTS_URL_ALLOW) lists the host.
  */
+import { resolve } from 'node:path';
 import type { Portfolio } from '../domain/index.ts';
 import { createOracle, type OracleDeps } from '../oracles/index.ts';
 import type { Clock, PriceHistory, Weights } from '../ports/index.ts';
@@ -23,6 +26,8 @@ import { userFacing } from './user-facing.ts';
 
 const STABLES = new Set(['USDC', 'USDT']);
 export const DEFAULT_ORACLE = 'equal';
+/** WEIGHTS_DIR's default, relative to the working directory (src/config.ts uses the same). */
+export const DEFAULT_WEIGHTS_DIR = 'weights';
 
 export interface WeightRow {
   readonly asset: string;
@@ -54,9 +59,9 @@ export interface OracleServiceDeps {
   readonly clock: Clock;
   readonly settings: { readonly lookbackDays: number; readonly periodsPerYear: number };
   readonly limits?: LimitsService;
-  /** static: and signals: files must be inside this directory; default the working directory. */
+  /** The weights directory static: and signals: files must be inside; default ./weights of the working directory. */
   readonly baseDir?: string;
-  /** Signals mapping and HTTP options (see src/oracles/signals.ts). */
+  /** Signals mapping and URL options, e.g. urlAllow from WEIGHTS_URL_ALLOW (see src/oracles/signals.ts). */
   readonly signals?: OracleDeps['signals'];
 }
 
@@ -92,7 +97,7 @@ export class OracleService {
         returns: (assets, t) => this.returns(assets, t),
         periodsPerYear: this.deps.settings.periodsPerYear,
         knownAssets: known,
-        baseDir: this.deps.baseDir ?? process.cwd(),
+        baseDir: this.deps.baseDir ?? resolve(process.cwd(), DEFAULT_WEIGHTS_DIR),
         ...(bounds ? { bounds } : {}),
         ...(this.deps.signals ? { signals: this.deps.signals } : {}),
       });

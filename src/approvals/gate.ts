@@ -3,6 +3,8 @@
  *
  * - `propose` finalises a plan (id, expiry, mode, hash), refuses one over the per-action cap, simulates it, and stores
  *   it as `pending` only if the simulation passed.
+ * - `cancel` is the one place a plan is cancelled by a person (the /cancel command and the Cancel button both come
+ *   here): only the trader who asked for it or an admin may, so one trader cannot void another's plan.
  * - `confirm` checks who, state, expiry, fresh prices (beyond the tolerance the plan is cancelled as re-priced and the
  *   caller plans again) and the daily cap, then moves `pending → executing` by compare-and-set — persisted before
  *   anything is signed, so a double tap, two chats or a restart can never send twice — and executes (dry-run:
@@ -12,7 +14,7 @@
  * Every transition is appended to the audit log.
  */
 import { createHash } from 'node:crypto';
-import type { ActionPlan, Approval, ApprovalState, ExecutionMode, FillRecord } from '../domain/index.ts';
+import { roleAllows, type ActionPlan, type Approval, type ApprovalState, type ExecutionMode, type FillRecord, type Role } from '../domain/index.ts';
 import type { ApprovalRecord, ApprovalRepo, AuditRepo, Clock, Json, LegFill, TradeExecutor } from '../ports/index.ts';
 import { newId } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -70,6 +72,21 @@ export type ConfirmOutcome =
   | { readonly kind: 'tampered'; readonly record: ApprovalRecord }
   /** Executed, failed, or (outcome unknown) still executing until reconciled. */
   | { readonly kind: 'done'; readonly record: ApprovalRecord };
+
+/** Who asks to cancel: their "platform:userId" and role (an admin may cancel anyone's plan). */
+export interface Canceller {
+  readonly key: string;
+  readonly role: Role | null;
+}
+
+/** What became of a cancel request. */
+export type CancelOutcome =
+  | { readonly kind: 'not_found' }
+  /** Neither the requester nor an admin: nothing changed. */
+  | { readonly kind: 'not_allowed'; readonly record: ApprovalRecord; readonly message: string }
+  /** Not pending any more (confirmed, cancelled or expired before this request). */
+  | { readonly kind: 'already'; readonly record: ApprovalRecord }
+  | { readonly kind: 'cancelled'; readonly record: ApprovalRecord };
 
 /** Price of each leg's market now, USD per unit of size (as `PlanLeg.refPrice`). */
 export type PriceCheck = (plan: ActionPlan) => Promise<Readonly<Record<string, number>>>;
@@ -182,11 +199,28 @@ export class ApprovalGate {
     return { kind: 'done', record: await this.run(executing, actor) };
   }
 
-  /** Cancels a pending plan. False if it was not pending (any more). */
-  async cancel(planId: string, actor: string): Promise<ApprovalRecord | null> {
+  /** Whether `by` may cancel `plan`: its requester or an admin. */
+  mayCancel(plan: ActionPlan, by: Canceller): boolean {
+    // APPROVAL_CONFIRMER does not widen this: letting any trader confirm is about getting a trade done, not about
+    // letting one trader void another's plan.
+    return by.key === plan.requestedBy || roleAllows(by.role ?? 'viewer', 'admin');
+  }
+
+  /**
+   * Cancels a pending plan for its requester or an admin. Checked here, not in the callers, so the command and the
+   * button cannot drift apart; a refusal changes nothing (no transition, no audit entry).
+   */
+  async cancel(planId: string, by: Canceller): Promise<CancelOutcome> {
     const record = await this.opts.repo.get(planId);
-    if (!record || record.approval.state !== 'pending') return null;
-    return this.move(record, 'cancelled', { decidedBy: actor, error: 'cancelled before Confirm' });
+    if (!record) return { kind: 'not_found' };
+    if (record.approval.state !== 'pending') return { kind: 'already', record };
+    const { plan } = record;
+    if (!this.mayCancel(plan, by)) {
+      this.opts.logger.info({ planId, actor: by.key, requestedBy: plan.requestedBy }, 'cancel refused: not the requester or an admin');
+      return { kind: 'not_allowed', record, message: `Only the trader who asked for this plan (${plan.requestedByName}) or an admin can cancel it.` };
+    }
+    const moved = await this.move(record, 'cancelled', { decidedBy: by.key, error: 'cancelled before Confirm' });
+    return moved ? { kind: 'cancelled', record: moved } : { kind: 'already', record: await this.reload(planId) };
   }
 
   /** Marks pending plans past their expiry as expired; returns them. */

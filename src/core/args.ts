@@ -74,6 +74,8 @@ function numberParser(o: NumberOpts): (token: string) => Parsed<number> {
     const pct = t.endsWith('%');
     const value = Number(pct ? t.slice(0, -1) : t) / (pct ? 100 : 1);
     if (!Number.isFinite(value)) return { ok: false, expected };
+    // "1e-400" is not zero: a non-zero number too small for a double would otherwise be stored as 0.
+    if (value === 0 && /[1-9]/.test(t.replace(/e.*$/i, ''))) return { ok: false, expected };
     if (o.integer && !Number.isInteger(value)) return { ok: false, expected };
     if (o.min !== undefined && value < o.min) return { ok: false, expected };
     if (o.max !== undefined && value > o.max) return { ok: false, expected };

@@ -21,3 +21,11 @@ export interface Alert {
   readonly threshold: number;
   readonly raisedAt: number;
 }
+
+/** Alert thresholds an admin may change with /thresholds set, and their ranges (health points or fractions). */
+export const EDITABLE_THRESHOLDS = {
+  health_warning: { min: 1, max: 100, unit: 'health' }, health_critical: { min: 1, max: 100, unit: 'health' }, health_emergency: { min: 1, max: 100, unit: 'health' },
+  liq_warning: { min: 0.005, max: 0.9, unit: 'fraction' }, liq_critical: { min: 0.005, max: 0.9, unit: 'fraction' }, liq_emergency: { min: 0.005, max: 0.9, unit: 'fraction' },
+  concentration: { min: 0.01, max: 10, unit: 'fraction' }, pnl_move: { min: 0.001, max: 1, unit: 'fraction' },
+} as const;
+export type EditableThreshold = keyof typeof EDITABLE_THRESHOLDS;

@@ -1,11 +1,11 @@
 /**
  * WeightOracle implementations (seed 001's Oracle) and `createOracle(name, deps)`, which picks one by name:
- *   static:<path>          weights from a JSON/YAML file (static-file.ts)
+ *   static:<path>          weights from a JSON/YAML file in the weights directory (static-file.ts)
  *   equal                  1/N (equal-weight.ts)
  *   inverse-vol            ∝ 1/σ (inverse-volatility.ts)
  *   risk-parity            equal risk contributions (risk-parity.ts)
  *   min-variance | max-sharpe | target-vol   mean-variance optimisers (optimizer.ts)
- *   signals:<path-or-url>  per-asset scores, Numerai-style (signals.ts)
+ *   signals:<path-or-url>  per-asset scores, Numerai-style, from a file there or a public https URL (signals.ts)
  * Every oracle it returns validates its weights (validate_weights: finite, ≥ 0, known assets, Σ = 1 within 1e-6)
  * before handing them out, so a caller never sees weights that break the rules.
  */
@@ -17,6 +17,7 @@ import { riskParityOracle } from './risk-parity.ts';
 import { signalsOracle, type SignalMappingOptions } from './signals.ts';
 import { staticFileOracle } from './static-file.ts';
 import type { BoundsOption, OracleProposal, ProposingOracle, ReturnsProvider, Universe } from './types.ts';
+import type { HostResolver } from './url-fetch.ts';
 import { validateWeights } from './validate.ts';
 
 export { validateWeights, WEIGHT_SUM_TOLERANCE } from './validate.ts';
@@ -31,6 +32,7 @@ export {
   type SignalRow, type ScoreMapping, type SignalMappingOptions, type SignalsOracleOptions,
 } from './signals.ts';
 export type { BoundsOption, OracleProposal, ProposingOracle, ReturnsProvider, Universe } from './types.ts';
+export { addressCategory, compileAllowList, redirectTarget, safeFetchText, UrlFetchError, MAX_REDIRECTS, type AddressCategory, type HostResolver } from './url-fetch.ts';
 
 /** The names createOracle understands, as shown to users. */
 export const ORACLE_NAMES: readonly string[] = [
@@ -51,10 +53,15 @@ export interface OracleDeps {
   readonly bounds?: BoundsOption;
   /** target-vol: annual target, default 15%. */
   readonly targetVolAnnual?: number;
-  /** static: and signals: files must lie inside this directory (when given). */
+  /** The weights directory (WEIGHTS_DIR): static: and signals: files must lie inside it; without it none is read. */
   readonly baseDir?: string;
-  /** signals: mapping, staleness and HTTP options. */
-  readonly signals?: SignalMappingOptions & { readonly maxAgeDays?: number; readonly timeoutMs?: number; readonly fetch?: typeof fetch };
+  /** signals: mapping, staleness and URL options (urlAllow: WEIGHTS_URL_ALLOW; resolveHost: tests only). */
+  readonly signals?: SignalMappingOptions & {
+    readonly maxAgeDays?: number;
+    readonly timeoutMs?: number;
+    readonly urlAllow?: readonly string[];
+    readonly resolveHost?: HostResolver;
+  };
 }
 
 /** The oracle called `name` (see ORACLE_NAMES); UserError('bad_argument') listing the names when there is none. */
@@ -71,7 +78,7 @@ export function createOracle(name: string, deps: OracleDeps): ProposingOracle {
     oracle = staticFileOracle({ path, ...(deps.baseDir !== undefined ? { baseDir: deps.baseDir } : {}) });
   } else if (lower.startsWith('signals:')) {
     const source = trimmed.slice('signals:'.length).trim();
-    if (source === '') throw new UserError('bad_argument', 'signals: needs a file or URL, e.g. signals:signals.csv or signals:https://example.com/signals.csv.');
+    if (source === '') throw new UserError('bad_argument', 'signals: needs a file or an https URL, e.g. signals:signals.csv or signals:https://example.com/signals.csv.');
     oracle = signalsOracle({ ...deps.signals, source, knownAssets: known, ...(deps.baseDir !== undefined ? { baseDir: deps.baseDir } : {}) });
   } else if (lower === 'equal') {
     oracle = equalWeightOracle({ universe: deps.universe });

@@ -28,20 +28,24 @@
  *   w = ETH 10%, BTC 20%, JUP 30%, SOL 40%; with top 3: BTC 2/9, JUP 1/3, SOL 4/9; with cap 35%: SOL 35% and its
  *   5 points shared 1:2:3 → ETH 10.83%, BTC 21.67%, JUP 32.5%.
  *
- * Reading: files (.csv or .json only) with node:fs at every fetch, inside `baseDir` when given, like static files;
- * URLs with the global fetch, a timeout (default 10 s) and a size cap. Errors name the source (a URL without its
- * query string) and quote at most a short field, never a whole line: the source may be something the user should
- * not see in full (a mistyped path or an internal URL).
+ * Reading: files (.csv or .json only) at every fetch, from the weights directory `baseDir` only, like static files
+ * (src/oracles/weights-dir.ts); URLs over https only, to public addresses only unless allow-listed, redirects
+ * re-checked, within a timeout (default 10 s) and a 1 MiB cap (src/oracles/url-fetch.ts). Errors name the source (a
+ * URL without its query string) and quote at most a short word of a field, never a line or a parser's message: the
+ * source may be something the user should not see in full (a secret-bearing file, an internal URL).
  */
-import { readFile } from 'node:fs/promises';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { extname } from 'node:path';
 import type { Weights } from '../ports/index.ts';
 import { UserError } from '../shared/errors.ts';
 import type { OracleProposal, ProposingOracle } from './types.ts';
+import { compileAllowList, safeFetchText, UrlFetchError, type HostResolver, type UrlAllowList } from './url-fetch.ts';
+import { jsonErrorAt, readInsideDir, shortValue } from './weights-dir.ts';
 
 const DAY_MS = 86_400_000;
-/** Largest signals file or response read. */
+/** Largest signals file read. */
 export const MAX_SIGNALS_BYTES = 20_000_000;
+/** Largest signals response read: a few thousand assets' scores are well under it. */
+export const MAX_SIGNALS_URL_BYTES = 1_048_576;
 export const DEFAULT_SIGNALS_MAX_AGE_DAYS = 7;
 export const DEFAULT_SIGNALS_TIMEOUT_MS = 10_000;
 
@@ -64,7 +68,7 @@ export interface SignalMappingOptions {
 }
 
 export interface SignalsOracleOptions extends SignalMappingOptions {
-  /** A file path or an http(s) URL. */
+  /** A file path (inside `baseDir`) or an https URL. */
   readonly source: string;
   /** Assets that may be weighted; others are dropped with a note. Default: keep every asset. */
   readonly knownAssets?: Iterable<string> | (() => Iterable<string>);
@@ -72,20 +76,24 @@ export interface SignalsOracleOptions extends SignalMappingOptions {
   readonly maxAgeDays?: number;
   /** URL requests: timeout in ms (default 10 s). */
   readonly timeoutMs?: number;
-  /** Files: the directory the path must stay inside. */
+  /** Files: the weights directory the path must stay inside; without it no file is read. */
   readonly baseDir?: string;
-  /** Default the global fetch. */
-  readonly fetch?: typeof fetch;
+  /** URLs: WEIGHTS_URL_ALLOW entries (host names, IP addresses, CIDR ranges) let through even when private. */
+  readonly urlAllow?: readonly string[];
+  /** URLs, tests: resolve host names without DNS. */
+  readonly resolveHost?: HostResolver;
 }
 
+/** The signals:SOURCE oracle: scores from a file or an https URL, read at every fetch, mapped to weights. */
 export function signalsOracle(options: SignalsOracleOptions): ProposingOracle {
   const label = displaySource(options.source);
   const name = `signals:${label}`;
   const maxAgeDays = options.maxAgeDays ?? DEFAULT_SIGNALS_MAX_AGE_DAYS;
   checkMappingOptions(options, name);
   if (!(maxAgeDays > 0)) throw new UserError('bad_argument', `${name}: maxAgeDays must be > 0, got ${maxAgeDays}.`);
+  const allow = compileAllowList(options.urlAllow ?? []);
   const propose = async (at: number): Promise<OracleProposal> => {
-    const text = await readSource(options, label);
+    const text = await readSource(options, label, allow);
     const rows = parseSignals(text, label);
     const known = options.knownAssets === undefined ? undefined : new Set(typeof options.knownAssets === 'function' ? options.knownAssets() : options.knownAssets);
     const picked = pickScores(rows, at, { maxAgeDays, ...(known ? { knownAssets: known } : {}) }, label);
@@ -128,8 +136,10 @@ function parseJsonSignals(text: string, source: string): SignalRow[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch {
-    return fail('not valid JSON.');
+  } catch (err) {
+    // JSON.parse's own message may quote the text; only the position is shown.
+    const at = jsonErrorAt(text, err);
+    return fail(`not valid JSON${at ? ` (${at})` : ''}.`);
   }
   if (!Array.isArray(doc)) return fail('expected a JSON array of { "asset", "score", "date" } objects.');
   const rows: SignalRow[] = [];
@@ -377,14 +387,14 @@ export function displaySource(source: string): string {
     const u = new URL(source);
     return `${u.protocol}//${u.host}${u.pathname}`;
   } catch {
-    return source.replace(/[?#].*$/, '');
+    return source.replace(/[?#].*$/, '').replace(/\/\/[^/@]*@/, '//');
   }
 }
 
-async function readSource(options: SignalsOracleOptions, label: string): Promise<string> {
+async function readSource(options: SignalsOracleOptions, label: string, allow: UrlAllowList): Promise<string> {
   const source = options.source;
-  if (URL_RE.test(source)) return readUrl(source, label, options.timeoutMs ?? DEFAULT_SIGNALS_TIMEOUT_MS, options.fetch ?? fetch);
-  if (SCHEME_RE.test(source)) throw new UserError('bad_argument', `Signals ${label}: only http(s) URLs and file paths are read.`);
+  if (URL_RE.test(source)) return readUrl(source, label, allow, options);
+  if (SCHEME_RE.test(source)) throw new UserError('bad_argument', `Signals ${label}: only https URLs and files in the weights directory are read.`);
   return readSignalsFile(source, options.baseDir);
 }
 
@@ -395,69 +405,22 @@ async function readSignalsFile(path: string, baseDir: string | undefined): Promi
   if (path.trim() === '') fail('no path given.');
   const ext = extname(path).toLowerCase();
   if (ext !== '.csv' && ext !== '.json') fail('expected a .csv or .json file.');
-  let full = path;
-  if (baseDir !== undefined) {
-    full = resolve(baseDir, path);
-    const rel = relative(resolve(baseDir), full);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) fail('must be a file inside the signals directory.');
-  }
-  try {
-    const bytes = await readFile(full);
-    if (bytes.length > MAX_SIGNALS_BYTES) fail(`${bytes.length} bytes is more than the ${MAX_SIGNALS_BYTES} read.`);
-    return bytes.toString('utf8');
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? 'no such file.' : code === 'EISDIR' ? 'is a directory.' : `cannot be read (${code ?? 'error'}).`, code === 'ENOENT' ? 'not_found' : 'bad_argument');
-  }
+  return readInsideDir(path, baseDir, MAX_SIGNALS_BYTES, fail);
 }
 
-async function readUrl(url: string, label: string, timeoutMs: number, fetchFn: typeof fetch): Promise<string> {
-  const fail = (m: string): never => {
-    throw new UserError('unavailable', `Signals ${label}: ${m}`);
-  };
-  let res: Response;
-  const signal = AbortSignal.timeout(timeoutMs);
+async function readUrl(url: string, label: string, allow: UrlAllowList, options: SignalsOracleOptions): Promise<string> {
   try {
-    res = await fetchFn(url, { signal, headers: { accept: 'text/csv, application/json;q=0.9, */*;q=0.5' } });
+    return await safeFetchText(url, {
+      allow,
+      timeoutMs: options.timeoutMs ?? DEFAULT_SIGNALS_TIMEOUT_MS,
+      maxBytes: MAX_SIGNALS_URL_BYTES,
+      accept: 'text/csv, application/json;q=0.9, */*;q=0.5',
+      ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+    });
   } catch (err) {
-    return fail(signal.aborted ? `no answer within ${timeoutMs / 1000} s.` : `cannot connect (${causeOf(err)}).`);
+    if (err instanceof UrlFetchError) throw new UserError(err.refused ? 'bad_argument' : 'unavailable', `Signals ${label}: ${err.message}`);
+    throw err;
   }
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => undefined);
-    return fail(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`);
-  }
-  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
-  if (declared > MAX_SIGNALS_BYTES) {
-    await res.body?.cancel().catch(() => undefined);
-    return fail(`${declared} bytes is more than the ${MAX_SIGNALS_BYTES} read.`);
-  }
-  try {
-    const reader = (res.body as ReadableStream<Uint8Array> | null)?.getReader();
-    if (!reader) return '';
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > MAX_SIGNALS_BYTES) {
-        await reader.cancel();
-        return fail(`the answer is more than the ${MAX_SIGNALS_BYTES} bytes read.`);
-      }
-      chunks.push(value);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    return fail(signal.aborted ? `no complete answer within ${timeoutMs / 1000} s.` : `the answer broke off (${causeOf(err)}).`);
-  }
-}
-
-function causeOf(err: unknown): string {
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  return code ?? (cause instanceof Error ? cause.message : String(cause));
 }
 
 function isoDay(ms: number): string {
@@ -469,7 +432,7 @@ function list(xs: readonly string[], max = 8): string {
 }
 
 function show(x: unknown): string {
-  if (typeof x === 'string') return `"${x.length > 24 ? `${x.slice(0, 24)}…` : x}"`;
+  if (typeof x === 'string') return shortValue(x) ?? (x.trim() === '' ? 'empty' : `text of ${x.length} characters`);
   if (x === undefined || x === null) return 'missing';
   return typeof x === 'number' ? String(x) : typeof x;
 }

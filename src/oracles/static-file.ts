@@ -11,28 +11,30 @@
  *         USDC: 0.3
  * Weights are fractions (0.4 for 40%), numbers only. Asset symbols are trimmed and upper-cased ("sol" → SOL); two
  * keys naming the same asset are an error. The weights then go through validateWeights (finite, ≥ 0, known, Σ = 1
- * within 1e-6). Every error names the file.
+ * within 1e-6). Every error names the file and never quotes its content (a parse error gives the line and column).
  *
- * `baseDir`: when given, the path is resolved against it and must stay inside it (a chat user cannot point the
- * oracle at /etc/passwd); without it, the path is used as is (relative to the process's working directory).
+ * `baseDir`: the weights directory (WEIGHTS_DIR). The path is resolved against it and its real path must stay inside
+ * it (src/oracles/weights-dir.ts), so a chat user cannot point the oracle at /etc/passwd, the state file or a keypair;
+ * without a baseDir no file is read.
  */
-import { readFile } from 'node:fs/promises';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { extname } from 'node:path';
+import { parseDocument } from 'yaml';
 import type { Weights } from '../ports/index.ts';
 import { UserError } from '../shared/errors.ts';
 import type { OracleProposal, ProposingOracle } from './types.ts';
+import { jsonErrorAt, readInsideDir, shortValue, yamlErrorAt } from './weights-dir.ts';
 
 /** Largest weights file read (a weights file is a few lines; anything bigger is a mistake). */
 export const MAX_WEIGHTS_FILE_BYTES = 1_000_000;
 
 export interface StaticFileOptions {
-  /** The file, relative to `baseDir` when given. */
+  /** The file, relative to `baseDir`. */
   readonly path: string;
-  /** Directory the path must stay inside. */
+  /** The weights directory the file must be inside; without it every read is refused. */
   readonly baseDir?: string;
 }
 
+/** The static:FILE oracle: weights read from `options.path` inside `options.baseDir` at every fetch. */
 export function staticFileOracle(options: StaticFileOptions): ProposingOracle {
   const name = `static:${options.path}`;
   const propose = async (_at: number): Promise<OracleProposal> => ({ weights: await readWeightsFile(options.path, options.baseDir) });
@@ -49,35 +51,31 @@ export async function readWeightsFile(path: string, baseDir?: string): Promise<W
   const fail = (message: string, code: 'bad_argument' | 'not_found' = 'bad_argument'): never => {
     throw new UserError(code, `Weights file ${path}: ${message}`);
   };
-  const full = resolvePath(path, baseDir, fail);
-  const ext = extname(full).toLowerCase();
+  if (path.trim() === '') fail('no path given.');
+  const ext = extname(path).toLowerCase();
   if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') fail('expected a .json, .yaml or .yml file.');
-  let text: string;
-  try {
-    const bytes = await readFile(full);
-    if (bytes.length > MAX_WEIGHTS_FILE_BYTES) fail(`${bytes.length} bytes is too large for a weights file (at most ${MAX_WEIGHTS_FILE_BYTES}).`);
-    text = bytes.toString('utf8');
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? 'no such file.' : code === 'EISDIR' ? 'is a directory.' : `cannot be read (${code ?? 'error'}).`, code === 'ENOENT' ? 'not_found' : 'bad_argument');
-  }
+  const text = await readInsideDir(path, baseDir, MAX_WEIGHTS_FILE_BYTES, fail);
   let doc: unknown;
-  try {
-    doc = ext === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    return fail(`not valid ${ext === '.json' ? 'JSON' : 'YAML'} (${firstLine(err)}).`);
+  if (ext === '.json') {
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      const at = jsonErrorAt(text, err);
+      return fail(`not valid JSON${at ? ` (${at})` : ''}.`);
+    }
+  } else {
+    // parseDocument, not parse: its errors carry a code and a position (linePos), and nothing is logged. Their
+    // messages quote the text, so only the code and position are shown.
+    const parsed = parseDocument(text, { logLevel: 'silent' });
+    const first = parsed.errors[0];
+    if (first) return fail(`not valid YAML (${yamlErrorAt(first)}).`);
+    try {
+      doc = parsed.toJS({ maxAliasCount: 100 });
+    } catch {
+      return fail('not valid YAML (too many aliases or a bad alias).');
+    }
   }
   return weightsFromDocument(doc, fail);
-}
-
-function resolvePath(path: string, baseDir: string | undefined, fail: (m: string) => never): string {
-  if (path.trim() === '') fail('no path given.');
-  if (baseDir === undefined) return path;
-  const full = resolve(baseDir, path);
-  const rel = relative(resolve(baseDir), full);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) fail('must be a file inside the weights directory.');
-  return full;
 }
 
 /** The asset → weight mapping of a parsed document: the top level, or its `weights` key. */
@@ -89,6 +87,8 @@ function weightsFromDocument(doc: unknown, fail: (m: string) => never): Weights 
   for (const [key, value] of Object.entries(map)) {
     const asset = key.trim().toUpperCase();
     if (asset === '') fail('an empty asset name.');
+    // Keys are echoed in later errors, so anything not shaped like a symbol is refused without being quoted.
+    if (!ASSET_RE.test(asset)) fail('a key that is not an asset symbol (letters and digits, e.g. SOL).');
     if (asset in out) fail(`${asset} appears twice.`);
     if (typeof value !== 'number') fail(`the weight of ${asset} is ${shown(value)}; expected a number (a fraction, 0.4 for 40%).`);
     out[asset] = value;
@@ -96,20 +96,19 @@ function weightsFromDocument(doc: unknown, fail: (m: string) => never): Weights 
   return Object.freeze(out);
 }
 
+const ASSET_RE = /^[A-Z0-9][A-Z0-9._-]{0,23}$/;
+
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function shown(value: unknown): string {
-  if (typeof value === 'string') return value.length <= 12 ? `the text "${value}"` : 'text';
+  if (typeof value === 'string') {
+    const quoted = shortValue(value);
+    return quoted ? `the text ${quoted}` : 'text';
+  }
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'boolean') return String(value);
   return typeof value === 'object' ? 'a mapping' : typeof value;
-}
-
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  const line = text.split('\n')[0] ?? '';
-  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
 }

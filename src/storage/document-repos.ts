@@ -1,4 +1,5 @@
 /** Repositories over one JSON document; the lowdb and in-memory backends differ only in how they persist it. */
+import { settingsProblem } from '../ports/settings.ts';
 import type { AlertRule, ApprovalState, PortfolioSnapshot } from '../domain/index.ts';
 import { APPROVAL_TRANSITIONS } from '../domain/index.ts';
 import type { ApprovalRecord, CandleSeries, Json, Repositories, StoredAction } from '../ports/index.ts';
@@ -190,10 +191,13 @@ export function documentRepositories(store: DocumentStore): Repositories {
       get: (key) => Promise.resolve(Object.hasOwn(store.data.settings, key) ? clone(store.data.settings[key]) : undefined),
       // Copy at call time: the update may run later, after the caller has changed `value`.
       set: async (key, value) => {
+        // The allow-list and the file's own schema: what is written is always what the next start can load.
+        const problem = settingsProblem(key, value);
+        if (problem) throw new RangeError(`refused to store setting: ${problem}`);
         const copy = clone(value);
         await store.update((d) => { setOwn(d.settings, key, copy); });
       },
-      delete: (key) => store.update((d) => { delete d.settings[key]; }),
+      delete: (key) => store.update((d) => { if (Object.hasOwn(d.settings, key)) delete d.settings[key]; }),
     },
     snapshots: {
       append: async (snapshot) => {

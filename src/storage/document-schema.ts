@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import { ALERT_RULE_NAMES } from '../domain/index.ts';
-// PENDING-SETTINGS: replaced by the settings allow-list schema from src/ports/settings.ts.
-const SETTINGS_SCHEMA = z.record(z.string(), z.json());
+import { SETTINGS_SCHEMA } from '../ports/settings.ts';
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 const epochMs = z.number().int().nonnegative();

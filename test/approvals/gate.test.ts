@@ -122,6 +122,36 @@ describe('ApprovalGate', () => {
     expect(anyone.paper.submissions).toHaveLength(1);
   });
 
+  it('only the requester or an admin cancels; a refused cancel changes nothing, even with any-trader confirm', async () => {
+    const w = world({ gate: { confirmer: 'any-trader' } });
+    const plan = await w.propose();
+    const gate = w.make();
+    const auditBefore = await w.repos.audit.list();
+    const refused = await gate.cancel(plan.id, { key: OTHER, role: 'trader' });
+    expect(refused.kind === 'not_allowed' && refused.message).toBe('Only the trader who asked for this plan (Tess) or an admin can cancel it.');
+    expect((await w.repos.approvals.get(plan.id))?.approval).toMatchObject({ state: 'pending' });
+    expect((await w.repos.approvals.get(plan.id))?.approval.decidedBy).toBeUndefined();
+    expect(await w.repos.audit.list()).toEqual(auditBefore);
+    // A viewer or someone off the allow-list is refused the same way (the button's role check comes first in the app).
+    expect((await gate.cancel(plan.id, { key: OTHER, role: 'viewer' })).kind).toBe('not_allowed');
+    expect((await gate.cancel(plan.id, { key: OTHER, role: null })).kind).toBe('not_allowed');
+    expect(gate.mayCancel(plan, { key: OTHER, role: 'trader' })).toBe(false);
+    expect(gate.mayCancel(plan, { key: TESS, role: 'trader' })).toBe(true);
+    expect(gate.mayCancel(plan, { key: OTHER, role: 'admin' })).toBe(true);
+
+    const mine = await gate.cancel(plan.id, { key: TESS, role: 'trader' });
+    expect(mine.kind === 'cancelled' && mine.record.approval).toMatchObject({ state: 'cancelled', decidedBy: TESS, error: 'cancelled before Confirm' });
+    expect((await gate.cancel(plan.id, { key: TESS, role: 'trader' })).kind).toBe('already');
+    expect((await gate.cancel('nosuchid', { key: TESS, role: 'trader' })).kind).toBe('not_found');
+
+    const p2 = await w.propose();
+    const byAdmin = await gate.cancel(p2.id, { key: OTHER, role: 'admin' });
+    expect(byAdmin.kind === 'cancelled' && byAdmin.record.approval).toMatchObject({ state: 'cancelled', decidedBy: OTHER });
+    const cancels = (await w.repos.audit.list()).filter((e) => e.action === 'plan.cancelled');
+    expect(cancels.map((e) => [e.actor, e.detail.planId])).toEqual([[TESS, plan.id], [OTHER, p2.id]]);
+    expect(w.paper.submissions).toHaveLength(0);
+  });
+
   it('a confirm after expiry sends nothing and marks the plan expired', async () => {
     const w = world();
     const plan = await w.propose();
@@ -257,7 +287,7 @@ describe('ApprovalGate', () => {
         for (let i = 0; i < o.wait; i++) await Promise.resolve();
         if (o.kind === 'confirm') await gate.confirm(plan.id, TESS, w.prices);
         else if (o.kind === 'foreign') await gate.confirm(plan.id, OTHER, w.prices);
-        else if (o.kind === 'cancel') await gate.cancel(plan.id, TESS);
+        else if (o.kind === 'cancel') await gate.cancel(plan.id, { key: TESS, role: 'trader' });
         else if (o.kind === 'expire') w.clock.advance(30_000);
         else w.venue.setPrices({ BTC: w.venue.prices().BTC * 1.003 });
       }));

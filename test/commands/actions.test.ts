@@ -28,7 +28,7 @@ import { betaStats } from '../../src/risk/beta.ts';
 import type { SimulationResult } from '../../src/ports/index.ts';
 import { PaperExecutor } from '../../src/venues/paper/executor.ts';
 import type { StartingPortfolio } from '../../src/venues/paper/portfolio-file.ts';
-import { ROUND_PRICES, testApp } from '../helpers/app.ts';
+import { CHAT, ROUND_PRICES, testApp } from '../helpers/app.ts';
 
 const HEDGE: StartingPortfolio = { spot: [{ asset: 'USDC', amount: '10000' }], perps: [{ market: 'SOL-PERP', size: '100', entryPrice: 100 }], lp: [] };
 const PROTECT: StartingPortfolio = { spot: [{ asset: 'USDC', amount: '1000' }], perps: [{ market: 'SOL-PERP', size: '100', entryPrice: 100 }], lp: [] };
@@ -141,6 +141,56 @@ describe('/pending, /cancel, Cancel', () => {
     const cancel = await t.press(b, 'Cancel', 'trader');
     expect(plainText(cancel.reply!).split('\n')[0]).toBe('✖ Cancelled · Hedge SOL to 50% of delta');
     expect(plainText(await t.send('/pending', 'trader'))).toContain('None.');
+    expect(t.executor.submissions).toHaveLength(0);
+  });
+});
+
+describe('who may cancel', () => {
+  const REFUSED = 'Only the trader who asked for this plan (Tess) or an admin can cancel it.';
+
+  it('/cancel ID: another trader is refused and nothing changes; the requester and an admin may', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES, mode: 'paper' });
+    const as = async (text: string, role: 'trader' | 'admin', userId: string): Promise<string> =>
+      plainText((await t.app.dispatcher.handleText({ actor: t.actor(role, userId), chat: CHAT, text }))!);
+    const card = await t.send('/hedge SOL', 'trader');
+    const id = /Plan ([a-z0-9]{8})/.exec(plainText(card))?.[1] ?? '';
+    const audit = await t.repos.audit.list();
+
+    const refused = await as(`/cancel ${id}`, 'trader', 'u2');
+    expect(refused).toContain(REFUSED);
+    expect(refused).toContain('Ask Tess or an admin; unconfirmed, it expires at 09:01:00 UTC.');
+    expect((await t.repos.approvals.get(id))?.approval.state).toBe('pending');
+    expect(await t.repos.audit.list()).toEqual(audit);
+    // /pending tells the other trader they cannot cancel it, and who asked.
+    const theirs = await as('/pending', 'trader', 'u2');
+    expect(theirs).toContain('Tess');
+    expect(theirs).toContain('Only the trader who asked for a plan, or an admin, can cancel it.');
+    expect(theirs).not.toContain('/cancel ID');
+    expect(plainText(await t.send('/pending', 'trader'))).toContain('/cancel ID cancels a pending plan.');
+    expect(await as('/pending', 'admin', 'boss')).toContain('/cancel ID cancels a pending plan.');
+    // An admin may cancel anyone's plan.
+    expect(await as(`/cancel ${id}`, 'admin', 'boss')).toBe(`Cancelled plan ${id} (Hedge SOL to Δ $0.00). Nothing was sent.`);
+    expect((await t.repos.approvals.get(id))?.approval).toMatchObject({ state: 'cancelled', decidedBy: 'console:boss' });
+
+    const own = await t.send('/hedge SOL 50%', 'trader');
+    const id2 = /Plan ([a-z0-9]{8})/.exec(plainText(own))?.[1] ?? '';
+    expect(plainText(await t.send(`/cancel ${id2}`, 'trader'))).toBe(`Cancelled plan ${id2} (Hedge SOL to 50% of delta). Nothing was sent.`);
+    expect(t.executor.submissions).toHaveLength(0);
+  });
+
+  it('the Cancel button: another trader gets a toast saying who may, the card is left alone; an admin cancels', async () => {
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES, mode: 'paper' });
+    const card = await t.send('/hedge SOL', 'trader');
+    const id = /Plan ([a-z0-9]{8})/.exec(plainText(card))?.[1] ?? '';
+    const byOther = await t.press(card, 'Cancel', 'trader', 'u2');
+    expect(byOther).toEqual({ reply: null, edit: false, toast: REFUSED });
+    expect((await t.repos.approvals.get(id))?.approval.state).toBe('pending');
+    expect((await t.repos.audit.list()).map((e) => e.action)).toEqual(['plan.pending']);
+    const byAdmin = await t.press(card, 'Cancel', 'admin', 'boss');
+    expect(byAdmin.toast).toBe('Cancelled: nothing was sent.');
+    expect(plainText(byAdmin.reply!)).toContain('cancelled by User boss');
+    // A foreign tap on a plan that is no longer pending just shows the truth.
+    expect((await t.press(card, 'Cancel', 'trader', 'u2')).toast).toBe('This plan is already cancelled.');
     expect(t.executor.submissions).toHaveLength(0);
   });
 });

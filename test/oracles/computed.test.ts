@@ -179,7 +179,7 @@ describe('createOracle', () => {
       expect((err as { hint?: string }).hint).toBe('Oracles: equal, inverse-vol, risk-parity, min-variance, max-sharpe, target-vol, static:<path>, signals:<path-or-url>');
     }
     expect(() => createOracle('static:', deps)).toThrow('static: needs a file, e.g. static:weights.yaml.');
-    expect(() => createOracle('signals:', deps)).toThrow('signals: needs a file or URL');
+    expect(() => createOracle('signals:', deps)).toThrow('signals: needs a file or an https URL');
   });
 
   it('validates what an oracle proposes (an asset outside the known ones)', async () => {

@@ -1,7 +1,8 @@
 /**
  * The signals oracle: parsing (CSV and JSON, Numerai-style column names), the latest score per asset, staleness,
  * unknown assets, and the documented mapping (src/oracles/signals.ts) checked with exact numbers; read from a file
- * and from a local HTTP server.
+ * and from a local HTTP server (plain http on 127.0.0.1, so allow-listed as an admin would for a local setup; the
+ * URL rules themselves are in url-fetch.test.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -67,8 +68,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The local test server's address, as WEIGHTS_URL_ALLOW would list it. */
+const LOCAL = ['127.0.0.1'];
+
 const deps = (signals: OracleDeps['signals'] = {}): OracleDeps => ({
-  universe: [], returns: () => Promise.reject(new Error('unused')), periodsPerYear: 365, knownAssets: KNOWN, baseDir: dir, signals,
+  universe: [], returns: () => Promise.reject(new Error('unused')), periodsPerYear: 365, knownAssets: KNOWN, baseDir: dir, signals: { urlAllow: LOCAL, ...signals },
 });
 
 describe('signals mapping (exact numbers, as documented)', () => {
@@ -172,9 +176,13 @@ describe('parsing', () => {
     ['asset,score,date\nSOL,0.5,2026-11-20\nsol,0.6,20261120\n', 'Signals f: two scores for SOL on 2026-11-20.'],
     ['{"asset":"SOL"}', 'Signals f: expected a JSON array of { "asset", "score", "date" } objects.'],
     ['[{"asset":"SOL","score":0.5}]', 'Signals f: item 1 has no date (one of date, friday_date, timestamp).'],
-    ['[1, 2', 'Signals f: not valid JSON.'],
+    ['[1, 2', 'Signals f: not valid JSON (line 1, column 6).'],
+    ['[{"asset": SECRETVALUE}]', 'Signals f: not valid JSON (line 1, column 12).'],
+    ['asset,score,date\nSOL,sk-live-SECRETVALUE,2026-11-20\n', 'Signals f: line 2: the score of SOL is text of 19 characters, expected a number.'],
   ])('%j → %s', (text, message) => {
     expect(() => parseSignals(text, 'f')).toThrow(message);
+    // A parser's own message may quote the text; ours never do beyond a short word.
+    expect(() => parseSignals(text, 'f')).not.toThrow('SECRET');
   });
 });
 
@@ -204,9 +212,9 @@ describe('signals oracle from a file', () => {
   it('stale file and missing file: clear errors', async () => {
     await expect(signalsOracle({ source: 'signals.csv', baseDir: dir }).fetchWeights(Date.UTC(2026, 11, 10))).rejects.toThrow('Signals signals.csv are stale');
     await expect(signalsOracle({ source: 'nope.csv', baseDir: dir }).fetchWeights(AT)).rejects.toThrow('Signals file nope.csv: no such file.');
-    await expect(signalsOracle({ source: '../x.csv', baseDir: dir }).fetchWeights(AT)).rejects.toThrow('Signals file ../x.csv: must be a file inside the signals directory.');
+    await expect(signalsOracle({ source: '../x.csv', baseDir: dir }).fetchWeights(AT)).rejects.toThrow('Signals file ../x.csv: must be a file inside the weights directory.');
     await expect(signalsOracle({ source: '.env', baseDir: dir }).fetchWeights(AT)).rejects.toThrow('Signals file .env: expected a .csv or .json file.');
-    await expect(signalsOracle({ source: 'ftp://example.com/x.csv' }).fetchWeights(AT)).rejects.toThrow('Signals ftp://example.com/x.csv: only http(s) URLs and file paths are read.');
+    await expect(signalsOracle({ source: 'ftp://example.com/x.csv' }).fetchWeights(AT)).rejects.toThrow('Signals ftp://example.com/x.csv: only https URLs and files in the weights directory are read.');
   });
 });
 
@@ -226,12 +234,12 @@ describe('signals oracle from a URL (local HTTP server)', () => {
   });
 
   it('HTTP errors, timeouts and refused connections: clear errors', async () => {
-    await expect(signalsOracle({ source: `${base}/down` }).fetchWeights(AT)).rejects.toThrow(`Signals ${base}/down: HTTP 503 Service Unavailable.`);
-    await expect(signalsOracle({ source: `${base}/slow`, timeoutMs: 150 }).fetchWeights(AT)).rejects.toThrow(`Signals ${base}/slow: no answer within 0.15 s.`);
+    await expect(signalsOracle({ source: `${base}/down`, urlAllow: LOCAL }).fetchWeights(AT)).rejects.toThrow(`Signals ${base}/down: HTTP 503 Service Unavailable.`);
+    await expect(signalsOracle({ source: `${base}/slow`, timeoutMs: 150, urlAllow: LOCAL }).fetchWeights(AT)).rejects.toThrow(`Signals ${base}/slow: no answer within 0.15 s.`);
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(signalsOracle({ source: `http://127.0.0.1:${port}/x.csv` }).fetchWeights(AT)).rejects.toThrow(`Signals http://127.0.0.1:${port}/x.csv: cannot connect (ECONNREFUSED).`);
+    await expect(signalsOracle({ source: `http://127.0.0.1:${port}/x.csv`, urlAllow: LOCAL }).fetchWeights(AT)).rejects.toThrow(`Signals http://127.0.0.1:${port}/x.csv: cannot connect (ECONNREFUSED).`);
   });
 });

@@ -326,9 +326,9 @@ describe.each(backends)('$name approvals', (backend) => {
 
   it('migrates a v3 store: keeps its data and adds empty approvals', async () => {
     const audit: AuditEntry = { at: 1, actor: 'system', action: 'start', detail: {} };
-    const v3 = { schemaVersion: 3, settings: { a: 1 }, snapshots: [], audit: [audit], actions: {}, candles: {}, alerts: { ...emptyAlerts(), snoozeUntil: 9 } } as unknown as StoreData;
+    const v3 = { schemaVersion: 3, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [], audit: [audit], actions: {}, candles: {}, alerts: { ...emptyAlerts(), snoozeUntil: 9 } } as unknown as StoreData;
     const r = await backend.open(v3);
-    expect(await r.settings.get('a')).toBe(1);
+    expect(await r.settings.get('risk-limits')).toEqual({ minHealth: 1 });
     expect(await r.audit.list()).toEqual([audit]);
     expect(await r.alerts.getSnooze()).toBe(9);
     expect(await r.approvals.list()).toEqual([]);
@@ -387,7 +387,7 @@ describe('lowdb approvals on disk', () => {
   it('migrates a v3 file: keeps everything, adds empty approvals, writes version 5; plans survive reopen', async () => {
     const audit: AuditEntry = { at: 1, actor: 'system', action: 'start', detail: { n: 1 } };
     const v3 = {
-      schemaVersion: 3, settings: { a: 1 }, snapshots: [{ at: 3, totalValueUsd: '3', unrealizedPnlUsd: '0', realizedPnlUsd: '0', health: 100, leverage: 1, prices: {} }],
+      schemaVersion: 3, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [{ at: 3, totalValueUsd: '3', unrealizedPnlUsd: '0', realizedPnlUsd: '0', health: 100, leverage: 1, prices: {} }],
       audit: [audit], actions: {}, candles: { 'SOL:1h': { t: [0], close: [100], coveredFrom: 0, coveredTo: 3_599_999 } },
       alerts: { keys: {}, mutes: { var: 500 }, snoozeUntil: 600 },
     };

@@ -66,56 +66,61 @@ describe.each(backends)('$name repositories', (backend) => {
   });
 
   describe('settings', () => {
+    const LIMITS = { minHealth: 33, maxPortfolioLeverage: 4 };
+
     it('gets what was set, overwrites, deletes, and reads unknown keys as undefined', async () => {
-      expect(await repos.settings.get('limits')).toBeUndefined();
-      await repos.settings.set('limits', { minHealth: 33, tiers: [50, 25, 10], muted: false, note: null });
-      expect(await repos.settings.get('limits')).toEqual({ minHealth: 33, tiers: [50, 25, 10], muted: false, note: null });
-      await repos.settings.set('limits', 'plain');
-      expect(await repos.settings.get('limits')).toBe('plain');
-      await repos.settings.set('zero', 0);
-      expect(await repos.settings.get('zero')).toBe(0);
-      await repos.settings.delete('limits');
-      expect(await repos.settings.get('limits')).toBeUndefined();
-      expect(await repos.settings.get('zero')).toBe(0);
-      await repos.settings.delete('never-set');
+      expect(await repos.settings.get('risk-limits')).toBeUndefined();
+      await repos.settings.set('risk-limits', LIMITS);
+      expect(await repos.settings.get('risk-limits')).toEqual(LIMITS);
+      await repos.settings.set('risk-limits', { minHealth: 20 });
+      expect(await repos.settings.get('risk-limits')).toEqual({ minHealth: 20 });
+      await repos.settings.set('alert-thresholds', { pnl_move: 0.1 });
+      await repos.settings.delete('risk-limits');
+      expect(await repos.settings.get('risk-limits')).toBeUndefined();
+      expect(await repos.settings.get('alert-thresholds')).toEqual({ pnl_move: 0.1 });
+      await repos.settings.delete('target-weights');
       expect(await repos.settings.get('never-set')).toBeUndefined();
     });
 
-    it('hands out deep copies: mutating a returned value does not change storage', async () => {
-      await repos.settings.set('k', { nested: { list: [1, 2] } });
-      const got = (await repos.settings.get('k')) as { nested: { list: number[] } };
-      got.nested.list.push(3);
-      got.nested = { list: [] };
-      expect(await repos.settings.get('k')).toEqual({ nested: { list: [1, 2] } });
-    });
-
-    it('stores a copy of the value at call time, even if the caller changes it before the write completes', async () => {
-      const value = { nested: { n: 1 } };
-      const pending = repos.settings.set('k', value);
-      value.nested.n = 2;
-      await pending;
-      expect(await repos.settings.get('k')).toEqual({ nested: { n: 1 } });
-    });
-
-    it('does not see keys inherited from Object.prototype', async () => {
-      for (const key of ['toString', 'constructor', 'hasOwnProperty', 'valueOf']) {
+    it('refuses keys off the allow-list and values the file schema would refuse, storing nothing', async () => {
+      for (const key of ['limits', '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        await expect(repos.settings.set(key, { minHealth: 5 })).rejects.toThrow(/is not a setting/);
+      }
+      await expect(repos.settings.set('alert-thresholds', { health_warning: 'lots' })).rejects.toThrow(/health_warning/);
+      await expect(repos.settings.set('alert-thresholds', { toString: 1 })).rejects.toThrow();
+      await expect(repos.settings.set('risk-limits', { minHealth: 500 })).rejects.toThrow(/minHealth/);
+      await expect(repos.settings.set('risk-limits', { minHealth: Number.NaN })).rejects.toThrow(/minHealth/);
+      for (const key of ['limits', '__proto__', 'constructor', 'toString', 'alert-thresholds', 'risk-limits']) {
         expect(await repos.settings.get(key)).toBeUndefined();
       }
     });
 
-    it('treats "__proto__" as an ordinary key', async () => {
-      await repos.settings.set('__proto__', { polluted: true });
-      expect(await repos.settings.get('__proto__')).toEqual({ polluted: true });
-      expect(await repos.settings.get('polluted')).toBeUndefined();
-      await repos.settings.delete('__proto__');
-      expect(await repos.settings.get('__proto__')).toBeUndefined();
+    it('hands out deep copies: mutating a returned value does not change storage', async () => {
+      await repos.settings.set('target-weights', { weights: { SOL: 0.6, BTC: 0.4 }, source: 'test', setAt: 1, setBy: 'a' });
+      const got = (await repos.settings.get('target-weights')) as { weights: Record<string, number> };
+      got.weights.SOL = 1;
+      expect(await repos.settings.get('target-weights')).toMatchObject({ weights: { SOL: 0.6, BTC: 0.4 } });
     });
 
-    it('behaves like a map under any sequence of set/delete (property)', async () => {
-      const key = fc.oneof(fc.constantFrom('a', 'b', 'toString', '__proto__', 'constructor'), fc.string({ maxLength: 3 }));
+    it('stores a copy of the value at call time, even if the caller changes it before the write completes', async () => {
+      const value = { minHealth: 10 };
+      const pending = repos.settings.set('risk-limits', value);
+      value.minHealth = 11;
+      await pending;
+      expect(await repos.settings.get('risk-limits')).toEqual({ minHealth: 10 });
+    });
+
+    it('does not see keys inherited from Object.prototype', async () => {
+      for (const key of ['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__']) {
+        expect(await repos.settings.get(key)).toBeUndefined();
+      }
+    });
+
+    it('behaves like a map under any sequence of set/delete of allowed keys and valid values (property)', async () => {
       const op = fc.oneof(
-        fc.record({ kind: fc.constant('set' as const), key, value: fc.jsonValue({ maxDepth: 2 }) }),
-        fc.record({ kind: fc.constant('delete' as const), key }),
+        fc.record({ kind: fc.constant('set' as const), key: fc.constant('risk-limits'), value: fc.record({ minHealth: fc.integer({ min: 0, max: 100 }) }, { requiredKeys: [] }) }),
+        fc.record({ kind: fc.constant('set' as const), key: fc.constant('alert-thresholds'), value: fc.record({ pnl_move: fc.double({ min: 0.001, max: 1, noNaN: true }) }, { requiredKeys: [] }) }),
+        fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom('risk-limits', 'alert-thresholds', 'target-weights') }),
       );
       await fc.assert(
         fc.asyncProperty(fc.array(op, { maxLength: 12 }), async (ops) => {
@@ -123,8 +128,8 @@ describe.each(backends)('$name repositories', (backend) => {
           const model = new Map<string, Json>();
           for (const o of ops) {
             if (o.kind === 'set') {
-              await r.settings.set(o.key, o.value as Json);
-              model.set(o.key, o.value as Json);
+              await r.settings.set(o.key, o.value);
+              model.set(o.key, o.value);
             } else {
               await r.settings.delete(o.key);
               model.delete(o.key);
@@ -476,9 +481,9 @@ describe.each(backends)('$name repositories', (backend) => {
   });
 
   it('migrates a v2 store: keeps its data and adds empty alert state', async () => {
-    const v2 = { schemaVersion: 2, settings: { a: 1 }, snapshots: [record(5)], audit: [], actions: {}, candles: { 'SOL:1d': hours(1, 2) } } as unknown as StoreData;
+    const v2 = { schemaVersion: 2, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [record(5)], audit: [], actions: {}, candles: { 'SOL:1d': hours(1, 2) } } as unknown as StoreData;
     const r = await backend.open(v2);
-    expect(await r.settings.get('a')).toBe(1);
+    expect(await r.settings.get('risk-limits')).toEqual({ minHealth: 1 });
     expect(await r.candles.get('SOL', '1d')).toEqual(hours(1, 2));
     expect(await r.alerts.getAll()).toEqual([]);
     expect(await r.alerts.getMutes()).toEqual({});
@@ -489,9 +494,9 @@ describe.each(backends)('$name repositories', (backend) => {
   });
 
   it('migrates a v1 store: keeps its data and adds an empty candle cache', async () => {
-    const v1 = { schemaVersion: 1, settings: { a: 1 }, snapshots: [record(5)], audit: [entry(1)], actions: {} } as unknown as StoreData;
+    const v1 = { schemaVersion: 1, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [record(5)], audit: [entry(1)], actions: {} } as unknown as StoreData;
     const r = await backend.open(v1);
-    expect(await r.settings.get('a')).toBe(1);
+    expect(await r.settings.get('risk-limits')).toEqual({ minHealth: 1 });
     expect((await r.snapshots.latest())?.at).toBe(5);
     expect(await r.audit.list()).toEqual([entry(1)]);
     expect(await r.candles.get('SOL', '1d')).toBeUndefined();
@@ -508,7 +513,7 @@ describe('lowdb repositories on disk', () => {
 
   it('keeps everything across close and reopen', async () => {
     const a = await openLowdbRepositories(file());
-    await a.settings.set('limits', { minHealth: 33 });
+    await a.settings.set('risk-limits', { minHealth: 33 });
     await a.snapshots.append(snap(2, { totalValueUsd: TWO_POW_70, leverage: Infinity }));
     await a.snapshots.append(snap(1));
     await a.audit.append(entry(1));
@@ -517,7 +522,7 @@ describe('lowdb repositories on disk', () => {
     await a.close();
 
     const b = await openLowdbRepositories(file());
-    expect(await b.settings.get('limits')).toEqual({ minHealth: 33 });
+    expect(await b.settings.get('risk-limits')).toEqual({ minHealth: 33 });
     expect(await b.snapshots.list()).toEqual([snap(1), snap(2, { totalValueUsd: TWO_POW_70, leverage: Infinity })]);
     expect(await b.audit.list()).toEqual([entry(1), entry(2)]);
     expect(await b.actions.get('btn')).toEqual(action('btn', 99));
@@ -547,9 +552,9 @@ describe('lowdb repositories on disk', () => {
   it('creates missing parent directories', async () => {
     const nested = join(tempDir(), 'a', 'b', 'vigil.json');
     const r = await openLowdbRepositories(nested);
-    await r.settings.set('x', 1);
+    await r.settings.set('risk-limits', { minHealth: 7 });
     await r.close();
-    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 5, settings: { x: 1 } });
+    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 5, settings: { 'risk-limits': { minHealth: 7 } } });
   });
 
   it('refuses a file written by a newer version, and leaves it untouched', async () => {
@@ -566,18 +571,18 @@ describe('lowdb repositories on disk', () => {
   });
 
   it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 5', async () => {
-    await writeFile(file(), JSON.stringify({ settings: { a: 1 } }));
+    await writeFile(file(), JSON.stringify({ settings: { 'risk-limits': { minHealth: 1 } } }));
     const r = await openLowdbRepositories(file());
-    expect(await r.settings.get('a')).toBe(1);
+    expect(await r.settings.get('risk-limits')).toEqual({ minHealth: 1 });
     expect(await r.snapshots.list()).toEqual([]);
     expect(await r.audit.list()).toEqual([]);
     expect(await r.actions.get('x')).toBeUndefined();
     await r.close();
-    expect(await readDoc()).toEqual({ schemaVersion: 5, settings: { a: 1 }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
+    expect(await readDoc()).toEqual({ schemaVersion: 5, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
   });
 
   it('migrates a v1 file: keeps everything, adds an empty candle cache, alert state and approvals, writes version 5', async () => {
-    const v1 = { schemaVersion: 1, settings: { a: 1 }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) } };
+    const v1 = { schemaVersion: 1, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) } };
     await writeFile(file(), JSON.stringify(v1));
     const r = await openLowdbRepositories(file());
     expect(await readDoc()).toEqual({ ...v1, schemaVersion: 5, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
@@ -599,7 +604,7 @@ describe('lowdb repositories on disk', () => {
   });
 
   it('migrates a v2 file: keeps everything, adds empty alert state and approvals, writes version 5; the state survives reopen', async () => {
-    const v2 = { schemaVersion: 2, settings: { a: 1 }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) }, candles: { 'SOL:1h': hours(1, 3) } };
+    const v2 = { schemaVersion: 2, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) }, candles: { 'SOL:1h': hours(1, 3) } };
     await writeFile(file(), JSON.stringify(v2));
     const r = await openLowdbRepositories(file());
     expect(await readDoc()).toEqual({ ...v2, schemaVersion: 5, alerts: emptyAlerts(), approvals: {}, paper: null });
@@ -638,7 +643,7 @@ describe('lowdb repositories on disk', () => {
     const r = await openLowdbRepositories(file());
     await Promise.all([
       ...Array.from({ length: 30 }, (_, i) => r.audit.append(entry(i))),
-      r.settings.set('a', 1),
+      r.settings.set('risk-limits', { minHealth: 1 }),
       r.actions.put(action('b', 1)),
       r.snapshots.append(snap(3)),
     ]);
@@ -651,28 +656,28 @@ describe('lowdb repositories on disk', () => {
     // Running as root, a read-only directory would not stop the write; instead occupy the path of steno's temporary
     // file (.<name>.tmp next to the target) with a directory, so writing it fails with EISDIR for any user.
     const r = await openLowdbRepositories(file());
-    await r.settings.set('a', 1);
+    await r.settings.set('risk-limits', { minHealth: 1 });
     const blocker = join(tempDir(), '.vigil.json.tmp');
     await mkdir(blocker);
 
-    await expect(r.settings.set('a', 2)).rejects.toThrow();
+    await expect(r.settings.set('risk-limits', { minHealth: 2 })).rejects.toThrow();
     await expect(r.audit.append(entry(1))).rejects.toThrow();
-    expect(await r.settings.get('a')).toBe(1);
+    expect(await r.settings.get('risk-limits')).toEqual({ minHealth: 1 });
     expect(await r.audit.list()).toEqual([]);
-    expect(await readDoc()).toMatchObject({ settings: { a: 1 }, audit: [] });
+    expect(await readDoc()).toMatchObject({ settings: { 'risk-limits': { minHealth: 1 } }, audit: [] });
 
     await rm(blocker, { recursive: true });
-    await r.settings.set('b', 3);
-    expect(await r.settings.get('a')).toBe(1);
-    expect(await r.settings.get('b')).toBe(3);
+    await r.settings.set('alert-thresholds', { pnl_move: 0.3 });
+    expect(await r.settings.get('risk-limits')).toEqual({ minHealth: 1 });
+    expect(await r.settings.get('alert-thresholds')).toEqual({ pnl_move: 0.3 });
     await r.close();
-    expect(await readDoc()).toMatchObject({ settings: { a: 1, b: 3 }, audit: [] });
+    expect(await readDoc()).toMatchObject({ settings: { 'risk-limits': { minHealth: 1 }, 'alert-thresholds': { pnl_move: 0.3 } }, audit: [] });
     expect(await readdir(tempDir())).toEqual(['vigil.json']);
   });
 
   it('does not write when opening a missing file, and a fresh store starts empty', async () => {
     const r = await openLowdbRepositories(file());
-    expect(await r.settings.get('a')).toBeUndefined();
+    expect(await r.settings.get('risk-limits')).toBeUndefined();
     expect(await r.snapshots.latest()).toBeUndefined();
     await r.close();
     expect(await readdir(tempDir())).toEqual([]);

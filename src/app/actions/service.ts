@@ -11,7 +11,7 @@ import { REPRICED, type ApprovalGate, type PlanDraft, type Requester } from '../
 import type { ApprovalRecord, AuditEntry, Clock, PriceHistory, TradeExecutor } from '../../ports/index.ts';
 import { betaStats } from '../../risk/beta.ts';
 import { UserError } from '../../shared/errors.ts';
-import { fmtSignedUsd, fmtUsd } from '../../shared/format.ts';
+import { fmtClock, fmtSignedUsd, fmtUsd } from '../../shared/format.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { usdFromNumber } from '../../shared/money.ts';
 import type { AlertService } from '../alert-service.ts';
@@ -285,12 +285,19 @@ export class ActionService {
     const superseded = (r: ApprovalRecord): boolean => r.approval.state === 'cancelled' && (r.approval.error ?? '').startsWith(REPRICED);
     const stale: PressResult = { reply: null, edit: false, toast: 'Prices moved: this card was refreshed. Use its new Confirm; nothing was sent.' };
     if (ctx.verb === 'no') {
-      const r = await this.deps.gate.cancel(p.planId, who);
-      if (r) return resolved(r, 'Cancelled: nothing was sent.');
-      const cur = await this.deps.gate.opts.repo.get(p.planId);
-      if (!cur) throw new UserError('expired', 'This plan is gone.');
-      if (superseded(cur)) return stale;
-      return resolved(cur, `This plan is already ${cur.approval.state}.`);
+      const outcome = await this.deps.gate.cancel(p.planId, { key: who, role: ctx.actor.role });
+      switch (outcome.kind) {
+        case 'not_found':
+          throw new UserError('expired', 'This plan is gone.');
+        case 'not_allowed':
+          // The card is shared (a group): leave it as it is for the requester, and tell only the presser why.
+          return { reply: null, edit: false, toast: outcome.message };
+        case 'already':
+          if (superseded(outcome.record)) return stale;
+          return resolved(outcome.record, `This plan is already ${outcome.record.approval.state}.`);
+        case 'cancelled':
+          return resolved(outcome.record, 'Cancelled: nothing was sent.');
+      }
     }
     if (ctx.verb !== 'ok') throw new UserError('expired', 'This button is no longer valid.');
     const outcome = await this.deps.gate.confirm(p.planId, who, (plan) => this.legPrices(plan));
@@ -363,13 +370,26 @@ export class ActionService {
     return this.deps.gate.opts.repo.list({ states: ['pending', 'executing'] });
   }
 
-  /** /cancel ID. */
+  /** /cancel ID: the requester or an admin cancels a pending plan (the gate decides who may). */
   async cancel(planId: string, actor: Actor): Promise<ApprovalRecord> {
-    const cur = await this.deps.gate.opts.repo.get(planId);
-    if (!cur) throw new UserError('not_found', `No plan "${planId}".`, 'See /pending for the open ones.');
-    const r = await this.deps.gate.cancel(planId, actorKey(actor));
-    if (!r) throw new UserError('conflict', `Plan ${planId} is already ${cur.approval.state}; nothing to cancel.`);
-    return r;
+    const outcome = await this.deps.gate.cancel(planId, { key: actorKey(actor), role: actor.role });
+    switch (outcome.kind) {
+      case 'not_found':
+        throw new UserError('not_found', `No plan "${planId}".`, 'See /pending for the open ones.');
+      case 'not_allowed': {
+        const plan = outcome.record.plan;
+        throw new UserError('forbidden', outcome.message, `Ask ${plan.requestedByName} or an admin; unconfirmed, it expires at ${fmtClock(plan.expiresAt, this.deps.timeZone)}.`);
+      }
+      case 'already':
+        throw new UserError('conflict', `Plan ${planId} is already ${outcome.record.approval.state}; nothing to cancel.`);
+      case 'cancelled':
+        return outcome.record;
+    }
+  }
+
+  /** Whether `actor` may cancel `plan`: the same rule the gate enforces, for showing (or not) a way to cancel. */
+  canCancel(plan: ActionPlan, actor: Actor): boolean {
+    return this.deps.gate.mayCancel(plan, { key: actorKey(actor), role: actor.role });
   }
 
   /** The last `n` audit entries, oldest first. */

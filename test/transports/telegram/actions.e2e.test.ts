@@ -22,9 +22,12 @@ import { captureLogger } from '../../helpers/logger.ts';
 const A = 222_222; // trader who asks
 const B = 333_333; // another trader
 const VIEWER = 111_111;
+const ADMIN = 444_444;
 const GROUP = -100_555;
 const TTL_MS = 60_000;
-const NAMES: Readonly<Record<number, string>> = { [A]: 'Alice', [B]: 'Bob', [VIEWER]: 'Vera' };
+const NAMES: Readonly<Record<number, string>> = { [A]: 'Alice', [B]: 'Bob', [VIEWER]: 'Vera', [ADMIN]: 'Ada' };
+/** What a trader who did not ask for a plan is told when they try to cancel it. */
+const NOT_YOURS = 'Only the trader who asked for this plan (Alice) or an admin can cancel it.';
 
 const BOOK: StartingPortfolio = {
   spot: [{ asset: 'USDC', amount: '10000' }],
@@ -62,7 +65,7 @@ async function setup(opts: { mode?: ExecutionMode; approvals?: Partial<ApprovalS
   const f = new FakeTelegramBotApi({
     chats: [
       { id: A, type: 'private', firstName: 'Alice' }, { id: B, type: 'private', firstName: 'Bob' }, { id: VIEWER, type: 'private', firstName: 'Vera' },
-      { id: GROUP, type: 'supergroup', title: 'Desk' },
+      { id: ADMIN, type: 'private', firstName: 'Ada' }, { id: GROUP, type: 'supergroup', title: 'Desk' },
     ],
   });
   fake = f;
@@ -79,7 +82,7 @@ async function setup(opts: { mode?: ExecutionMode; approvals?: Partial<ApprovalS
   });
   transport = new TelegramTransport({
     token: DEFAULT_TOKEN, apiRoot: url, dispatcher: app.dispatcher, commands: COMMANDS, logger,
-    allowed: [{ userId: String(A), role: 'trader' }, { userId: String(B), role: 'trader' }, { userId: String(VIEWER), role: 'viewer' }],
+    allowed: [{ userId: String(A), role: 'trader' }, { userId: String(B), role: 'trader' }, { userId: String(VIEWER), role: 'viewer' }, { userId: String(ADMIN), role: 'admin' }],
   });
   await transport.start();
   return { fake: f, app, venue, executor, clock, repos, records };
@@ -298,16 +301,20 @@ describe('confirm-gated trading on Telegram', () => {
     expect(late.text).toBe('This plan is already cancelled. Nothing was sent by this tap.');
     expect(await stateOf(env, id)).toBe('cancelled');
 
-    // A second plan: listed by /pending, cancelled by /cancel ID (from B: any trader may cancel).
+    // A second plan: listed by /pending, cancelled by /cancel ID from its requester (B, another trader, may not).
     const second = await hedgeCard(env);
     const id2 = planIdOf(second);
     const list = await ask(env, '/pending', B);
     expect(list.text).toContain('Pending plans: 1');
     expect(list.text).toContain(id2);
     expect(list.text).not.toContain(id);
-    const cancelled = await ask(env, `/cancel ${id2}`, B);
+    expect(list.text).toContain('Only the trader who asked for a plan, or an admin, can cancel it.');
+    const refused = await ask(env, `/cancel ${id2}`, B);
+    expect(refused.text).toContain(NOT_YOURS);
+    expect(await stateOf(env, id2)).toBe('pending');
+    const cancelled = await ask(env, `/cancel ${id2}`, A);
     expect(cancelled.text).toBe(`Cancelled plan ${id2} (Hedge BTC to Δ $0.00). Nothing was sent.`);
-    expect((await ask(env, `/cancel ${id2}`, B)).text).toContain(`Plan ${id2} is already cancelled; nothing to cancel.`);
+    expect((await ask(env, `/cancel ${id2}`, A)).text).toContain(`Plan ${id2} is already cancelled; nothing to cancel.`);
     expect((await ask(env, '/pending', A)).text).toContain('None.');
     expect((await ask(env, '/pending', VIEWER)).text).toContain('/pending needs the trader role; you are a viewer.');
     const audit = await ask(env, '/audit 10', A);
@@ -319,6 +326,32 @@ describe('confirm-gated trading on Telegram', () => {
     expect(env.executor.submissions).toHaveLength(0);
     expect(await stateOf(env, id2)).toBe('cancelled');
     expect(await env.app.services.actions.pending()).toEqual([]);
+    expect(btcBase(env.venue)).toBeGreaterThan(0n);
+  });
+
+  it('in a group, only the requester or an admin cancels: another trader\'s Cancel and /cancel are refused and change nothing', async () => {
+    const env = await setup();
+    const card = await hedgeCard(env, A, GROUP);
+    const id = planIdOf(card);
+    const no = dataOf(card, 'Cancel');
+    const byB = await answerTo(env, tap(env, card, no, B));
+    expect(byB.text).toBe(NOT_YOURS);
+    const byCommand = await ask(env, `/cancel ${id}`, B);
+    expect(byCommand.text).toContain(NOT_YOURS);
+    expect(byCommand.text).toContain('Ask Alice or an admin');
+    await new Promise((r) => setTimeout(r, 200)); // let an edit, if any, land
+    expect(env.fake.message(GROUP, card.messageId)?.versions).toHaveLength(1); // the card is untouched, Confirm still there
+    expect(await stateOf(env, id)).toBe('pending');
+    expect((await env.repos.audit.list(50)).filter((e) => e.action === 'plan.cancelled')).toEqual([]);
+    expect(buttons(env.fake.message(GROUP, card.messageId)!)).toEqual(['Confirm', 'Cancel']);
+
+    // An admin's Cancel on someone else's card is honoured.
+    expect((await answerTo(env, tap(env, card, no, ADMIN))).text).toBe('Cancelled: nothing was sent.');
+    const done = await edited(env, card, 2);
+    expect(done.text.split('\n')[0]).toBe('✖ Cancelled · Hedge BTC to Δ $0.00');
+    expect(done.text).toContain(`Plan ${id} · paper · cancelled by Ada`);
+    expect(await env.repos.approvals.get(id)).toMatchObject({ approval: { state: 'cancelled', decidedBy: `telegram:${ADMIN}` } });
+    expect(env.executor.submissions).toHaveLength(0);
     expect(btcBase(env.venue)).toBeGreaterThan(0n);
   });
 

@@ -1,0 +1,61 @@
+/**
+ * The settings the app keeps in storage: an allow-list of keys, each with the zod schema its value must satisfy. The
+ * state file is checked against it on load and every `SettingsRepo.set` before it is written, so a hand-edited
+ * `"health_warning": "lots"` is refused instead of silently disabling an alert, and `/thresholds set __proto__ 5`
+ * has nowhere to go.
+ */
+import { z } from 'zod';
+import { EDITABLE_THRESHOLDS, LIMIT_SPECS } from '../domain/index.ts';
+
+/** Settings keys, one name each. */
+export const SETTINGS = {
+  riskLimits: 'risk-limits',
+  alertThresholds: 'alert-thresholds',
+  targetWeights: 'target-weights',
+  alertSubscriptions: 'alert-subscriptions',
+} as const;
+export type SettingsKey = (typeof SETTINGS)[keyof typeof SETTINGS];
+
+const finite = z.number().refine(Number.isFinite, 'expected a finite number');
+const ranged = (spec: { readonly min: number; readonly max: number }) => finite.min(spec.min).max(spec.max);
+
+function rangedObject<K extends string>(specs: Readonly<Record<K, { readonly min: number; readonly max: number }>>) {
+  const shape = Object.fromEntries(Object.entries(specs).map(([k, spec]) => [k, ranged(spec as { min: number; max: number }).optional()]));
+  return z.strictObject(shape as Record<K, z.ZodOptional<z.ZodNumber>>);
+}
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+
+/** Each allowed key's value. */
+export const SETTINGS_VALUE_SCHEMAS = {
+  [SETTINGS.riskLimits]: rangedObject(LIMIT_SPECS),
+  [SETTINGS.alertThresholds]: rangedObject(EDITABLE_THRESHOLDS),
+  [SETTINGS.targetWeights]: z.strictObject({
+    weights: z.record(z.string(), finite.min(0).max(1)), source: z.string(), setAt: z.number().int().nonnegative(), setBy: z.string(),
+  }),
+  [SETTINGS.alertSubscriptions]: z.array(z.strictObject({
+    chat: z.strictObject({ platform: z.enum(['console', 'telegram', 'discord']), chatId: z.string() }),
+    quiet: z.strictObject({ from: HHMM, to: HHMM, timeZone: z.string().min(1) }).nullable(),
+  })),
+} as const satisfies Record<SettingsKey, z.ZodType>;
+
+/** The whole `settings` section of the state file. */
+export const SETTINGS_SCHEMA = z.strictObject(
+  Object.fromEntries(Object.entries(SETTINGS_VALUE_SCHEMAS).map(([k, s]) => [k, s.optional()])) as {
+    [K in SettingsKey]: z.ZodOptional<(typeof SETTINGS_VALUE_SCHEMAS)[K]>
+  },
+);
+
+/** Whether `key` is a settings key (an own property of the allow-list, never an inherited name like "toString"). */
+export function isSettingsKey(key: string): key is SettingsKey {
+  return Object.hasOwn(SETTINGS_VALUE_SCHEMAS, key);
+}
+
+/** Checks `value` for settings key `key`; returns a one-line problem, or null when it may be stored. */
+export function settingsProblem(key: string, value: unknown): string | null {
+  if (!isSettingsKey(key)) return `"${key}" is not a setting`;
+  const r = SETTINGS_VALUE_SCHEMAS[key].safeParse(value);
+  if (r.success) return null;
+  const issue = r.error.issues[0];
+  return `${key}${issue && issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`;
+}
