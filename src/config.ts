@@ -51,7 +51,15 @@ export interface Config {
   } | undefined;
   /** Whether the terminal chat runs: always without a chat token, on request (CONSOLE=on) with one. */
   readonly consoleEnabled: boolean;
-  readonly solana: { readonly rpcUrl: string; readonly keypairFile: string | undefined } | undefined;
+  readonly solana: { readonly rpcUrl: string; readonly wsUrl: string | undefined; readonly keypairFile: string | undefined } | undefined;
+  /** Drift accounts to watch (with SOLANA_RPC_URL). `subAccounts` null: discover them. */
+  readonly drift: {
+    readonly authorities: readonly string[];
+    readonly subAccounts: readonly number[] | null;
+    readonly subscription: 'websocket' | 'polling';
+    readonly env: 'mainnet-beta' | 'devnet';
+    readonly allowOwnerKey: boolean;
+  } | undefined;
   /** Which chat transport runs: console unless a chat token is configured. */
   readonly transport: 'console' | 'telegram';
   /** Which venue supplies positions: paper unless an RPC is configured. */
@@ -147,6 +155,26 @@ const urlAllowList = z.string().transform((text, ctx) => {
   return entries;
 });
 
+/** A Solana address: 32 to 44 base58 characters (the venue checks it decodes to 32 bytes). */
+const BASE58_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+const base58List = z.string().transform((text, ctx) => {
+  const entries = [...new Set(text.split(',').map((p) => p.trim()).filter(Boolean))];
+  if (entries.length === 0 || !entries.every((e) => BASE58_ADDRESS.test(e))) {
+    ctx.addIssue({ code: 'custom', message: 'bad address' });
+    return z.NEVER;
+  }
+  return entries;
+});
+const subAccountList = z.string().transform((text, ctx) => {
+  const entries = text.split(',').map((p) => p.trim()).filter(Boolean);
+  const ids = entries.map((e) => (/^\d{1,5}$/.test(e) ? Number(e) : -1));
+  if (ids.length === 0 || ids.some((n) => n < 0 || n > 65_535)) {
+    ctx.addIssue({ code: 'custom', message: 'bad id' });
+    return z.NEVER;
+  }
+  return [...new Set(ids)].sort((a, b) => a - b);
+});
+
 /** Every key Config reads, with what it expects. .env.example documents the same list. */
 export const CONFIG_KEYS = {
   VIGIL_DATA_DIR: { expected: 'a directory path', schema: z.string().refine((p) => ['dir', 'missing'].includes(pathKind(p))), path: true },
@@ -177,6 +205,12 @@ export const CONFIG_KEYS = {
   MONITOR_SNAPSHOT_CRON: { expected: 'a cron expression of 5 or 6 fields such as "0 */5 * * * *"', schema: cronShape },
   MONITOR_REPORT_CRON: { expected: 'a cron expression of 5 or 6 fields such as "0 0 9 * * *"', schema: cronShape },
   SOLANA_RPC_URL: { expected: 'an http(s) URL', schema: url },
+  SOLANA_WS_URL: { expected: 'a ws(s) URL', schema: z.string().refine((s) => { try { return ['ws:', 'wss:'].includes(new URL(s).protocol); } catch { return false; } }) },
+  DRIFT_AUTHORITIES: { expected: 'one or more comma-separated Solana wallet addresses (base58)', schema: base58List },
+  DRIFT_SUBACCOUNTS: { expected: 'comma-separated sub-account ids from 0 to 65535', schema: subAccountList },
+  DRIFT_SUBSCRIPTION: { expected: 'one of websocket, polling', schema: z.enum(['websocket', 'polling']) },
+  DRIFT_ENV: { expected: 'one of mainnet-beta, devnet', schema: z.enum(['mainnet-beta', 'devnet']) },
+  DRIFT_ALLOW_OWNER_KEY: { expected: 'true or false', schema: z.enum(['true', 'false']).transform((v) => v === 'true') },
   WALLET_KEYPAIR: { expected: 'the path of an existing keypair JSON file', schema: z.string().refine((p) => pathKind(p) === 'file'), secret: true, path: true },
   APPROVAL_TTL_SECONDS: { expected: 'a whole number of seconds from 10 to 3600', schema: decimalText(true).pipe(z.number().int().min(10).max(3600)) },
   APPROVAL_PRICE_TOLERANCE_BPS: { expected: 'a number of basis points from 1 to 5000', schema: decimalText(false).pipe(z.number().min(1).max(5000)) },
@@ -191,7 +225,7 @@ export const CONFIG_KEYS = {
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 
 /** Prefixes of settings not read yet but reserved for venues and features to come; typos under them are warned too. */
-const RESERVED_PREFIXES = ['DISCORD_', 'DRIFT_', 'SAROS_'] as const;
+const RESERVED_PREFIXES = ['DISCORD_', 'SAROS_'] as const;
 
 /** Names under a known prefix that other project tools read (the test suite's data directory), not Vigil itself. */
 const OTHER_TOOL_KEYS: ReadonlySet<string> = new Set(['VIGIL_SHARED_DIR']);
@@ -399,9 +433,17 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
   const rpcUrl = read(env, 'SOLANA_RPC_URL', cwd);
   const keypair = read(env, 'WALLET_KEYPAIR', cwd);
   if (keypair && !rpcUrl) throw new ConfigError('SOLANA_RPC_URL: missing, expected an http(s) URL (WALLET_KEYPAIR is set)');
+  const wsUrl = read(env, 'SOLANA_WS_URL', cwd);
+  const authorities = read(env, 'DRIFT_AUTHORITIES', cwd);
+  const subAccounts = read(env, 'DRIFT_SUBACCOUNTS', cwd);
+  const subscription = read(env, 'DRIFT_SUBSCRIPTION', cwd) ?? 'websocket';
+  const driftEnv = read(env, 'DRIFT_ENV', cwd) ?? 'mainnet-beta';
+  const allowOwnerKey = read(env, 'DRIFT_ALLOW_OWNER_KEY', cwd) ?? false;
+  if (!rpcUrl && (authorities || wsUrl)) throw new ConfigError(`SOLANA_RPC_URL: missing, expected an http(s) URL (${authorities ? 'DRIFT_AUTHORITIES' : 'SOLANA_WS_URL'} is set)`);
   const mode = read(env, 'EXECUTION_MODE', cwd) ?? 'dry-run';
   if (mode === 'live' && !keypair) throw new ConfigError('WALLET_KEYPAIR: missing, expected a keypair file (EXECUTION_MODE is live)');
   if (mode === 'live' && keypair) checkLiveKeypair(keypair);
+  if (rpcUrl && !authorities && !keypair) throw new ConfigError('DRIFT_AUTHORITIES: missing, expected one or more wallet addresses to watch (SOLANA_RPC_URL is set)');
   const ttlSeconds = read(env, 'APPROVAL_TTL_SECONDS', cwd) ?? 60;
   const priceToleranceBps = read(env, 'APPROVAL_PRICE_TOLERANCE_BPS', cwd) ?? 50;
   const confirmer = read(env, 'APPROVAL_CONFIRMER', cwd) ?? 'requester';
@@ -448,7 +490,8 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
       startupTimeoutMs: (startupTimeoutS ?? 60) * 1000,
     } : undefined,
     consoleEnabled: token ? consoleFlag === 'on' : true,
-    solana: rpcUrl ? { rpcUrl, keypairFile: keypair } : undefined,
+    solana: rpcUrl ? { rpcUrl, wsUrl, keypairFile: keypair } : undefined,
+    drift: rpcUrl ? { authorities: authorities ?? [], subAccounts: subAccounts ?? null, subscription, env: driftEnv, allowOwnerKey } : undefined,
     transport: token ? 'telegram' : 'console',
     venue: rpcUrl ? 'live' : 'paper',
     approvals: {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format } from 'node:util';
 import { COMMANDS } from '../commands/index.ts';
 import { buildApp } from './app/build.ts';
 import { reply } from './core/index.ts';
@@ -28,7 +29,9 @@ import { PaperVenue } from './venues/paper/venue.ts';
 import { CachedPriceHistory } from './prices/cached.ts';
 import { CsvPriceHistory } from './prices/csv.ts';
 import { HttpPriceHistory } from './prices/http.ts';
-import type { PriceHistory } from './ports/index.ts';
+import type { PositionSource, PriceHistory, Repositories, TradeExecutor } from './ports/index.ts';
+import { DriftVenue } from './venues/drift/venue.ts';
+import type { Logger } from './shared/logger.ts';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -43,8 +46,59 @@ function fail(message: string, code = 1): never {
 /** Shutdown gets this long (ms) to close what it can before the process exits anyway (the issue's bound is 10 s). */
 const SHUTDOWN_DEADLINE_MS = 8_000;
 
+/** What the composition root needs from the venue side: positions, (paper) history and executors, start/stop. */
+interface Venues {
+  readonly source: PositionSource;
+  readonly clock: ScaledClock;
+  /** The venue's own history (paper simulator); live venues use the configured history source. */
+  readonly history: PriceHistory | undefined;
+  readonly executors: TradeExecutor[];
+  /** Persists venue state (the paper book); a no-op for live venues. */
+  save(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The paper venue with its book restored from the state file, ticking. */
+async function paperVenues(config: Config, repos: Repositories, storageFile: string): Promise<Venues> {
+  const clock = new ScaledClock(config.paper.demoSpeed);
+  const portfolio = config.paper.portfolioFile ? loadPortfolioFile(config.paper.portfolioFile) : DEFAULT_PORTFOLIO;
+  const venue = new PaperVenue({ clock, seed: config.paper.seed, portfolio });
+  // The paper book (fills, cash, realised PnL, signatures) lives in the state file: restored before anything trades.
+  const paperExecutor = new PaperExecutor(venue, { book: repos.paperBook, origin: portfolioOrigin(portfolio) });
+  const restored = await paperExecutor.restore();
+  if (restored.kind === 'other-origin') {
+    const copy = await backupStateFile(storageFile, 'paper-book');
+    process.stderr.write(`vigil: warning: the paper book in ${storageFile} (${restored.fills} fills) grew from another starting portfolio; starting ${config.paper.portfolioFile ?? 'the demo book'} afresh (the old book is kept in ${copy})\n`);
+  }
+  venue.start(config.paper.tickMs);
+  return {
+    source: venue, clock, history: venue.history, executors: [paperExecutor],
+    save: () => paperExecutor.save(),
+    stop: async () => { venue.stop(); await paperExecutor.save(); },
+  };
+}
+
+/** Drift: the watched accounts over SOLANA_RPC_URL (watch-only until the live executor lands). */
+async function driftVenues(config: Config, logger: Logger): Promise<Venues> {
+  const drift = config.drift;
+  const solana = config.solana;
+  if (!drift || !solana) throw new ConfigError('SOLANA_RPC_URL: missing');
+  const clock = new ScaledClock(1);
+  // The SDK (and web3.js) log with console.*: into our log, never onto the terminal chat's stdout.
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    // eslint-disable-next-line no-console -- replacing console itself, not logging through it
+    console[level] = (...args: unknown[]): void => { logger[level === 'log' ? 'info' : level]({ sdk: format(...args) }, 'drift sdk'); };
+  }
+  const venue = await DriftVenue.connect({
+    rpcUrl: solana.rpcUrl, ...(solana.wsUrl ? { wsUrl: solana.wsUrl } : {}), env: drift.env, authorities: drift.authorities,
+    subAccounts: drift.subAccounts, subscription: drift.subscription, clock, logger,
+  });
+  return { source: venue, clock, history: undefined, executors: [], save: () => Promise.resolve(), stop: () => venue.close() };
+}
+
 async function run(config: Config): Promise<void> {
-  if (config.venue !== 'paper') fail('SOLANA_RPC_URL is set, but this build has no live venues yet; unset it to use the paper venue');
+  if (config.executionMode === 'live') fail('EXECUTION_MODE=live: the live Drift executor is not built yet; use dry-run (watch and plan) for now');
+  if (config.drift && config.executionMode === 'paper') fail('EXECUTION_MODE=paper fills on the paper venue; with SOLANA_RPC_URL set (your Drift account) use dry-run');
 
   // Every configuration refusal comes before the logger exists, so exiting never races its file.
   const schedules = resolveSchedules(config.schedules);
@@ -77,25 +131,19 @@ async function run(config: Config): Promise<void> {
       storageAlert.send?.('✅ Vigil can save its state file again.', 'info');
     },
   });
-  const clock = new ScaledClock(config.paper.demoSpeed);
-  const portfolio = config.paper.portfolioFile ? loadPortfolioFile(config.paper.portfolioFile) : DEFAULT_PORTFOLIO;
-  const venue = new PaperVenue({ clock, seed: config.paper.seed, portfolio });
-  // The paper book (fills, cash, realised PnL, signatures) lives in the state file: restored before anything trades.
-  const paperExecutor = new PaperExecutor(venue, { book: repos.paperBook, origin: portfolioOrigin(portfolio) });
-  const restored = await paperExecutor.restore();
-  if (restored.kind === 'other-origin') {
-    const copy = await backupStateFile(storageFile, 'paper-book');
-    process.stderr.write(`vigil: warning: the paper book in ${storageFile} (${restored.fills} fills) grew from another starting portfolio; starting ${config.paper.portfolioFile ?? 'the demo book'} afresh (the old book is kept in ${copy})\n`);
-  }
-  venue.start(config.paper.tickMs);
+  const venues = config.drift && config.solana
+    ? await driftVenues(config, logger)
+    : await paperVenues(config, repos, storageFile);
+  const { clock } = venues;
 
-  let history: PriceHistory = venue.history;
+  let history: PriceHistory | undefined = venues.history;
   if (config.prices.source === 'csv' && config.prices.csvDir) history = new CsvPriceHistory(config.prices.csvDir);
   if (config.prices.source === 'binance') history = new CachedPriceHistory(new HttpPriceHistory({ baseUrl: config.prices.apiUrl }), repos.candles, { clock });
+  if (!history) fail('PRICE_HISTORY: a live venue needs price history for risk: set PRICE_HISTORY=binance (default) or csv with PRICE_HISTORY_DIR');
 
   const { dispatcher, services } = buildApp({
-    commands: COMMANDS, sources: [venue], history, repos, clock, logger, risk: { lookbackDays: config.risk.lookbackDays },
-    executors: [paperExecutor], approvals: config.approvals, oracleBaseDir: config.weights.dir, oracleUrlAllow: config.weights.urlAllow, rebalanceMinTradeUsd: config.rebalance.minTradeUsd,
+    commands: COMMANDS, sources: [venues.source], history, repos, clock, logger, risk: { lookbackDays: config.risk.lookbackDays },
+    executors: venues.executors, approvals: config.approvals, oracleBaseDir: config.weights.dir, oracleUrlAllow: config.weights.urlAllow, rebalanceMinTradeUsd: config.rebalance.minTradeUsd,
     runtime: {
       version: version(), venueMode: config.venue, executionMode: config.executionMode, transport: config.transport,
       startedAt: clock.now(), timeZone: config.timeZone, storage: storageFile,
@@ -123,7 +171,7 @@ async function run(config: Config): Promise<void> {
   };
   if (telegram) services.notifications.addNotifier(telegram);
   if (chat) services.notifications.addNotifier(chat);
-  logger.info({ seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name, telegram: Boolean(telegram), console: Boolean(chat) }, 'vigil started');
+  logger.info({ venue: venues.source.label, seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name, telegram: Boolean(telegram), console: Boolean(chat) }, 'vigil started');
   // The job table (UTC; the daily report in the configured time zone). Jobs log their own failures and run again.
   const scheduler = new Scheduler({ logger, clock: systemClock, timezone: 'UTC' });
   scheduler.add({ name: 'refresh', cron: schedules.refresh, run: async () => { await services.portfolio.refresh(); } });
@@ -132,7 +180,7 @@ async function run(config: Config): Promise<void> {
     run: async () => {
       await services.performance.record();
       await repos.snapshots.compact();
-      await paperExecutor.save();
+      await venues.save();
     },
   });
   scheduler.add({ name: 'drift', cron: schedules.drift, run: async () => { await services.alerts.checkDrift(); } });
@@ -156,7 +204,7 @@ async function run(config: Config): Promise<void> {
   await scheduler.runNow('snapshot');
   // Price ticks (and, later, chain account updates) evaluate the health rules at once, not at the next cron tick.
   const push = new PushTrigger({ name: 'health', logger, minIntervalMs: 100, evaluate: async () => { await services.alerts.evaluate({ fullRisk: false }); } });
-  const unwatch = push.watch(venue);
+  const unwatch = push.watch(venues.source);
   await services.alerts.retryUndelivered();
   // Before anything else can confirm: settle what a previous run left executing (asks the venue; never re-sends).
   const settled = await services.actions.reconcile();
@@ -206,8 +254,7 @@ async function run(config: Config): Promise<void> {
   await step('push', () => push.close());
   await step('scheduler', () => scheduler.stop());
   await step('notifications', () => services.notifications.idle());
-  venue.stop();
-  await step('paper book', () => paperExecutor.save());
+  await step('venue', () => venues.stop());
   await step('storage', () => repos.close());
   lock.release();
   const signal = stopRequested();

@@ -72,7 +72,7 @@ describe('parseConfig defaults', () => {
 
   it('chooses the price history: csv needs a directory; a live RPC defaults to Binance candles', () => {
     expect(() => parseConfig({ PRICE_HISTORY: 'csv' }, cwd)).toThrow(/^PRICE_HISTORY_DIR: missing/);
-    expect(parseConfig({ SOLANA_RPC_URL: 'https://rpc.example' }, cwd).prices.source).toBe('binance');
+    expect(parseConfig({ SOLANA_RPC_URL: 'https://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p' }, cwd).prices.source).toBe('binance');
     expect(parseConfig({ RISK_LOOKBACK_DAYS: '1095' }, cwd).risk.lookbackDays).toBe(1095);
   });
 
@@ -142,11 +142,20 @@ describe('parseConfig valid values', () => {
     expect(parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_USERS: '1', TELEGRAM_STARTUP_TIMEOUT: '5' }, cwd).telegram?.startupTimeoutMs).toBe(5_000);
   });
 
+  it('Drift: an RPC URL needs the addresses to watch; they are read, deduplicated, with discovery by default', () => {
+    expect(configError({ SOLANA_RPC_URL: 'https://rpc.example' }).message).toBe('DRIFT_AUTHORITIES: missing, expected one or more wallet addresses to watch (SOLANA_RPC_URL is set)');
+    expect(configError({ DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p' }).message).toBe('SOLANA_RPC_URL: missing, expected an http(s) URL (DRIFT_AUTHORITIES is set)');
+    const c = parseConfig({ SOLANA_RPC_URL: 'https://rpc.example', DRIFT_AUTHORITIES: ' 5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p,5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p ' }, cwd);
+    expect(c.drift).toEqual({ authorities: ['5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p'], subAccounts: null, subscription: 'websocket', env: 'mainnet-beta', allowOwnerKey: false });
+    expect(parseConfig({ SOLANA_RPC_URL: 'https://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p', DRIFT_SUBACCOUNTS: '3,0,3' }, cwd).drift?.subAccounts).toEqual([0, 3]);
+    expect(parseConfig({}, cwd).drift).toBeUndefined();
+  });
+
   it('a chat token selects the telegram transport; an RPC URL selects the live venue', () => {
     const tg = parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_ALLOWED_USERS: '1' }, cwd);
     expect(tg.transport).toBe('telegram');
     expect(tg.venue).toBe('paper');
-    const live = parseConfig({ SOLANA_RPC_URL: 'http://127.0.0.1:8899' }, cwd);
+    const live = parseConfig({ SOLANA_RPC_URL: 'http://127.0.0.1:8899', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p' }, cwd);
     expect(live.venue).toBe('live');
     expect(live.transport).toBe('console');
     expect(live.solana).toEqual({ rpcUrl: 'http://127.0.0.1:8899', keypairFile: undefined });
@@ -209,6 +218,12 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   TELEGRAM_BOT_TOKEN: ['not-a-token-SECRETVALUE', '123456789:tooShortSECRET'],
   TELEGRAM_ALLOWED_USERS: ['bob', '123:owner', '12a', '1;2'],
   SOLANA_RPC_URL: ['ftp://rpc.example', 'not a url', 'ws://rpc.example'],
+  SOLANA_WS_URL: ['http://rpc.example', 'not a url'],
+  DRIFT_AUTHORITIES: ['0xdeadbeef', 'short', 'Il0Oabcdefghijklmnopqrstuvwxyz12345', ','],
+  DRIFT_SUBACCOUNTS: ['-1', '65536', 'main', '1.5', ','],
+  DRIFT_SUBSCRIPTION: ['grpc', 'push'],
+  DRIFT_ENV: ['mainnet', 'testnet'],
+  DRIFT_ALLOW_OWNER_KEY: ['yes', '1'],
   WALLET_KEYPAIR: ['no-such-SECRETVALUE.json', 'a-dir'],
   PRICE_HISTORY: ['yahoo', 'CSV!'],
   PRICE_HISTORY_DIR: ['missing-dir', 'a-file'],
@@ -412,6 +427,8 @@ describe('parseConfig on arbitrary input (property)', () => {
     VIGIL_DATA_DIR: 'data', LOG_LEVEL: 'warn', LOG_FILE: 'v.log', TZ: 'Asia/Tokyo', EXECUTION_MODE: 'live', PAPER_SEED: '7',
     PAPER_PORTFOLIO: 'book.json', DEMO_SPEED: '10', PAPER_TICK_MS: '500', CONSOLE_ROLE: 'trader', TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_ALLOWED_USERS: '1:admin', SOLANA_RPC_URL: 'https://rpc.example', WALLET_KEYPAIR: 'keypair.json',
+    SOLANA_WS_URL: 'wss://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p', DRIFT_SUBACCOUNTS: '0,2',
+    DRIFT_SUBSCRIPTION: 'polling', DRIFT_ENV: 'devnet', DRIFT_ALLOW_OWNER_KEY: 'false',
     PRICE_HISTORY: 'binance', PRICE_HISTORY_DIR: 'a-dir', PRICE_API_URL: 'https://api.example', RISK_LOOKBACK_DAYS: '730',
     TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'https://vigil.example/hook', TELEGRAM_WEBHOOK_SECRET: 's3cret_token',
     TELEGRAM_WEBHOOK_PORT: '8443', TELEGRAM_STARTUP_TIMEOUT: '30', CONSOLE: 'on', MONITOR_REFRESH_CRON: '*/10 * * * * *', MONITOR_RISK_CRON: '0 * * * * *',

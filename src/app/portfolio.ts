@@ -18,7 +18,7 @@ function positionUpnl(p: Position): bigint {
 /** Builds a Portfolio from the latest snapshot of each venue. USD amounts micro-USD. */
 export function aggregatePortfolio(snapshots: readonly VenueSnapshot[], statuses: readonly VenueStatus[]): Portfolio {
   const positions = snapshots.flatMap((s) => s.positions);
-  const margin = snapshots.map((s) => s.margin).filter((m): m is MarginSummary => m !== null);
+  const margin: MarginSummary[] = snapshots.flatMap((s) => (s.margin === null ? [] : Array.isArray(s.margin) ? [...(s.margin as readonly MarginSummary[])] : [s.margin as MarginSummary]));
   const prices: Record<string, number> = {};
   for (const s of snapshots) Object.assign(prices, s.prices);
   const total = sum(positions.map((p) => p.valueUsd));

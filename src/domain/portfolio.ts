@@ -3,6 +3,14 @@ import type { Position, VenueId } from './position.ts';
 /** Margin state of one cross-margin account (Drift-style). All amounts micro-USD. */
 export interface MarginSummary {
   readonly venue: VenueId;
+  /** Which account of the venue, when it has several ("Main Account · 5MWF…/0"); absent for the only one. */
+  readonly account?: string;
+  /** The venue says the account can be liquidated now (Drift: canBeLiquidated). */
+  readonly liquidatable?: boolean;
+  /** A liquidation of the account is under way (Drift: isBeingLiquidated). */
+  readonly beingLiquidated?: boolean;
+  /** Drift's high-leverage mode is on (higher margin ratios apply to leave it). */
+  readonly highLeverageMode?: boolean;
   /** Collateral weighted for initial margin (asset weights < 1 for volatile collateral). */
   readonly totalCollateralUsd: bigint;
   /** Collateral weighted for maintenance margin. */

@@ -4,8 +4,8 @@ import type { MarginSummary, Position, VenueId } from '../domain/index.ts';
 export interface VenueSnapshot {
   readonly venue: VenueId;
   readonly positions: readonly Position[];
-  /** The venue's cross-margin account, if it has one (Drift, paper); null for wallet-only venues (Saros). */
-  readonly margin: MarginSummary | null;
+  /** The venue's cross-margin account(s) (Drift: one per sub-account, paper: one); null for wallet-only venues (Saros). */
+  readonly margin: MarginSummary | readonly MarginSummary[] | null;
   /** USD price per asset symbol as the venue sees it (oracle/mark). */
   readonly prices: Readonly<Record<string, number>>;
   /** Realised PnL of the account since inception, micro-USD. */

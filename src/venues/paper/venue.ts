@@ -133,7 +133,7 @@ export class PaperVenue implements PositionSource {
     return fills;
   }
 
-  snapshot(): Promise<VenueSnapshot> {
+  snapshot(): Promise<VenueSnapshot & { readonly margin: MarginSummary }> {
     this.sync();
     const m = this.ledger.margin();
     const margin: MarginSummary = {

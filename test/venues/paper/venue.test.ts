@@ -16,8 +16,8 @@ describe('PaperVenue', () => {
     const snap = await v.snapshot();
     const kinds = snap.positions.map((p) => `${p.kind}:${p.market}`).sort();
     expect(kinds).toEqual(['lp:SOL/USDC', 'perp:ETH-PERP', 'perp:SOL-PERP', 'spot:BTC', 'spot:SOL', 'spot:USDC']);
-    expect(snap.margin!.leverage).toBeGreaterThan(3);
-    expect(snap.margin!.health).toBeGreaterThan(50);
+    expect(snap.margin.leverage).toBeGreaterThan(3);
+    expect(snap.margin.health).toBeGreaterThan(50);
     expect(snap.asOf).toBe(T0);
     const perp = snap.positions.find((p) => p.kind === 'perp' && p.market === 'SOL-PERP');
     expect(perp?.kind === 'perp' && perp.entryPrice).toBeCloseTo(131.2, 9);

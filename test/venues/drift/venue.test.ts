@@ -1,0 +1,90 @@
+/**
+ * The real DriftClient over the fake RPC serving Drift's mainnet fixture accounts: discovery without
+ * getProgramAccounts, the SDK's own margin figures (checked against the values Drift's Rust tests assert), the domain
+ * mapping, and the RPC cost of a polling refresh.
+ */
+import { BN } from '@coral-xyz/anchor';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/shared/clock.ts';
+import { silentLogger } from '../../../src/shared/logger.ts';
+import { DriftVenue } from '../../../src/venues/drift/venue.ts';
+import { FakeSolanaRpc } from '../../fakes/solana-rpc.ts';
+import { describeShared } from '../../helpers/shared-dir.ts';
+import { loadFixtureSet, serveFixtureSet } from './fixtures.ts';
+
+let rpc: FakeSolanaRpc;
+let venue: DriftVenue | undefined;
+beforeEach(async () => {
+  rpc = new FakeSolanaRpc();
+  await rpc.start();
+});
+afterEach(async () => {
+  await venue?.close(2_000);
+  venue = undefined;
+  await rpc.stop();
+});
+
+async function connect(set: string, subscription: 'polling' | 'websocket' = 'polling'): Promise<{ venue: DriftVenue; authority: string }> {
+  const { authority } = await serveFixtureSet(rpc, loadFixtureSet(set));
+  venue = await DriftVenue.connect({
+    rpcUrl: rpc.url, wsUrl: rpc.wsUrl, env: 'mainnet-beta', authorities: [authority], subAccounts: null, subscription,
+    clock: new ManualClock(Date.UTC(2026, 11, 7)), logger: silentLogger(),
+  });
+  return { venue, authority };
+}
+
+describeShared('Drift fixture swift_failure through the real client', () => {
+  it('discovers sub-account 0 without getProgramAccounts, with the markets and oracles the account needs', async () => {
+    const { venue: v } = await connect('swift_failure');
+    expect(rpc.calls('getProgramAccounts')).toHaveLength(0);
+    expect(v.users).toHaveLength(1);
+    expect(v.users[0]!.getUserAccount().subAccountId).toBe(0);
+    expect(v.client.getPerpMarketAccounts().map((m) => m.marketIndex).sort((a, b) => a - b)).toEqual([1, 24]);
+    expect(v.client.getSpotMarketAccounts().map((m) => m.marketIndex).sort((a, b) => a - b)).toEqual([0, 1, 3, 4]);
+  });
+
+  it("reproduces Drift's Rust figures: total collateral exact, margin requirement within $0.001 (Initial, strict, 1,600,000 open bid)", async () => {
+    const { venue: v } = await connect('swift_failure');
+    const user = v.users[0]!;
+    const ua = user.getUserAccount();
+    const btc = ua.perpPositions.find((p) => p.marketIndex === 1)!;
+    btc.openOrders += 1;
+    btc.openBids = btc.openBids.add(new BN(1_600_000));
+    const calc = user.getMarginCalculation('Initial', { strict: true });
+    // Rust (programs/drift/src/math/orders/tests.rs:3591-3594): 2199358529 and 2186678676, QUOTE 1e6.
+    expect(calc.totalCollateral.toString()).toBe('2199358529');
+    expect(Math.abs(calc.marginRequirement.toNumber() - 2_186_678_676)).toBeLessThanOrEqual(1_000);
+    expect(calc.totalCollateral.sub(calc.marginRequirement).toNumber()).toBeLessThan(13_000_000);
+  });
+
+  it('maps the account to domain positions and one margin summary, all figures from the SDK', async () => {
+    const { venue: v, authority } = await connect('swift_failure');
+    const snap = await v.snapshot();
+    const user = v.users[0]!;
+    const perps = snap.positions.filter((p) => p.kind === 'perp');
+    expect(perps.map((p) => p.market).sort()).toEqual(['BTC-PERP', 'JUP-PERP']);
+    const btc = perps.find((p) => p.market === 'BTC-PERP')!;
+    expect(btc).toMatchObject({ venue: 'drift', asset: 'BTC', base: { raw: 300_000_000n, decimals: 9 }, id: `drift:${authority}:0:perp:BTC-PERP` });
+    // Oracle 104966.77375 (PRICE 1e6: 104966773750) × 0.3 BTC.
+    expect(btc.markPrice).toBeCloseTo(104_966.77375, 5);
+    expect(btc.kind === 'perp' && btc.notionalUsd).toBe(31_490_032_125n);
+    expect(btc.kind === 'perp' && btc.unrealizedPnlUsd).toBe(BigInt(user.getUnrealizedPNL(true, 1).toString()));
+    const usdc = snap.positions.find((p) => p.kind === 'spot' && p.market === 'USDC');
+    expect(usdc?.kind === 'spot' && usdc.amount.raw).toBeLessThan(0n); // the ~$774 borrow
+    const margin = snap.margin as readonly { health: number; totalCollateralUsd: bigint; liquidatable?: boolean; highLeverageMode?: boolean }[];
+    expect(margin).toHaveLength(1);
+    expect(margin[0]!.health).toBe(user.getHealth());
+    expect(margin[0]!.totalCollateralUsd).toBe(BigInt(user.getTotalCollateral('Initial').toString()));
+    expect(margin[0]!.liquidatable).toBe(false);
+    expect(margin[0]!.highLeverageMode).toBe(true);
+    expect(snap.prices.BTC).toBeCloseTo(104_966.77375, 5);
+    expect(snap.prices.ETH).toBeCloseTo(2_408.645, 6);
+  });
+
+  it('a polling refresh costs at most 2 HTTP requests', async () => {
+    const { venue: v } = await connect('swift_failure');
+    const before = rpc.httpRequests();
+    await v.snapshot();
+    expect(rpc.httpRequests() - before).toBeLessThanOrEqual(2);
+  });
+});
