@@ -30,6 +30,8 @@ import { CachedPriceHistory } from './prices/cached.ts';
 import { CsvPriceHistory } from './prices/csv.ts';
 import { HttpPriceHistory } from './prices/http.ts';
 import type { PositionSource, PriceHistory, Repositories, TradeExecutor } from './ports/index.ts';
+import { DriftExecutor } from './venues/drift/executor.ts';
+import { driftSigning } from './venues/drift/signer.ts';
 import { DriftVenue } from './venues/drift/venue.ts';
 import type { Logger } from './shared/logger.ts';
 
@@ -93,7 +95,11 @@ async function driftVenues(config: Config, logger: Logger): Promise<Venues> {
     rpcUrl: solana.rpcUrl, ...(solana.wsUrl ? { wsUrl: solana.wsUrl } : {}), env: drift.env, authorities: drift.authorities,
     subAccounts: drift.subAccounts, subscription: drift.subscription, clock, logger,
   });
-  return { source: venue, clock, history: undefined, executors: [], save: () => Promise.resolve(), stop: () => venue.close() };
+  const signing = driftSigning(venue, solana.keypairFile, drift.allowOwnerKey);
+  logger.info({ role: signing.role, authority: signing.authority, subAccount: signing.subAccountId }, signing.summary);
+  process.stderr.write(`vigil: ${signing.summary}\n`);
+  const executor = new DriftExecutor({ venue, signer: signing.signer, authority: venue.users[0]!.getUserAccount().authority, subAccountId: signing.subAccountId, logger });
+  return { source: venue, clock, history: undefined, executors: [executor], save: () => Promise.resolve(), stop: () => venue.close() };
 }
 
 async function run(config: Config): Promise<void> {

@@ -5,11 +5,12 @@
  */
 import { BulkAccountLoader, configs, decodeName, DriftClient, getDriftStateAccountPublicKey, WebSocketDriftClientAccountSubscriber, type DriftEnv, type User } from '@drift-labs/sdk';
 import { Connection, PublicKey } from '@solana/web3.js';
-import type { MarginSummary, Position } from '../../domain/index.ts';
+import type { MarginSummary, Position, SpotPosition } from '../../domain/index.ts';
 import type { Clock, PositionSource, VenueSnapshot } from '../../ports/index.ts';
 import { VenueError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { discoverUsers, marketsOf, oracleInfosFor, type FoundUser } from './discovery.ts';
+import { readWallet, SOL_MINT, spotMarketForMint, WALLET_REFRESH_MS, type WalletBalances } from './balances.ts';
 import { assetOf, marginSummary, perpPositions, priceOf, spotPositions } from './mapping.ts';
 import { WatchOnlyWallet } from './wallet.ts';
 
@@ -54,6 +55,12 @@ function authoritiesOf(list: readonly string[]): PublicKey[] {
   });
 }
 
+/** Drift spot markets that price a wallet's holdings (native SOL through wrapped SOL). */
+function walletMarketIndexes(env: DriftEnv, w: WalletBalances): number[] {
+  const mints = [...(w.lamports > 0n ? [SOL_MINT] : []), ...w.tokens.map((t) => t.mint)];
+  return mints.map((m) => spotMarketForMint(env, m)).filter((i): i is number => i !== undefined);
+}
+
 export class DriftVenue implements PositionSource {
   readonly venue = 'drift' as const;
   readonly label: string;
@@ -69,13 +76,19 @@ export class DriftVenue implements PositionSource {
   private watchdog: NodeJS.Timeout | undefined;
   private slotListener: number | undefined;
   private readonly connection: Connection;
+  private readonly programId: PublicKey;
+  private adding: Promise<void> | undefined;
+  private authorities: readonly PublicKey[] = [];
+  /** The wallets' own balances, by authority, with when they were read (opts.clock ms). */
+  private readonly wallets = new Map<string, { readonly at: number; readonly balances: WalletBalances }>();
   private backoffMs: number = HTTP_READ_BACKOFF_MS.first;
   private nextReadAt = 0;
   private reading = false;
   private closed = false;
 
-  private constructor(opts: DriftVenueOptions, client: DriftClient, loader: BulkAccountLoader | undefined, connection: Connection) {
+  private constructor(opts: DriftVenueOptions, client: DriftClient, loader: BulkAccountLoader | undefined, connection: Connection, programId: PublicKey) {
     this.opts = opts;
+    this.programId = programId;
     this.client = client;
     this.loader = loader;
     this.connection = connection;
@@ -94,7 +107,10 @@ export class DriftVenue implements PositionSource {
     if (found.length === 0) {
       throw new VenueError('drift', `no Drift account found for ${opts.authorities.join(', ')} on ${opts.env} (check DRIFT_AUTHORITIES and DRIFT_ENV)`);
     }
+    const wallets = await Promise.all(authorities.map((a) => readWallet(connection, a)));
     const markets = marketsOf(found.map((f) => f.account));
+    const walletSpot = wallets.flatMap((w) => walletMarketIndexes(opts.env, w));
+    markets.spot = [...new Set([...markets.spot, ...walletSpot])].sort((a, b) => a - b);
     const { oracleInfos, spot } = await oracleInfosFor(connection, programId, markets.perp, markets.spot);
     const loader = opts.subscription === 'polling' ? new BulkAccountLoader(connection, 'confirmed', 0) : undefined;
     const client = new DriftClient({
@@ -102,12 +118,15 @@ export class DriftVenue implements PositionSource {
       perpMarketIndexes: markets.perp, spotMarketIndexes: spot, oracleInfos,
       accountSubscription: loader ? { type: 'polling', accountLoader: loader } : { type: 'websocket' },
     });
-    const venue = new DriftVenue(opts, client, loader, connection);
+    const venue = new DriftVenue(opts, client, loader, connection, programId);
     await client.subscribe();
     for (const f of found) {
       await client.addUser(f.subAccountId, f.authority, f.account);
       venue.watched.push({ found: f, user: client.getUser(f.subAccountId, f.authority) });
     }
+    venue.authorities = authorities;
+    const now = opts.clock.now();
+    for (const w of wallets) venue.wallets.set(w.authority, { at: now, balances: w });
     if (!loader) venue.watchLiveness();
     opts.logger.info({ accounts: found.map((f) => `${f.authority.toBase58()}/${f.subAccountId}`), perp: markets.perp, spot, subscription: opts.subscription }, 'drift subscribed');
     return venue;
@@ -125,6 +144,8 @@ export class DriftVenue implements PositionSource {
 
   async snapshot(): Promise<VenueSnapshot & { readonly margin: readonly MarginSummary[] }> {
     if (this.loader) await this.loader.load();
+    await this.refreshWallets();
+    await this.addNewMarkets();
     const positions: Position[] = [];
     const margins: MarginSummary[] = [];
     let realized = 0n;
@@ -137,9 +158,82 @@ export class DriftVenue implements PositionSource {
       margins.push(marginSummary(w.user, label));
       realized += BigInt(account.settledPerpPnl.toString());
     }
+    positions.push(...this.walletPositions());
     // Websocket data is as fresh as the subscription's last sign of life; polled data as this load.
     const asOf = this.loader ? this.opts.clock.now() : Math.max(this.lastAliveAt, this.lastReadAt);
     return { venue: 'drift', positions, margin: margins, prices: this.prices(), realizedPnlUsd: realized, asOf };
+  }
+
+  /**
+   * Subscribes markets (and their oracles) a watched account started using after start-up. The SDK's addPerpMarket
+   * neither fetches the market nor subscribes its oracle (health would throw), so both are done here, then the
+   * oracle maps are rebuilt.
+   */
+  private async addNewMarkets(): Promise<void> {
+    if (this.adding) return this.adding;
+    const needed = marketsOf(this.watched.map((w) => w.user.getUserAccount()));
+    needed.spot.push(...[...this.wallets.values()].flatMap((w) => walletMarketIndexes(this.opts.env, w.balances)));
+    const perp = new Set(this.client.getPerpMarketAccounts().map((m) => m.marketIndex));
+    const spot = new Set(this.client.getSpotMarketAccounts().map((m) => m.marketIndex));
+    const newPerp = needed.perp.filter((i) => !perp.has(i));
+    const newSpot = [...new Set(needed.spot.filter((i) => !spot.has(i)))];
+    if (newPerp.length === 0 && newSpot.length === 0) return;
+    this.adding = (async () => {
+      const found = await oracleInfosFor(this.connection, this.programId, newPerp, newSpot);
+      const sub = this.client.accountSubscriber;
+      for (const info of found.oracleInfos) await sub.addOracle(info);
+      for (const i of found.spot.filter((x) => !spot.has(x))) await sub.addSpotMarket(i);
+      for (const i of newPerp) await sub.addPerpMarket(i);
+      if (this.loader) await this.loader.load();
+      else {
+        await sub.fetch();
+        if (sub instanceof WebSocketDriftClientAccountSubscriber) await Promise.all([...sub.oracleSubscribers.values()].map((o) => o.fetch()));
+      }
+      await sub.setPerpOracleMap();
+      await sub.setSpotOracleMap();
+      this.opts.logger.info({ perp: newPerp, spot: newSpot }, 'drift: subscribed markets the accounts started using');
+    })().finally(() => { this.adding = undefined; });
+    return this.adding;
+  }
+
+  /** Re-reads the wallets' own balances once they are older than WALLET_REFRESH_MS; a failed read keeps the last. */
+  private async refreshWallets(): Promise<void> {
+    const now = this.opts.clock.now();
+    await Promise.all(this.authorities.map(async (a) => {
+      const key = a.toBase58();
+      const cached = this.wallets.get(key);
+      if (cached && now - cached.at < WALLET_REFRESH_MS) return;
+      try {
+        this.wallets.set(key, { at: now, balances: await readWallet(this.connection, a) });
+      } catch (err) {
+        this.opts.logger.warn({ err, wallet: key }, 'could not read the wallet balances; keeping the last ones');
+      }
+    }));
+  }
+
+  /**
+   * The wallets' SOL and tokens as spot positions outside the margin account, priced by the Drift oracle of the same
+   * mint. Tokens Drift has no market for are left out (no price to show them with).
+   */
+  private walletPositions(): SpotPosition[] {
+    const out: SpotPosition[] = [];
+    for (const { balances } of this.wallets.values()) {
+      const holdings = [...(balances.lamports > 0n ? [{ mint: SOL_MINT, amount: balances.lamports, decimals: 9 }] : []), ...balances.tokens];
+      for (const t of holdings) {
+        const index = spotMarketForMint(this.opts.env, t.mint);
+        const market = index === undefined ? undefined : this.client.getSpotMarketAccount(index);
+        if (index === undefined || !market) continue;
+        const name = decodeName(market.name);
+        const oracle = this.client.getOracleDataForSpotMarket(index).price;
+        const valueUsd = (t.amount * BigInt(oracle.toString())) / 10n ** BigInt(t.decimals);
+        out.push({
+          id: `drift:${balances.authority}:wallet:${name}`, venue: 'drift', kind: 'spot', market: `${name} (wallet)`, asset: assetOf(name).asset,
+          markPrice: priceOf(oracle), amount: { raw: t.amount, decimals: t.decimals }, isCollateral: false, entryPrice: null,
+          unrealizedPnlUsd: null, liquidationPrice: null, weights: null, valueUsd, exposureUsd: valueUsd,
+        });
+      }
+    }
+    return out;
   }
 
   /** Oracle price (USD) per asset of every subscribed market. */

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/shared/clock.ts';
 import { silentLogger } from '../../../src/shared/logger.ts';
 import { DriftVenue } from '../../../src/venues/drift/venue.ts';
+import { decodeDriftAccount, encodeDriftAccount, zeroOf } from '../../fakes/drift-accounts.ts';
 import { FakeSolanaRpc } from '../../fakes/solana-rpc.ts';
 import { describeShared } from '../../helpers/shared-dir.ts';
 import { loadFixtureSet, serveFixtureSet } from './fixtures.ts';
@@ -86,5 +87,63 @@ describeShared('Drift fixture swift_failure through the real client', () => {
     const before = rpc.httpRequests();
     await v.snapshot();
     expect(rpc.httpRequests() - before).toBeLessThanOrEqual(2);
+  });
+});
+
+describeShared('Drift markets added at run time', () => {
+  it('an account that opens a position in a market not subscribed yet: the market and its oracle are added, figures work', async () => {
+    const set = loadFixtureSet('swift_failure');
+    const { authority } = await serveFixtureSet(rpc, set);
+    // Start from the same account without its JUP-PERP position (slot zeroed with the IDL coder).
+    const userAcc = set.accounts.find((a) => a.role === 'user')!;
+    const full = Buffer.from(userAcc.dataBase64, 'base64');
+    const decoded = decodeDriftAccount<{ perpPositions: { marketIndex: number }[] }>('User', full);
+    const slot = decoded.perpPositions.findIndex((p) => p.marketIndex === 24);
+    decoded.perpPositions[slot] = zeroOf({ defined: 'PerpPosition' }) as { marketIndex: number };
+    rpc.setAccount(userAcc.pubkey, { data: encodeDriftAccount('User', decoded, userAcc.size), owner: userAcc.owner });
+    venue = await DriftVenue.connect({
+      rpcUrl: rpc.url, wsUrl: rpc.wsUrl, env: 'mainnet-beta', authorities: [authority], subAccounts: null, subscription: 'polling',
+      clock: new ManualClock(Date.UTC(2026, 11, 7)), logger: silentLogger(),
+    });
+    expect(venue.client.getPerpMarketAccounts().map((m) => m.marketIndex)).toEqual([1]);
+    expect((await venue.snapshot()).positions.filter((p) => p.kind === 'perp').map((p) => p.market)).toEqual(['BTC-PERP']);
+
+    // The account now holds JUP-PERP (the original bytes): the next refresh subscribes market 24 and its oracle.
+    rpc.setAccount(userAcc.pubkey, { data: full, owner: userAcc.owner });
+    const snap = await venue.snapshot();
+    expect(venue.client.getPerpMarketAccounts().map((m) => m.marketIndex).sort((a, b) => a - b)).toEqual([1, 24]);
+    const jup = snap.positions.find((p) => p.market === 'JUP-PERP');
+    expect(jup?.kind === 'perp' && jup.base.raw).toBe(20_000_000_000_000n);
+    expect(jup?.markPrice).toBeCloseTo(0.416666, 6);
+    expect(snap.margin[0]!.health).toBe(venue.users[0]!.getHealth());
+    expect(Number.isFinite(snap.margin[0]!.health)).toBe(true);
+  });
+});
+
+describeShared("the wallets' own balances", () => {
+  it('SOL and tokens with a Drift market appear as spot positions outside the margin account; others are left out', async () => {
+    const set = loadFixtureSet('swift_failure');
+    const { authority } = await serveFixtureSet(rpc, set);
+    rpc.setBalance(authority, 2_500_000_000n); // 2.5 SOL
+    const usdcMint = set.accounts.find((a) => a.role === 'spotMarket' && a.marketIndex === 0)!.decodedSummary?.mint as string | undefined;
+    rpc.addTokenAccount({ owner: authority, mint: usdcMint ?? 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', amount: 1_234_560_000n, decimals: 6 });
+    rpc.addTokenAccount({ owner: authority, mint: 'Hk1fCEvGJzkhsPtm5dNzDqq3tP1GdePAb38pcCQEDnC6', amount: 5n, decimals: 0 });
+    venue = await DriftVenue.connect({
+      rpcUrl: rpc.url, wsUrl: rpc.wsUrl, env: 'mainnet-beta', authorities: [authority], subAccounts: null, subscription: 'polling',
+      clock: new ManualClock(Date.UTC(2026, 11, 7)), logger: silentLogger(),
+    });
+    const snap = await venue.snapshot();
+    const wallet = snap.positions.filter((p) => p.market.endsWith('(wallet)'));
+    expect(wallet.map((p) => p.market).sort()).toEqual(['SOL (wallet)', 'USDC (wallet)']);
+    const sol = wallet.find((p) => p.asset === 'SOL')!;
+    expect(sol.kind === 'spot' && sol.amount).toEqual({ raw: 2_500_000_000n, decimals: 9 });
+    // 2.5 SOL × 143.798202 (the SOL oracle, PRICE 1e6) = $359.495505.
+    expect(sol.valueUsd).toBe(359_495_505n);
+    expect(sol.kind === 'spot' && sol.isCollateral).toBe(false);
+    expect(wallet.find((p) => p.asset === 'USDC')?.valueUsd).toBe(1_234_560_000n);
+    // Balances are read once a minute, not on every refresh.
+    const before = rpc.calls('getBalance').length;
+    await venue.snapshot();
+    expect(rpc.calls('getBalance').length).toBe(before);
   });
 });
