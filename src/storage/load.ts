@@ -65,7 +65,7 @@ export function loadDocument(file: string, text: string): LoadedDocument {
     throw refuse(file, '$.schemaVersion', `expected a whole number, got ${JSON.stringify(v)}`);
   }
   if (version > SCHEMA_VERSION) {
-    throw new StorageError(`${file}: written by a newer Vigil (schemaVersion ${version}; this one understands ${SCHEMA_VERSION}). Upgrade Vigil; nothing was changed.`);
+    throw new StorageError(`${file}: written by a newer Vigil (schemaVersion ${version}; this one understands ${SCHEMA_VERSION}). Upgrade Vigil. Nothing was changed.`);
   }
   const checked = schemaForVersion(version).safeParse(raw);
   if (!checked.success) throw firstProblem(file, checked.error);

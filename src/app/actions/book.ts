@@ -191,9 +191,10 @@ export function applyLegs(model: RiskModel, legs: readonly PlanLeg[], markets: r
     const idx = accounts.indexOf(accountFor(accounts, leg.venue));
     let acct = accounts[idx] as VenueAccount;
     if (m.kind === 'perp') {
-      const id = `${leg.venue}:perp:${leg.market}`;
       const perps = [...acct.perps];
-      const j = perps.findIndex((p) => p.id === id);
+      // The position the leg trades, whatever the venue calls it; a new one gets the short form.
+      const j = perps.findIndex((p) => isPerpOf(p.id, leg.market));
+      const id = perps[j]?.id ?? `${leg.venue}:perp:${leg.market}`;
       const r = m.marginRatios ?? { initial: 0.1, maintenance: 0.05 };
       if (j >= 0) perps[j] = { ...(perps[j] as PerpModel), units: (perps[j] as PerpModel).units + du, entryValue: (perps[j] as PerpModel).entryValue + cost };
       else perps.push({ id, asset: leg.asset, units: du, entryValue: cost, maintenanceRatio: r.maintenance, initialRatio: r.initial });
@@ -260,10 +261,23 @@ export function sumLegs(legs: readonly PlanLeg[], f: (l: PlanLeg) => bigint): bi
   return legs.reduce((s, l) => s + f(l), 0n);
 }
 
+/**
+ * Whether a perp position id is the position in `market`. Venues name positions their own way — paper
+ * "paper:perp:SOL-PERP", Drift "drift:<authority>:<sub-account>:perp:SOL-PERP" — and both end in ":perp:<market>".
+ */
+export function isPerpOf(id: string, market: string): boolean {
+  return id.endsWith(`:perp:${market}`);
+}
+
+/** The perp position an account holds in `market`, if any. */
+export function perpIn(account: VenueAccount, market: string): PerpModel | undefined {
+  return account.perps.find((p) => isPerpOf(p.id, market));
+}
+
 /** Signed units of the asset held in one venue's perp market / spot balance. */
 export function heldUnits(model: RiskModel, venue: string, m: MarketInfo): number {
   const a = model.accounts.find((x) => x.venue === venue);
   if (!a) return 0;
-  if (m.kind === 'perp') return a.perps.find((p) => p.id === `${venue}:perp:${m.market}`)?.units ?? 0;
+  if (m.kind === 'perp') return perpIn(a, m.market)?.units ?? 0;
   return a.spot.find((s) => s.asset === m.asset)?.units ?? 0;
 }

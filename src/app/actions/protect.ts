@@ -14,7 +14,7 @@
 import type { MarketInfo, PlanLeg, RiskLimits } from '../../domain/index.ts';
 import { marginAt } from '../../risk/margin.ts';
 import type { RiskModel } from '../risk-model.ts';
-import { applyLegs, equityOf, grossExposures, historicalVarUsd, legFor, priceOf, STABLES, type ScenarioReturns, usd } from './book.ts';
+import { applyLegs, equityOf, grossExposures, historicalVarUsd, isPerpOf, legFor, priceOf, STABLES, type ScenarioReturns, usd } from './book.ts';
 
 export interface ReduciblePosition {
   readonly id: string;
@@ -31,7 +31,7 @@ export function reduciblePositions(model: RiskModel, markets: readonly MarketInf
   const out: ReduciblePosition[] = [];
   for (const a of model.accounts) {
     for (const p of a.perps) {
-      const m = markets.find((x) => x.venue === a.venue && x.kind === 'perp' && `${a.venue}:perp:${x.market}` === p.id);
+      const m = markets.find((x) => x.venue === a.venue && x.kind === 'perp' && isPerpOf(p.id, x.market));
       if (!m || p.units === 0) continue;
       out.push({ id: p.id, label: m.market, market: m, units: p.units, heldRaw: BigInt(Math.round((Math.abs(p.units) / m.contractSize) * 10 ** m.baseDecimals)) });
     }
