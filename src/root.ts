@@ -80,7 +80,7 @@ async function paperVenues(config: Config, repos: Repositories, storageFile: str
   };
 }
 
-/** Drift: the watched accounts over SOLANA_RPC_URL (watch-only until the live executor lands). */
+/** Drift: the watched accounts over SOLANA_RPC_URL, and their executor (watch-only without WALLET_KEYPAIR). */
 async function driftVenues(config: Config, logger: Logger): Promise<Venues> {
   const drift = config.drift;
   const solana = config.solana;
@@ -103,7 +103,7 @@ async function driftVenues(config: Config, logger: Logger): Promise<Venues> {
 }
 
 async function run(config: Config): Promise<void> {
-  if (config.executionMode === 'live') fail('EXECUTION_MODE=live: the live Drift executor is not built yet; use dry-run (watch and plan) for now');
+  if (config.executionMode === 'live' && !config.drift) fail('EXECUTION_MODE=live: live execution needs SOLANA_RPC_URL and a Drift account (DRIFT_AUTHORITIES, with WALLET_KEYPAIR its delegate key); use paper without one');
   if (config.drift && config.executionMode === 'paper') fail('EXECUTION_MODE=paper fills on the paper venue; with SOLANA_RPC_URL set (your Drift account) use dry-run');
 
   // Every configuration refusal comes before the logger exists, so exiting never races its file.

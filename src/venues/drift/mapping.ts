@@ -3,7 +3,7 @@
  * here. Every health, margin and liquidation figure is the SDK's own (User methods), never re-derived.
  */
 import {
-  BASE_PRECISION, calculateEntryPrice, decodeName, PRICE_PRECISION, QUOTE_PRECISION, SPOT_MARKET_WEIGHT_PRECISION, TEN_THOUSAND,
+  BASE_PRECISION, calculateEntryPrice, calculateMarketMarginRatio, decodeName, PRICE_PRECISION, QUOTE_PRECISION, SPOT_MARKET_WEIGHT_PRECISION, TEN_THOUSAND,
   type BN, type DriftClient, type PerpPosition as DriftPerpPosition, type User,
 } from '@drift-labs/sdk';
 import type { MarginSummary, PerpPosition, SpotPosition } from '../../domain/index.ts';
@@ -55,22 +55,26 @@ export function perpPositions(client: DriftClient, user: User, ref: AccountRef):
     const notional = p.baseAssetAmount.abs().mul(oracle).div(BASE_PRECISION).mul(QUOTE_PRECISION).div(PRICE_PRECISION);
     const ratio = (r: number): number => r / TEN_THOUSAND.toNumber();
     const notionalUsd = big(notional);
-    const marginOf = (r: number): bigint => (notionalUsd * BigInt(r)) / 10_000n;
+    // The ratios Drift applies to this position: size premium (IMF), the user's own max ratio, high-leverage mode.
+    const account = user.getUserAccount();
+    const ratioFor = (category: 'Initial' | 'Maintenance'): number =>
+      calculateMarketMarginRatio(market, p.baseAssetAmount.abs(), category, account.maxMarginRatio, user.isHighLeverageMode(category));
+    const unrealized = big(user.getUnrealizedPNL(true, p.marketIndex));
     return {
       id: idOf(ref, 'perp', name), venue: 'drift', kind: 'perp', market: name, asset,
       markPrice: priceOf(oracle) / contractSize,
       base: { raw: big(p.baseAssetAmount), decimals: 9 },
       entryPrice: priceOf(calculateEntryPrice(p)),
       notionalUsd,
-      unrealizedPnlUsd: big(user.getUnrealizedPNL(true, p.marketIndex)),
+      unrealizedPnlUsd: unrealized,
       fundingPnlUsd: big(user.getUnrealizedFundingPNL(p.marketIndex)),
       realizedPnlUsd: big(p.settledPnl),
-      initialMarginUsd: marginOf(market.marginRatioInitial),
-      maintenanceMarginUsd: marginOf(market.marginRatioMaintenance),
+      initialMarginUsd: big(user.calculateWeightedPerpPositionLiability(p, 'Initial')),
+      maintenanceMarginUsd: big(user.calculateWeightedPerpPositionLiability(p, 'Maintenance')),
       liquidationPrice: liqPrice(user.liquidationPrice(p.marketIndex)),
-      marginRatios: { initial: ratio(market.marginRatioInitial), maintenance: ratio(market.marginRatioMaintenance) },
+      marginRatios: { initial: ratio(ratioFor('Initial')), maintenance: ratio(ratioFor('Maintenance')) },
       contractSize,
-      valueUsd: big(user.getUnrealizedPNL(true, p.marketIndex)),
+      valueUsd: unrealized,
       exposureUsd: notionalUsd,
     };
   });

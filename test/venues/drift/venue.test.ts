@@ -80,6 +80,15 @@ describeShared('Drift fixture swift_failure through the real client', () => {
     expect(margin[0]!.highLeverageMode).toBe(true);
     expect(snap.prices.BTC).toBeCloseTo(104_966.77375, 5);
     expect(snap.prices.ETH).toBeCloseTo(2_408.645, 6);
+    // Per-position requirements are Drift's own (size premium, high-leverage ratios): with the USDC borrow (weight 1,
+    // valued here at the oracle; Drift's initial figure values it a hair higher) they add up to the account's
+    // requirement: maintenance exactly, initial within $0.01. The market's flat 5% / 3% would be off by ~$1,400.
+    const borrow = -(usdc!.valueUsd);
+    const sum = (k: 'initialMarginUsd' | 'maintenanceMarginUsd'): bigint => perps.reduce((a, p) => a + (p.kind === 'perp' ? p[k] : 0n), 0n) + borrow;
+    const initialGap = sum('initialMarginUsd') - BigInt(user.getInitialMarginRequirement().toString());
+    expect(initialGap < 0n ? -initialGap : initialGap).toBeLessThan(10_000n);
+    expect(sum('maintenanceMarginUsd')).toBe(BigInt(user.getMaintenanceMarginRequirement().toString()));
+    expect(btc.kind === 'perp' && btc.marginRatios.initial).toBeLessThan(0.05); // high-leverage mode, below the market's 5%
   });
 
   it('a polling refresh costs at most 2 HTTP requests', async () => {
