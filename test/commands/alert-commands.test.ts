@@ -18,3 +18,26 @@ describe('/subscribe, /unsubscribe, /quiet', () => {
     expect(plainText(await send('/unsubscribe', 'trader'))).toBe('This chat was not receiving alerts.');
   });
 });
+
+describe('/thresholds set and /limits set take known names only', () => {
+  it('prototype names are not settings: refused with the list, nothing stored, nothing audited', async () => {
+    const { send, repos } = testApp();
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(plainText(await send(`/thresholds set ${name} 5`, 'admin'))).toContain(`"${name}" is not a threshold.`);
+      expect(plainText(await send(`/limits set ${name} 1`, 'admin'))).toContain(`"${name}" is not a limit.`);
+    }
+    expect(await repos.settings.get('alert-thresholds')).toBeUndefined();
+    expect(await repos.settings.get('risk-limits')).toBeUndefined();
+    expect(await repos.audit.list()).toEqual([]);
+  });
+
+  it('a number too small for a double is refused, not stored as 0; a valid one is stored and audited', async () => {
+    const { send, repos } = testApp();
+    const tooSmall = plainText(await send('/thresholds set pnl_move 1e-400', 'admin'));
+    expect(tooSmall).toContain('value: expected a number, got "1e-400"');
+    expect(await repos.settings.get('alert-thresholds')).toBeUndefined();
+    expect(plainText(await send('/thresholds set pnl_move 0.1', 'admin'))).not.toContain('expected');
+    expect(await repos.settings.get('alert-thresholds')).toEqual({ pnl_move: 0.1 });
+    expect((await repos.audit.list()).map((e) => e.action)).toEqual(['thresholds.set']);
+  });
+});

@@ -11,6 +11,9 @@ import type { MarginSummary, PerpPosition, SpotPosition } from '../../domain/ind
 /** Wrapped tokens priced and hedged as their underlying asset. */
 const ASSET_ALIASES: Readonly<Record<string, string>> = { WBTC: 'BTC', WETH: 'ETH', CBBTC: 'BTC' };
 
+/** Deposits below this value (micro-USD, one cent) are not listed as positions. */
+export const DUST_USD = 10_000n;
+
 /** Drift's "-1": no liquidation price. */
 function liqPrice(bn: BN): number | null {
   return bn.isNeg() ? null : bn.toNumber() / PRICE_PRECISION.toNumber();
@@ -92,6 +95,9 @@ export function spotPositions(client: DriftClient, user: User, ref: AccountRef):
     const oracle = client.getOracleDataForSpotMarket(s.marketIndex).price;
     // token units × PRICE (1e6) / 10^decimals = micro-USD (QUOTE and PRICE precisions are both 1e6).
     const valueUsd = (big(amount) * big(oracle)) / 10n ** BigInt(market.decimals);
+    // Deposits worth less than a cent are leftovers of closed trades ("0 ETH" lines); borrows always show (a dust
+    // borrow can be what gets an account liquidated). They still count in Drift's margin figures.
+    if (valueUsd >= 0n && valueUsd < DUST_USD) return [];
     const w = (x: number): number => x / SPOT_MARKET_WEIGHT_PRECISION.toNumber();
     return [{
       id: idOf(ref, 'spot', name), venue: 'drift', kind: 'spot', market: name, asset, markPrice: priceOf(oracle),

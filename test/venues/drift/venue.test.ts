@@ -72,6 +72,8 @@ describeShared('Drift fixture swift_failure through the real client', () => {
     expect(btc.kind === 'perp' && btc.unrealizedPnlUsd).toBe(BigInt(user.getUnrealizedPNL(true, 1).toString()));
     const usdc = snap.positions.find((p) => p.kind === 'spot' && p.market === 'USDC');
     expect(usdc?.kind === 'spot' && usdc.amount.raw).toBeLessThan(0n); // the ~$774 borrow
+    // The wETH and SOL deposits are worth under a cent (leftovers): not listed; wBTC ($2,811) is.
+    expect(snap.positions.filter((p) => p.kind === 'spot').map((p) => p.market).sort()).toEqual(['USDC', 'wBTC']);
     const margin = snap.margin as readonly { health: number; totalCollateralUsd: bigint; liquidatable?: boolean; highLeverageMode?: boolean }[];
     expect(margin).toHaveLength(1);
     expect(margin[0]!.health).toBe(user.getHealth());
