@@ -1,6 +1,6 @@
 import type { AppServices } from '../src/app/services.ts';
 import { defineCommand, reply } from '../src/core/index.ts';
-import { fmtDuration, fmtHealth, fmtLeverage, fmtSignedUsd, fmtTime, fmtUsd } from '../src/shared/format.ts';
+import { fmtDuration, fmtHealth, fmtLeverage, fmtSignedUsd, fmtTime, fmtUnpriced, fmtUsd } from '../src/shared/format.ts';
 
 export default defineCommand<AppServices>()({
   name: 'portfolio',
@@ -24,6 +24,7 @@ export default defineCommand<AppServices>()({
         ['Health', fmtHealth(p.health)],
         ['Positions', `${count('perp')} perp · ${count('spot')} spot · ${count('lp')} LP`],
       ]),
+      p.unpriced.length > 0 ? reply.muted(fmtUnpriced(p.unpriced)) : null,
       stale.length > 0 ? reply.text(`⚠ Stale: ${stale.map((v) => `${v.label} (${v.error ?? 'no data'})`).join('; ')}`, 'warning') : null,
       reply.muted(`Updated ${fmtTime(p.asOf, services.runtime.timeZone)} (${fmtDuration(services.portfolio.dataAgeMs())} ago)`),
       reply.buttons([await buttons.command('↻ Refresh', 'portfolio'), await buttons.command('Positions', 'positions')]),

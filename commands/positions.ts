@@ -2,7 +2,7 @@ import type { AppServices } from '../src/app/services.ts';
 import type { PositionView } from '../src/app/views.ts';
 import { arg, defineCommand, reply, type Block } from '../src/core/index.ts';
 import {
-  fmtAmount, fmtDuration, fmtPct, fmtPrice, fmtSignedPct, fmtSignedUsd, fmtTime, fmtUsd,
+  fmtAmount, fmtDuration, fmtPct, fmtPrice, fmtSignedPct, fmtSignedUsd, fmtTime, fmtUnpriced, fmtUsd,
 } from '../src/shared/format.ts';
 
 const PAGE_SIZE = 6;
@@ -86,6 +86,9 @@ export default defineCommand<AppServices>()({
     return reply.of(
       reply.title(header),
       ...(shown.length === 0 ? [reply.text(args.kind === 'all' ? 'No open positions.' : `No ${args.kind} positions.`)] : shown.flatMap((v, i) => [...(i > 0 ? [reply.divider()] : []), ...card(v)])),
+      args.kind === 'all' || args.kind === 'spot'
+        ? p.unpriced.length > 0 ? reply.muted(fmtUnpriced(p.unpriced)) : null
+        : null,
       reply.muted(`Updated ${fmtTime(p.asOf, services.runtime.timeZone)} (${fmtDuration(services.portfolio.dataAgeMs())} ago)`),
       reply.buttons(nav),
     );

@@ -35,6 +35,7 @@ export function aggregatePortfolio(snapshots: readonly VenueSnapshot[], statuses
     leverage: total > 0n ? Number(gross) / Number(total) : gross > 0n ? Infinity : 0,
     health: margin.length === 0 ? 100 : Math.min(...margin.map((m) => m.health)),
     venues: statuses,
+    unpriced: snapshots.flatMap((s) => s.unpriced ?? []),
     asOf: snapshots.length === 0 ? 0 : Math.min(...snapshots.map((s) => s.asOf)),
   };
 }

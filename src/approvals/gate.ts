@@ -247,7 +247,7 @@ export class ApprovalGate {
       let next: { state: 'executed' | 'failed'; error?: string } | null;
       if (sigs.length === 0) next = { state: 'failed', error: 'interrupted before anything was sent (reconciled at start-up)' };
       else {
-        const status = await this.statusOf(r.plan, sigs);
+        const status = await this.statusOf(r.plan, sigs, r.approval.validUntil);
         if (status.includes('unknown')) next = null;
         else if (status.every((s) => s === 'confirmed')) next = { state: 'executed' };
         else if (status.every((s) => s === 'failed')) next = { state: 'failed', error: 'sent, but did not land (reconciled at start-up)' };
@@ -295,8 +295,8 @@ export class ApprovalGate {
       }
       try {
         const r = await executor.execute(plan, {
-          beforeBroadcast: async (sigs) => {
-            if (!(await this.opts.repo.recordSignatures(plan.id, sigs))) throw new Error('plan is no longer executing; not sending');
+          beforeBroadcast: async (sigs, validUntil) => {
+            if (!(await this.opts.repo.recordSignatures(plan.id, sigs, validUntil))) throw new Error('plan is no longer executing; not sending');
             signatures.push(...sigs);
             await this.audit(actor, 'plan.signed', plan, { signatures: [...sigs] });
           },
@@ -321,10 +321,10 @@ export class ApprovalGate {
     return moved ?? this.reload(plan.id);
   }
 
-  private async statusOf(plan: ActionPlan, sigs: readonly string[]): Promise<string[]> {
+  private async statusOf(plan: ActionPlan, sigs: readonly string[], validUntil: Readonly<Record<string, number>> | undefined): Promise<string[]> {
     const venues = [...this.byVenue(plan)];
     if (venues.length !== 1 || !venues[0]?.[1]) return sigs.map(() => 'unknown');
-    return [...(await venues[0][1].signatureStatus(sigs))];
+    return [...(await venues[0][1].signatureStatus(sigs, validUntil))];
   }
 
   private byVenue(plan: ActionPlan): Map<string, TradeExecutor | undefined> {

@@ -99,6 +99,11 @@ export interface Approval {
   readonly decidedBy?: string;
   /** Transaction signatures, recorded before broadcast. */
   readonly signatures: readonly string[];
+  /**
+   * Per signature, the last block height at which it can still land (Solana: its blockhash's lastValidBlockHeight).
+   * Kept so a restart can tell "never landed and never will" from "not yet seen".
+   */
+  readonly validUntil?: Readonly<Record<string, number>>;
   readonly fills: readonly FillRecord[];
   /** Why it failed, was cancelled or expired. */
   readonly error?: string;

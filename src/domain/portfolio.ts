@@ -1,4 +1,16 @@
+import type { Amount } from './amount.ts';
 import type { Position, VenueId } from './position.ts';
+
+/** A token a wallet holds that no price source covers: shown by amount, left out of every USD figure and of risk. */
+export interface UnpricedHolding {
+  readonly venue: VenueId;
+  /** The wallet that holds it (base58). */
+  readonly owner: string;
+  /** The token's mint (base58). */
+  readonly mint: string;
+  /** Base units with the mint's decimals. */
+  readonly amount: Amount;
+}
 
 /** Margin state of one cross-margin account (Drift-style). All amounts micro-USD. */
 export interface MarginSummary {
@@ -54,6 +66,8 @@ export interface Portfolio {
   /** The lowest health of any margin account (100 when there is none). */
   readonly health: number;
   readonly venues: readonly VenueStatus[];
+  /** Wallet tokens with no price: listed, never valued. */
+  readonly unpriced: readonly UnpricedHolding[];
   /** Epoch ms: the oldest venue data this portfolio is built from. */
   readonly asOf: number;
 }

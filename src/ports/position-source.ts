@@ -1,4 +1,4 @@
-import type { MarginSummary, Position, VenueId } from '../domain/index.ts';
+import type { MarginSummary, Position, UnpricedHolding, VenueId } from '../domain/index.ts';
 
 /** What one venue reports at one moment. */
 export interface VenueSnapshot {
@@ -10,6 +10,8 @@ export interface VenueSnapshot {
   readonly prices: Readonly<Record<string, number>>;
   /** Realised PnL of the account since inception, micro-USD. */
   readonly realizedPnlUsd: bigint;
+  /** Wallet tokens the venue found but cannot price (absent = none). */
+  readonly unpriced?: readonly UnpricedHolding[];
   /** Epoch ms the data reflects (chain slot time or simulator time). */
   readonly asOf: number;
 }

@@ -172,8 +172,11 @@ export interface ApprovalRepo {
    * from it. True if it was applied; false if someone else moved it first (or it does not exist).
    */
   transition(planId: string, from: ApprovalState, next: Approval): Promise<boolean>;
-  /** Adds signatures to an executing plan (called before they are broadcast). False unless it is executing. */
-  recordSignatures(planId: string, signatures: readonly string[]): Promise<boolean>;
+  /**
+   * Adds signatures to an executing plan (called before they are broadcast), with the last block height at which they
+   * can land where the chain has one. False unless it is executing.
+   */
+  recordSignatures(planId: string, signatures: readonly string[], validUntil?: number): Promise<boolean>;
   /** Newest first; `states` filters; at most `limit`. */
   list(query?: { states?: readonly ApprovalState[]; limit?: number; since?: number }): Promise<ApprovalRecord[]>;
 }

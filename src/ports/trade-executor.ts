@@ -29,6 +29,14 @@ export interface ExecutionResult {
 
 export type SignatureStatus = 'confirmed' | 'failed' | 'unknown';
 
+export interface BroadcastHooks {
+  /**
+   * Persists the signatures (and the last block height at which they can land, where the chain has one) before anything
+   * leaves the process; if it throws, nothing is sent.
+   */
+  beforeBroadcast(signatures: readonly string[], validUntil?: number): Promise<void>;
+}
+
 /**
  * Sends a plan's legs on one venue (the legs whose `venue` is this one). The execution mode is the approval gate's
  * business: in dry-run it only ever calls `simulate`.
@@ -43,9 +51,12 @@ export interface TradeExecutor {
    * Signs and sends the legs. `beforeBroadcast` must persist the signatures before anything leaves the process; if it
    * throws, nothing is sent.
    */
-  execute(plan: ActionPlan, hooks: { beforeBroadcast(signatures: readonly string[]): Promise<void> }): Promise<ExecutionResult>;
-  /** Status of previously broadcast signatures (start-up reconciliation): never re-sends anything. */
-  signatureStatus(signatures: readonly string[]): Promise<readonly SignatureStatus[]>;
+  execute(plan: ActionPlan, hooks: BroadcastHooks): Promise<ExecutionResult>;
+  /**
+   * Status of previously broadcast signatures (start-up reconciliation): never re-sends anything. `validUntil` is what
+   * `beforeBroadcast` was given for them (absent for signatures stored before it was recorded).
+   */
+  signatureStatus(signatures: readonly string[], validUntil?: Readonly<Record<string, number>>): Promise<readonly SignatureStatus[]>;
 }
 
 /** The execution mode a process runs with (kept beside the port so the gate and the wiring agree). */

@@ -91,6 +91,16 @@ export function fmtAmount(a: Amount, symbol: string, maxFraction = 4): string {
   return `${raw < 0n ? '-' : ''}${group(whole)}${frac ? `.${frac}` : ''} ${symbol}`;
 }
 
+/** A base58 key shortened for a phone: "Hk1fCEvG…DnC6" → "Hk1f…nC6". */
+export function fmtKey(key: string): string {
+  return key.length <= 9 ? key : `${key.slice(0, 4)}…${key.slice(-3)}`;
+}
+
+/** Tokens with no known price, by amount and mint: "Not valued (no price): 5 of Hk1f…nC6". */
+export function fmtUnpriced(holdings: readonly { readonly amount: Amount; readonly mint: string }[]): string {
+  return `Not valued (no price): ${holdings.map((h) => fmtAmount(h.amount, `of ${fmtKey(h.mint)}`, h.amount.decimals)).join(', ')}`;
+}
+
 /** Leverage: 3.456 → "3.46x". */
 export function fmtLeverage(x: number): string {
   return Number.isFinite(x) ? `${x.toFixed(2)}x` : '—';

@@ -331,12 +331,15 @@ export function documentRepositories(store: DocumentStore): Repositories {
         });
         return applied;
       },
-      recordSignatures: async (planId, signatures) => {
+      recordSignatures: async (planId, signatures, validUntil) => {
         let applied = false;
         await store.update((d) => {
           const cur = approvalOf(Object.hasOwn(d.approvals, planId) ? d.approvals[planId] : undefined);
           if (!cur || cur.approval.state !== 'executing') return;
-          const approval = { ...cur.approval, signatures: [...cur.approval.signatures, ...signatures] };
+          const approval = {
+            ...cur.approval, signatures: [...cur.approval.signatures, ...signatures],
+            ...(validUntil === undefined ? {} : { validUntil: { ...cur.approval.validUntil, ...Object.fromEntries(signatures.map((s) => [s, validUntil])) } }),
+          };
           setOwn(d.approvals, planId, encodeBig({ plan: cur.plan, approval }));
           applied = true;
         });

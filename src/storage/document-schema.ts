@@ -78,7 +78,7 @@ const fill = z.strictObject({ market: z.string(), side, size: amount, avgPrice: 
 const approval = z.strictObject({
   planId: z.string(), state: z.enum(['pending', 'executing', 'executed', 'failed', 'cancelled', 'expired']), updatedAt: epochMs,
   decidedBy: z.string().optional(), signatures: z.array(z.string()), fills: z.array(fill), error: z.string().optional(),
-  dryRun: z.boolean().optional(),
+  dryRun: z.boolean().optional(), validUntil: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 const approvalRecord = z.strictObject({ plan, approval }).refine((r) => r.plan.id === r.approval.planId, 'plan.id and approval.planId differ');
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  fmtKey, fmtUnpriced,
   fmtAmount, fmtClock, fmtDuration, fmtHealth, fmtLeverage, fmtPct, fmtPrice, fmtQty, fmtSignedPct, fmtSignedUsd, fmtTime, fmtUsd,
 } from '../../src/shared/format.ts';
 
@@ -268,5 +269,16 @@ describe('fmtClock', () => {
     expect(fmtClock(Date.UTC(2026, 10, 21, 9, 1, 0))).toBe('09:01:00 UTC');
     expect(fmtClock(Date.UTC(2026, 10, 21, 23, 59, 59), 'Europe/Paris')).toBe('00:59:59 GMT+1');
     expect(fmtClock(Date.UTC(2026, 10, 21, 0, 0, 5))).toBe('00:00:05 UTC');
+  });
+});
+
+describe('fmtKey and fmtUnpriced', () => {
+  it('shortens keys for a phone and lists unpriced tokens by exact amount', () => {
+    expect(fmtKey('Hk1fCEvGJzkhsPtm5dNzDqq3tP1GdePAb38pcCQEDnC6')).toBe('Hk1f…nC6');
+    expect(fmtKey('short')).toBe('short');
+    expect(fmtUnpriced([
+      { amount: { raw: 5n, decimals: 0 }, mint: 'Hk1fCEvGJzkhsPtm5dNzDqq3tP1GdePAb38pcCQEDnC6' },
+      { amount: { raw: 1_234_567_890_123n, decimals: 9 }, mint: 'So11111111111111111111111111111111111111112' },
+    ])).toBe('Not valued (no price): 5 of Hk1f…nC6, 1,234.567890123 of So11…112');
   });
 });

@@ -24,7 +24,7 @@ import {
   VersionedTransaction, type AccountMeta, type Keypair, type SignatureStatus as Web3SignatureStatus, type TransactionInstruction,
 } from '@solana/web3.js';
 import type { ActionPlan, MarketInfo, PlanLeg } from '../../domain/index.ts';
-import type { ExecutionResult, LegFill, SignatureStatus, SimulationResult, TradeExecutor } from '../../ports/index.ts';
+import type { BroadcastHooks, ExecutionResult, LegFill, SignatureStatus, SimulationResult, TradeExecutor } from '../../ports/index.ts';
 import { VenueError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { decodeSendFailure, decodeTransactionError, type DecodeContext, type IdlErrorEntry } from './errors.ts';
@@ -169,7 +169,7 @@ export class DriftExecutor implements TradeExecutor {
    * Signs the plan's Drift legs as one transaction and sends it once; fills are estimates at refPrice (micro-USD fees)
    * until Drift's fill events are read.
    */
-  async execute(plan: ActionPlan, hooks: { beforeBroadcast(signatures: readonly string[]): Promise<void> }): Promise<ExecutionResult> {
+  async execute(plan: ActionPlan, hooks: BroadcastHooks): Promise<ExecutionResult> {
     const legs = this.legsOf(plan);
     if (legs.length === 0) return { ok: true, fills: [], signatures: [] };
     const signer = this.opts.signer;
@@ -190,7 +190,7 @@ export class DriftExecutor implements TradeExecutor {
     const raw = tx.serialize();
 
     // Persisted by the caller before anything leaves the process; if it throws, nothing is sent.
-    await hooks.beforeBroadcast([signature]);
+    await hooks.beforeBroadcast([signature], lastValidBlockHeight);
     this.track(signature, lastValidBlockHeight);
 
     try {
@@ -216,7 +216,7 @@ export class DriftExecutor implements TradeExecutor {
   }
 
   /** Status of broadcast signatures (history searched): confirmed, failed (on-chain error or never able to land), or unknown. */
-  async signatureStatus(signatures: readonly string[]): Promise<readonly SignatureStatus[]> {
+  async signatureStatus(signatures: readonly string[], validUntil?: Readonly<Record<string, number>>): Promise<readonly SignatureStatus[]> {
     if (signatures.length === 0) return [];
     const { value } = await this.client.connection.getSignatureStatuses([...signatures], { searchTransactionHistory: true });
     let height: number | undefined;
@@ -229,18 +229,19 @@ export class DriftExecutor implements TradeExecutor {
         continue;
       }
       const mine = this.sent.get(sig);
-      if (!mine) {
-        out.push('unknown');
-        continue;
-      }
-      if (mine.refused) {
+      if (mine?.refused) {
         out.push('failed');
         continue;
       }
       // Unknown to the node: once the finalized height is past its blockhash's last valid height, no block can
-      // include it any more.
+      // include it any more. The height comes from this process's memory or, after a restart, from the state file.
+      const last = mine?.lastValidBlockHeight ?? (validUntil && Object.hasOwn(validUntil, sig) ? validUntil[sig] : undefined);
+      if (last === undefined) {
+        out.push('unknown');
+        continue;
+      }
       height ??= await this.client.connection.getBlockHeight('finalized');
-      out.push(height > mine.lastValidBlockHeight ? 'failed' : 'unknown');
+      out.push(height > last ? 'failed' : 'unknown');
     }
     return out;
   }

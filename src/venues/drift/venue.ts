@@ -5,7 +5,7 @@
  */
 import { BulkAccountLoader, configs, decodeName, DriftClient, getDriftStateAccountPublicKey, WebSocketDriftClientAccountSubscriber, type DriftEnv, type User } from '@drift-labs/sdk';
 import { Connection, PublicKey } from '@solana/web3.js';
-import type { MarginSummary, Position, SpotPosition } from '../../domain/index.ts';
+import type { MarginSummary, Position, SpotPosition, UnpricedHolding } from '../../domain/index.ts';
 import type { Clock, PositionSource, VenueSnapshot } from '../../ports/index.ts';
 import { VenueError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -158,10 +158,11 @@ export class DriftVenue implements PositionSource {
       margins.push(marginSummary(w.user, label));
       realized += BigInt(account.settledPerpPnl.toString());
     }
-    positions.push(...this.walletPositions());
+    const wallet = this.walletPositions();
+    positions.push(...wallet.positions);
     // Websocket data is as fresh as the subscription's last sign of life; polled data as this load.
     const asOf = this.loader ? this.opts.clock.now() : Math.max(this.lastAliveAt, this.lastReadAt);
-    return { venue: 'drift', positions, margin: margins, prices: this.prices(), realizedPnlUsd: realized, asOf };
+    return { venue: 'drift', positions, margin: margins, prices: this.prices(), realizedPnlUsd: realized, unpriced: wallet.unpriced, asOf };
   }
 
   /**
@@ -213,16 +214,20 @@ export class DriftVenue implements PositionSource {
 
   /**
    * The wallets' SOL and tokens as spot positions outside the margin account, priced by the Drift oracle of the same
-   * mint. Tokens Drift has no market for are left out (no price to show them with).
+   * mint. Tokens Drift has no market for are listed as unpriced (by amount, never valued).
    */
-  private walletPositions(): SpotPosition[] {
+  private walletPositions(): { positions: SpotPosition[]; unpriced: UnpricedHolding[] } {
     const out: SpotPosition[] = [];
+    const unpriced: UnpricedHolding[] = [];
     for (const { balances } of this.wallets.values()) {
       const holdings = [...(balances.lamports > 0n ? [{ mint: SOL_MINT, amount: balances.lamports, decimals: 9 }] : []), ...balances.tokens];
       for (const t of holdings) {
         const index = spotMarketForMint(this.opts.env, t.mint);
         const market = index === undefined ? undefined : this.client.getSpotMarketAccount(index);
-        if (index === undefined || !market) continue;
+        if (index === undefined || !market) {
+          unpriced.push({ venue: 'drift', owner: balances.authority, mint: t.mint, amount: { raw: t.amount, decimals: t.decimals } });
+          continue;
+        }
         const name = decodeName(market.name);
         const oracle = this.client.getOracleDataForSpotMarket(index).price;
         const valueUsd = (t.amount * BigInt(oracle.toString())) / 10n ** BigInt(t.decimals);
@@ -233,7 +238,7 @@ export class DriftVenue implements PositionSource {
         });
       }
     }
-    return out;
+    return { positions: out, unpriced };
   }
 
   /** Oracle price (USD) per asset of every subscribed market. */

@@ -66,7 +66,7 @@ export function book(o: { positions?: Position[]; margin?: MarginSummary[]; venu
     positions, margin: m, prices: Object.fromEntries(positions.map((p) => [p.asset, p.markPrice])), totalValueUsd: total,
     unrealizedPnlUsd: 0n, realizedPnlUsd: 0n, marginUsedUsd: 0n, marginAvailableUsd: 0n,
     leverage: o.leverage ?? (total > 0n ? Number(gross) / Number(total) : 0),
-    health: m.length === 0 ? 100 : Math.min(...m.map((x) => x.health)), venues: o.venues ?? [venue()], asOf: T0,
+    health: m.length === 0 ? 100 : Math.min(...m.map((x) => x.health)), venues: o.venues ?? [venue()], unpriced: [], asOf: T0,
   };
 }
 

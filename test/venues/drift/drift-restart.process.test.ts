@@ -3,7 +3,8 @@
  * mainnet fixture swift_failure, Telegram through the fake Bot API, EXECUTION_MODE=live, a fresh key made the
  * sub-account's delegate — SYNTHETIC: the fixture's User account is patched) sends the Confirmed hedge, and is killed
  * (SIGKILL) before the fake RPC lands it. The plan is left `executing` in data/vigil.json with its signature stored.
- * A second run on the same directory settles it from that signature (start-up reconciliation) and never re-sends.
+ * A second run on the same directory settles it from that signature and its stored last valid block height (start-up
+ * reconciliation) and never re-sends.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -181,30 +182,31 @@ describeShared('Drift live: a crash between sign and confirm (real program, fake
     expect(ended.code, v.stderr()).toBe(0);
   }, 150_000);
 
-  it('never landed, blockhash expired: after a restart nothing is re-sent and the plan stays executing (current limitation)', async () => {
+  it('never landed, blockhash expired: after a restart it settles as failed from the stored last valid height, nothing re-sent', async () => {
     const env = await prepare();
     const { planId, signature } = await crashAfterSend(env);
+    // The last valid block height of its blockhash was stored with the signature, before broadcast.
+    const stored = (await approvals())[planId]!;
+    const validUntil = (stored.approval as { validUntil?: Record<string, number> }).validUntil?.[signature];
+    expect(validUntil).toBeGreaterThan(rpc.blockHeight);
 
-    // The transaction never lands; the chain moves past its blockhash's last valid block height.
-    rpc.advanceSlot(400);
+    // The transaction never lands; the chain moves past that height.
+    rpc.advanceSlot(validUntil! - rpc.blockHeight + 40);
     expect(rpc.signatureStatus(signature)).toBeNull();
     const since = tg.mark();
     const v = await launch(env);
-    // Start-up reconciliation ran before Telegram started; give the 15-second approvals job one pass too.
-    await new Promise((r) => setTimeout(r, 16_000));
 
-    const r = (await approvals())[planId]!;
-    // A restarted process does not know the blockhash's last valid height of a signature sent by the previous run,
-    // so Drift's signatureStatus says 'unknown' (it never even reads the block height) and the plan stays executing,
-    // re-checked every 15 s, with nothing re-sent. If the executor learns to settle it, this becomes 'failed'
-    // ("sent, but did not land (reconciled at start-up)").
-    expect(r.approval.state).toBe('executing');
-    expect(r.approval.signatures).toEqual([signature]);
-    expect(rpc.calls('getSignatureStatuses').length).toBeGreaterThanOrEqual(2);
-    expect(rpc.calls('getBlockHeight')).toHaveLength(0);
-    expect(v.stderr().match(new RegExp(`"planId":"${planId}","msg":"plan still executing: its transactions are not settled yet"`, 'g'))?.length).toBeGreaterThanOrEqual(2);
-    // Nothing settled, so nothing is reported to the chat.
-    await expect(tg.waitForMessage((m) => m.chatId === TRADER && m.text.includes(`Plan ${planId}`), 500, { since })).rejects.toThrow();
+    const settled = await until('the plan reconciled as failed', async () => {
+      const r = (await approvals())[planId];
+      return r?.approval.state === 'failed' ? r : undefined;
+    }, 30_000);
+    expect(settled.approval.error).toBe('sent, but did not land (reconciled at start-up)');
+    expect(settled.approval.decidedBy).toBe('system');
+    expect(settled.approval.signatures).toEqual([signature]);
+    expect(rpc.calls('getBlockHeight').length).toBeGreaterThanOrEqual(1);
+    // The chat it was confirmed from is told it did not land.
+    const told = await tg.waitForMessage((m) => m.chatId === TRADER && m.text.includes(`Plan ${planId}`), 30_000, { since });
+    expect(told.text).toContain('did not land');
     expect(rpc.calls('sendTransaction')).toHaveLength(1);
     expect(rpc.transactions('send')).toHaveLength(1);
     const ended = await stop(v, 10_000);

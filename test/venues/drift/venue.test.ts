@@ -132,7 +132,7 @@ describeShared('Drift markets added at run time', () => {
 });
 
 describeShared("the wallets' own balances", () => {
-  it('SOL and tokens with a Drift market appear as spot positions outside the margin account; others are left out', async () => {
+  it('SOL and tokens with a Drift market appear as spot positions outside the margin account; others are listed as unpriced', async () => {
     const set = loadFixtureSet('swift_failure');
     const { authority } = await serveFixtureSet(rpc, set);
     rpc.setBalance(authority, 2_500_000_000n); // 2.5 SOL
@@ -152,6 +152,8 @@ describeShared("the wallets' own balances", () => {
     expect(sol.valueUsd).toBe(359_495_505n);
     expect(sol.kind === 'spot' && sol.isCollateral).toBe(false);
     expect(wallet.find((p) => p.asset === 'USDC')?.valueUsd).toBe(1_234_560_000n);
+    // A token Drift has no market for: listed by amount, in no USD figure.
+    expect(snap.unpriced).toEqual([{ venue: 'drift', owner: authority, mint: 'Hk1fCEvGJzkhsPtm5dNzDqq3tP1GdePAb38pcCQEDnC6', amount: { raw: 5n, decimals: 0 } }]);
     // Balances are read once a minute, not on every refresh.
     const before = rpc.calls('getBalance').length;
     await venue.snapshot();
