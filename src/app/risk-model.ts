@@ -1,6 +1,5 @@
 /** Turns a domain Portfolio into the pure risk model: instruments to revalue and margin accounts to re-check. */
 import type { Portfolio, Position } from '../domain/index.ts';
-import { binPrice } from '../risk/lp.ts';
 import type { MarginAccountModel, PerpModel, SpotBalanceModel } from '../risk/margin.ts';
 import type { Instrument } from '../risk/portfolio-model.ts';
 
@@ -65,9 +64,10 @@ export function buildRiskModel(portfolio: Portfolio): RiskModel {
         kind: 'lp', id: p.id, label: label(p), asset: p.baseAsset, quoteAsset: p.quoteAsset, binStep: p.binStep,
         bins: p.bins.map((b) => ({
           binId: b.binId,
-          liquidity: units(b.base.raw, b.base.decimals) * binPrice(b.binId, p.binStep) + units(b.quote.raw, b.quote.decimals),
+          liquidity: units(b.base.raw, b.base.decimals) * b.price + units(b.quote.raw, b.quote.decimals),
         })),
         feesUsd: Number(p.feesUsd) / 1e6,
+        ...(p.priceScale === undefined ? {} : { priceScale: p.priceScale }),
       });
     }
   }

@@ -87,8 +87,10 @@ export interface LpPosition extends PositionBase {
   readonly pool: string;
   readonly baseAsset: string;
   readonly quoteAsset: string;
-  /** Bin width in basis points: bin price = (1 + binStep/10000)^binId. */
+  /** Bin width in basis points: bin price = priceScale × (1 + binStep/10000)^binId. */
   readonly binStep: number;
+  /** Human price of bin 0 (quote per base); absent = 1. Saros: 10^(decimalsX − decimalsY), ids offset by 2^23. */
+  readonly priceScale?: number;
   readonly lowerBinId: number;
   readonly upperBinId: number;
   readonly activeBinId: number;

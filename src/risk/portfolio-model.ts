@@ -25,6 +25,16 @@ export interface LpInstrument {
   readonly bins: readonly BinLiquidity[];
   /** Unclaimed fees, USD (do not move with price). */
   readonly feesUsd: number;
+  /**
+   * Bin prices are `priceScale × (1 + binStep/10000)^binId` (quote per base, human units); 1 when bin ids are already
+   * human-price ids. Saros pairs scale by 10^(decimalsX − decimalsY).
+   */
+  readonly priceScale?: number;
+}
+
+/** Value of an LP instrument with its base at `p` and quote at `q` USD, fees included, USD. */
+export function lpInstrumentValue(inst: LpInstrument, p: number, q: number): number {
+  return lpValueAt(inst.bins, inst.binStep, p / q / (inst.priceScale ?? 1)) * q + inst.feesUsd;
 }
 
 export type Instrument = LinearInstrument | LpInstrument;
@@ -34,7 +44,7 @@ export function instrumentValue(inst: Instrument, prices: Readonly<Record<string
   const p = prices[inst.asset] ?? 0;
   if (inst.kind === 'linear') return inst.units * p;
   const q = prices[inst.quoteAsset] ?? 1;
-  return lpValueAt(inst.bins, inst.binStep, p / q) * q + inst.feesUsd;
+  return lpInstrumentValue(inst, p, q);
 }
 
 /** USD delta (∂value/∂price × price) of an instrument: the local linear exposure used by parametric VaR. */
@@ -42,7 +52,9 @@ export function deltaUsd(inst: Instrument, prices: Readonly<Record<string, numbe
   const p = prices[inst.asset] ?? 0;
   if (inst.kind === 'linear') return inst.units * p;
   const q = prices[inst.quoteAsset] ?? 1;
-  return lpDelta(inst.bins, inst.binStep, p / q) * p;
+  // In scaled price space the base is counted × priceScale: divide it back out.
+  const scale = inst.priceScale ?? 1;
+  return (lpDelta(inst.bins, inst.binStep, p / q / scale) / scale) * p;
 }
 
 /** Prices after relative moves (`moves[asset]` = 0.1 for +10%); assets without a move keep their price. */
@@ -87,7 +99,7 @@ export function scenarioPnlMatrix(
     for (let s = 0; s < scenarios; s++) {
       const p1 = p * (1 + (r ? (r[s] ?? 0) : 0));
       const q1 = q * (1 + (rq ? (rq[s] ?? 0) : 0));
-      out[s * instruments.length + i] = lpValueAt(inst.bins, inst.binStep, p1 / q1) * q1 + inst.feesUsd - base;
+      out[s * instruments.length + i] = lpInstrumentValue(inst, p1, q1) - base;
     }
   });
   return out;

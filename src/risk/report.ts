@@ -12,9 +12,8 @@ import { drawdowns } from './drawdown.ts';
 import { RiskInputError } from './errors.ts';
 import { historicalESSorted, parametricES } from './es.ts';
 import { fitGarch, garchForecast } from './garch.ts';
-import { lpValueAt } from './lp.ts';
 import { monteCarloPortfolio, type McDistribution } from './montecarlo.ts';
-import { deltaUsd, instrumentValue, type Instrument, type LpInstrument } from './portfolio-model.ts';
+import { deltaUsd, instrumentValue, lpInstrumentValue, type Instrument, type LpInstrument } from './portfolio-model.ts';
 import { calmar, sharpe, sortino } from './ratios.ts';
 import { historicalVaRSorted, parametricVaR } from './var.ts';
 import { annualizedVolatility, ewmaVolatility } from './volatility.ts';
@@ -117,7 +116,7 @@ function book(input: ReportInput, index: ReadonlyMap<string, number>): Book {
 function lpPnl(lp: Book['lps'][number], prices: Readonly<Record<string, number>>, rb: number, rq: number): number {
   const p = (prices[lp.inst.asset] ?? 0) * (1 + rb);
   const q = (prices[lp.inst.quoteAsset] ?? 1) * (1 + rq);
-  return lpValueAt(lp.inst.bins, lp.inst.binStep, p / q) * q + lp.inst.feesUsd - lp.value0;
+  return lpInstrumentValue(lp.inst, p, q) - lp.value0;
 }
 
 /** Portfolio PnL per scenario from per-asset returns (assets × scenarios), USD. */

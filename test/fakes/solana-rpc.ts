@@ -228,6 +228,28 @@ export interface TransactionRecord {
   /** For simulations: the value answered. For sends: the RPC error if refused. */
   readonly simulation?: SimulationValue;
   readonly rejected?: RpcErrorObject;
+  /** For sends executed by a `TransactionEngine`: what the program did. */
+  readonly execution?: EngineResult;
+}
+
+/** What a real execution reports: the transaction error (null = success), the program logs, the compute units. */
+export interface EngineResult {
+  readonly err: TransactionError | null;
+  readonly logs: readonly string[];
+  readonly unitsConsumed: number;
+}
+
+/**
+ * Executes transactions for real (a solana-bankrun bank running the actual programs): with one, simulateTransaction and
+ * sendTransaction run there, and the accounts a landed transaction names are mirrored into this fake's own store, so
+ * every read method (and its index by owner) sees the program's effects.
+ */
+export interface TransactionEngine {
+  /** The blockhash the engine accepts now (handed out by getLatestBlockhash). */
+  blockhash(): string;
+  simulate(tx: VersionedTransaction): Promise<EngineResult>;
+  /** Executes and commits; `accounts`: the state after it of every account the transaction names (null: closed). */
+  process(tx: VersionedTransaction): Promise<EngineResult & { readonly accounts: ReadonlyMap<string, AccountInput | null> }>;
 }
 
 export type SolanaRpcEvent =
@@ -269,6 +291,8 @@ export interface FakeSolanaRpcOptions {
   readonly maxBodyBytes?: number;
   /** Compute units a simulated non-builtin instruction consumes by default (default 5000). */
   readonly unitsPerInstruction?: number;
+  /** Runs transactions for real instead of the scripted defaults (see TransactionEngine). */
+  readonly engine?: TransactionEngine;
 }
 
 export const TOKEN_PROGRAM_ID = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
@@ -748,7 +772,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too la
 // ---------------------------------------------------------------------------------------------------------------
 
 export class FakeSolanaRpc {
-  private readonly options: Required<Omit<FakeSolanaRpcOptions, 'slot' | 'blockHeight' | 'confirmAfterMs'>> & { confirmAfterMs: number | null };
+  private readonly options: Required<Omit<FakeSolanaRpcOptions, 'slot' | 'blockHeight' | 'confirmAfterMs' | 'engine'>> & { confirmAfterMs: number | null };
+  private readonly engine: TransactionEngine | undefined;
   private server: Server | undefined;
   private wsPortServer: Server | undefined;
   private wss: WebSocketServer | undefined;
@@ -796,6 +821,7 @@ export class FakeSolanaRpc {
       maxBodyBytes: options.maxBodyBytes ?? 50 * 1024,
       unitsPerInstruction: options.unitsPerInstruction ?? 5000,
     };
+    this.engine = options.engine;
     const http: [string, Handler][] = [
       ['getAccountInfo', (p) => this.getAccountInfo(p)],
       ['getMultipleAccounts', (p) => this.getMultipleAccounts(p)],
@@ -1119,7 +1145,7 @@ export class FakeSolanaRpc {
 
   /** The blockhash of the current slot with its last valid block height (registered as handed out). */
   latestBlockhash(): { blockhash: string; lastValidBlockHeight: number } {
-    const blockhash = base58Encode(createHash('sha256').update(`vigil-fake-solana-rpc:blockhash:${this.slotNo}`).digest());
+    const blockhash = this.engine?.blockhash() ?? base58Encode(createHash('sha256').update(`vigil-fake-solana-rpc:blockhash:${this.slotNo}`).digest());
     const lastValidBlockHeight = this.height + MAX_PROCESSING_AGE;
     if (!this.blockhashes.has(blockhash)) this.blockhashes.set(blockhash, lastValidBlockHeight);
     return { blockhash, lastValidBlockHeight: this.blockhashes.get(blockhash) ?? lastValidBlockHeight };
@@ -1415,7 +1441,8 @@ export class FakeSolanaRpc {
         continue;
       }
       const ctx: CallContext = { transport: 'http', after: [] };
-      const answer = this.answer(e.call, e.fault, this.handlers, ctx);
+      const pending = this.answer(e.call, e.fault, this.handlers, ctx);
+      const answer: unknown = pending instanceof Promise ? await (pending as Promise<unknown>) : pending;
       if (answer !== undefined) answers.push(answer);
     }
     if (answers.length === 0) {
@@ -1464,15 +1491,21 @@ export class FakeSolanaRpc {
         ? `the fake Solana RPC does not model ${call.method} on ${call.transport === 'http' ? 'HTTP' : 'the WebSocket'}`
         : undefined).toObject());
     }
+    const failed = (e: unknown): unknown => e instanceof RpcError
+      ? fail(e.toObject())
+      : fail({ code: -32603, message: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
+    const done = (result: unknown): unknown => {
+      this.finish(call, { status, result, fault: fault?.delayMs !== undefined ? 'delay' : undefined });
+      return isNotification ? undefined : { jsonrpc: '2.0', result, id: call.id };
+    };
     let result: unknown;
     try {
       result = handler(call.params, ctx);
     } catch (e) {
-      if (e instanceof RpcError) return fail(e.toObject());
-      return fail({ code: -32603, message: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
+      return failed(e);
     }
-    this.finish(call, { status, result, fault: fault?.delayMs !== undefined ? 'delay' : undefined });
-    return isNotification ? undefined : { jsonrpc: '2.0', result, id: call.id };
+    // Only a transaction engine's calls are asynchronous; everything else answers in the same tick.
+    return result instanceof Promise ? result.then(done, failed) : done(result);
   }
 
   private takeFault(method: string, transport: 'http' | 'ws'): Fault | undefined {
@@ -1786,6 +1819,12 @@ export class FakeSolanaRpc {
     let value: SimulationValue;
     if (!replace && this.options.checkBlockhash && !this.blockhashValid(rec.recentBlockhash)) {
       value = { err: 'BlockhashNotFound', logs: [], accounts: null, unitsConsumed: 0, returnData: null, innerInstructions: null };
+    } else if (this.engine) {
+      return this.engine.simulate(tx).then((r) => {
+        const v: SimulationValue = { err: r.err, logs: [...r.logs], accounts: null, unitsConsumed: r.unitsConsumed, returnData: null, innerInstructions: null };
+        this.txLog.push({ ...rec, simulation: v });
+        return this.ctx(v);
+      });
     } else {
       value = this.runSimulation(tx, rec.programIds);
     }
@@ -1821,8 +1860,11 @@ export class FakeSolanaRpc {
       if (this.options.checkBlockhash && !this.blockhashValid(rec.recentBlockhash)) {
         reject(preflightFailure({ err: 'BlockhashNotFound', logs: [], accounts: null, unitsConsumed: 0, returnData: null, innerInstructions: null }));
       }
+      if (this.engine) return this.engineSend(rec, tx, true, reject, preflightFailure);
       const sim = this.runSimulation(tx, rec.programIds);
       if (sim.err !== null) reject(preflightFailure(sim));
+    } else if (this.engine) {
+      return this.engineSend(rec, tx, false, reject, preflightFailure);
     }
     this.txLog.push(rec);
     this.notifyWhere((s) => s.method === 'signatureSubscribe' && s.key === rec.signature && s.enableReceived, 'signatureNotification',
@@ -1842,6 +1884,29 @@ export class FakeSolanaRpc {
         if (!this.statuses.has(rec.signature)) this.confirmSignature(rec.signature, { err: outcome.err ?? null, commitment: outcome.commitment ?? this.options.confirmCommitment });
       });
     }
+    return rec.signature;
+  }
+
+  /** sendTransaction with a TransactionEngine: preflight there, execute, mirror the touched accounts, land at once. */
+  private async engineSend(
+    rec: Omit<TransactionRecord, 'simulation' | 'rejected'>, tx: VersionedTransaction, preflight: boolean,
+    reject: (e: RpcError) => never, preflightFailure: (v: SimulationValue) => RpcError,
+  ): Promise<string> {
+    const engine = this.engine;
+    if (!engine) throw new Error('no engine');
+    if (preflight) {
+      const sim = await engine.simulate(tx);
+      if (sim.err !== null) {
+        reject(preflightFailure({ err: sim.err, logs: [...sim.logs], accounts: null, unitsConsumed: sim.unitsConsumed, returnData: null, innerInstructions: null }));
+      }
+    }
+    const r = await engine.process(tx);
+    for (const [key, acc] of r.accounts) {
+      if (acc === null) this.deleteAccount(key);
+      else this.setAccount(key, acc);
+    }
+    this.txLog.push({ ...rec, execution: { err: r.err, logs: r.logs, unitsConsumed: r.unitsConsumed } });
+    this.confirmSignature(rec.signature, { err: r.err, commitment: this.options.confirmCommitment });
     return rec.signature;
   }
 
@@ -1958,7 +2023,8 @@ export class FakeSolanaRpc {
           return;
         }
         const ctx: CallContext = { transport: 'ws', connection: conn, after };
-        const answer = this.answer(call, fault, this.wsHandlers, ctx);
+        const pending = this.answer(call, fault, this.wsHandlers, ctx);
+        const answer: unknown = pending instanceof Promise ? await (pending as Promise<unknown>) : pending;
         if (answer !== undefined) answers.push(answer);
       }
       if (answers.length > 0) this.wsSend(conn, batched ? answers : answers[0]);

@@ -172,3 +172,20 @@ describe('DLMM bin math', () => {
     }));
   });
 });
+
+describe('LP instruments with a price scale (Saros: bin price = 10^(dx − dy) × (1+s)^(id − 2^23))', () => {
+  it('a scale of (1+s)^m with ids shifted by −m is the same position: same value and delta at every price', async () => {
+    const { deltaUsd, instrumentValue } = await import('../../src/risk/portfolio-model.ts');
+    fc.assert(fc.property(
+      fc.integer({ min: -3000, max: 3000 }), fc.integer({ min: -50, max: 50 }), fc.double({ min: 60, max: 250, noNaN: true }),
+      (m, first, p) => {
+        const bins = Array.from({ length: 11 }, (_, i) => ({ binId: 2415 + first + i, liquidity: 100 + i * 7 }));
+        const plain = { kind: 'lp' as const, id: 'a', label: 'a', asset: 'SOL', quoteAsset: 'USDC', binStep: 20, bins, feesUsd: 3 };
+        const scaled = { ...plain, bins: bins.map((b) => ({ ...b, binId: b.binId - m })), priceScale: binPrice(m, 20) };
+        const prices = { SOL: p, USDC: 1 };
+        expect(instrumentValue(scaled, prices)).toBeCloseTo(instrumentValue(plain, prices), 6);
+        expect(deltaUsd(scaled, prices)).toBeCloseTo(deltaUsd(plain, prices), 6);
+      },
+    ), { numRuns: 200 });
+  });
+});

@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnProcess } from '../../helpers/processes.ts';
+import { spawnProcess } from '../helpers/processes.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
+const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Every installed copy of `name` under node_modules (nested ones included), as path → version. */
 function copiesOnDisk(name: string): Map<string, string> {
@@ -58,8 +58,22 @@ describe('one copy of each Solana library', () => {
     expect([...copiesOnDisk('@solana/web3.js').values()]).toEqual(['1.98.4']);
   }, 90_000);
 
-  it('@coral-xyz/anchor: the one Drift needs at the top level (0.29)', () => {
+  it('@coral-xyz/anchor: the one Drift needs at the top level (0.29), Saros its own 0.31.1 nested under its SDK', () => {
     const copies = copiesOnDisk('@coral-xyz/anchor');
     expect(copies.get(join(ROOT, 'node_modules', '@coral-xyz', 'anchor'))).toBe('0.29.0');
+    expect(copies.get(join(ROOT, 'node_modules', '@saros-finance', 'dlmm-sdk', 'node_modules', '@coral-xyz', 'anchor'))).toBe('0.31.1');
+    expect(copies.size).toBe(2);
+  });
+
+  it("the Saros SDK's build tool (tsdx, ~220 MB) is replaced by an empty package, and the SDK still loads", async () => {
+    const tsdx = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'tsdx', 'package.json'), 'utf8')) as { name: string; dependencies?: object };
+    expect(tsdx.name).toBe('empty-npm-package');
+    expect(tsdx.dependencies ?? {}).toEqual({});
+    const { LiquidityBookServices, MODE } = await import('@saros-finance/dlmm-sdk');
+    const { PublicKey } = await import('@solana/web3.js');
+    const sdk = new LiquidityBookServices({ mode: MODE.MAINNET, options: { rpcUrl: 'http://127.0.0.1:9' } });
+    // The SDK's keys are instances of the one web3.js this project uses.
+    expect(sdk.lbProgram.programId).toBeInstanceOf(PublicKey);
+    expect(sdk.lbProgram.programId.toBase58()).toBe('1qbkdrr3z4ryLA7pZykqxvxWPoeifcVKo6ZG9CfkvVE');
   });
 });
