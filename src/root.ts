@@ -29,10 +29,12 @@ import { PaperVenue } from './venues/paper/venue.ts';
 import { CachedPriceHistory } from './prices/cached.ts';
 import { CsvPriceHistory } from './prices/csv.ts';
 import { HttpPriceHistory } from './prices/http.ts';
-import type { PositionSource, PriceHistory, Repositories, TradeExecutor } from './ports/index.ts';
+import type { LiquidityVenue, PositionSource, PriceHistory, Repositories, TradeExecutor } from './ports/index.ts';
 import { DriftExecutor } from './venues/drift/executor.ts';
 import { driftSigning } from './venues/drift/signer.ts';
 import { DriftVenue } from './venues/drift/venue.ts';
+import { symbolForMint as driftSymbolForMint } from './venues/drift/balances.ts';
+import { SarosVenue } from './venues/saros/venue.ts';
 import type { Logger } from './shared/logger.ts';
 
 function version(): string {
@@ -50,11 +52,13 @@ const SHUTDOWN_DEADLINE_MS = 8_000;
 
 /** What the composition root needs from the venue side: positions, (paper) history and executors, start/stop. */
 interface Venues {
-  readonly source: PositionSource;
+  readonly sources: readonly PositionSource[];
   readonly clock: ScaledClock;
   /** The venue's own history (paper simulator); live venues use the configured history source. */
   readonly history: PriceHistory | undefined;
   readonly executors: TradeExecutor[];
+  /** Venues that manage liquidity positions (Saros). */
+  readonly liquidity: LiquidityVenue[];
   /** Persists venue state (the paper book); a no-op for live venues. */
   save(): Promise<void>;
   stop(): Promise<void>;
@@ -74,23 +78,17 @@ async function paperVenues(config: Config, repos: Repositories, storageFile: str
   }
   venue.start(config.paper.tickMs);
   return {
-    source: venue, clock, history: venue.history, executors: [paperExecutor],
+    sources: [venue], clock, history: venue.history, executors: [paperExecutor], liquidity: [],
     save: () => paperExecutor.save(),
     stop: async () => { venue.stop(); await paperExecutor.save(); },
   };
 }
 
 /** Drift: the watched accounts over SOLANA_RPC_URL, and their executor (watch-only without WALLET_KEYPAIR). */
-async function driftVenues(config: Config, logger: Logger): Promise<Venues> {
+async function driftVenues(config: Config, logger: Logger, clock: ScaledClock): Promise<{ venue: DriftVenue; executor: DriftExecutor }> {
   const drift = config.drift;
   const solana = config.solana;
   if (!drift || !solana) throw new ConfigError('SOLANA_RPC_URL: missing');
-  const clock = new ScaledClock(1);
-  // The SDK (and web3.js) log with console.*: into our log, never onto the terminal chat's stdout.
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    // eslint-disable-next-line no-console -- replacing console itself, not logging through it
-    console[level] = (...args: unknown[]): void => { logger[level === 'log' ? 'info' : level]({ sdk: format(...args) }, 'drift sdk'); };
-  }
   const venue = await DriftVenue.connect({
     rpcUrl: solana.rpcUrl, ...(solana.wsUrl ? { wsUrl: solana.wsUrl } : {}), env: drift.env, authorities: drift.authorities,
     subAccounts: drift.subAccounts, subscription: drift.subscription, clock, logger,
@@ -99,12 +97,61 @@ async function driftVenues(config: Config, logger: Logger): Promise<Venues> {
   logger.info({ role: signing.role, authority: signing.authority, subAccount: signing.subAccountId }, signing.summary);
   process.stderr.write(`vigil: ${signing.summary}\n`);
   const executor = new DriftExecutor({ venue, signer: signing.signer, authority: venue.users[0]!.getUserAccount().authority, subAccountId: signing.subAccountId, logger });
-  return { source: venue, clock, history: undefined, executors: [executor], save: () => Promise.resolve(), stop: () => venue.close() };
+  return { venue, executor };
+}
+
+/**
+ * The live venues over SOLANA_RPC_URL: Drift (DRIFT_AUTHORITIES) and/or Saros (SAROS_WALLETS). Saros tokens are named
+ * by Drift's spot-market registry and priced by Drift's oracles when Drift runs, else by the history source's latest
+ * close (`latestHistory` is bound once the history source exists).
+ */
+async function liveVenues(config: Config, logger: Logger, latestHistory: { get?: PriceHistory }): Promise<Venues> {
+  const clock = new ScaledClock(1);
+  // The SDKs (and web3.js) log with console.*: into our log, never onto the terminal chat's stdout.
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    // eslint-disable-next-line no-console -- replacing console itself, not logging through it
+    console[level] = (...args: unknown[]): void => { logger[level === 'log' ? 'info' : level]({ sdk: format(...args) }, 'solana sdk'); };
+  }
+  const drift = config.drift ? await driftVenues(config, logger, clock) : undefined;
+  const sources: PositionSource[] = drift ? [drift.venue] : [];
+  const liquidity: LiquidityVenue[] = [];
+  if (config.saros && config.solana) {
+    const env = config.drift?.env ?? 'mainnet-beta';
+    const saros = new SarosVenue({
+      rpcUrl: config.solana.rpcUrl, owners: config.saros.wallets, clock, logger,
+      symbolOf: (mint) => driftSymbolForMint(env, mint),
+      prices: async (symbols) => {
+        const out: Record<string, number> = {};
+        const oracle = drift?.venue.oraclePrices() ?? {};
+        for (const s of symbols) {
+          const p = oracle[s];
+          if (p !== undefined && p > 0) {
+            out[s] = p;
+            continue;
+          }
+          const history = latestHistory.get;
+          if (!history) continue;
+          // The freshest close the source has, hourly or daily (a folder's hourly file may end before its daily one).
+          const [hourly, daily] = await Promise.all((['1h', '1d'] as const).map((interval) => history.closes(s, { interval, limit: 1 }).catch(() => undefined)));
+          const series = (hourly?.t.at(-1) ?? -Infinity) >= (daily?.t.at(-1) ?? -Infinity) ? hourly : daily;
+          const last = series?.close.at(-1);
+          if (last !== undefined && last > 0) out[s] = last;
+        }
+        return out;
+      },
+    });
+    sources.push(saros);
+    liquidity.push(saros);
+  }
+  return {
+    sources, clock, history: undefined, executors: drift ? [drift.executor] : [], liquidity, save: () => Promise.resolve(),
+    stop: async () => { await drift?.venue.close(); },
+  };
 }
 
 async function run(config: Config): Promise<void> {
   if (config.executionMode === 'live' && !config.drift) fail('EXECUTION_MODE=live: live execution needs SOLANA_RPC_URL and a Drift account (DRIFT_AUTHORITIES, with WALLET_KEYPAIR its delegate key); use paper without one');
-  if (config.drift && config.executionMode === 'paper') fail('EXECUTION_MODE=paper fills on the paper venue; with SOLANA_RPC_URL set (your Drift account) use dry-run');
+  if ((config.drift || config.saros) && config.executionMode === 'paper') fail('EXECUTION_MODE=paper fills on the paper venue; with SOLANA_RPC_URL set (your Drift account or Saros wallets) use dry-run');
 
   // Every configuration refusal comes before the logger exists, so exiting never races its file.
   const schedules = resolveSchedules(config.schedules);
@@ -137,8 +184,9 @@ async function run(config: Config): Promise<void> {
       storageAlert.send?.('✅ Vigil can save its state file again.', 'info');
     },
   });
-  const venues = config.drift && config.solana
-    ? await driftVenues(config, logger)
+  const latestHistory: { get?: PriceHistory } = {};
+  const venues = config.solana && (config.drift || config.saros)
+    ? await liveVenues(config, logger, latestHistory)
     : await paperVenues(config, repos, storageFile);
   const { clock } = venues;
 
@@ -146,10 +194,11 @@ async function run(config: Config): Promise<void> {
   if (config.prices.source === 'csv' && config.prices.csvDir) history = new CsvPriceHistory(config.prices.csvDir);
   if (config.prices.source === 'binance') history = new CachedPriceHistory(new HttpPriceHistory({ baseUrl: config.prices.apiUrl }), repos.candles, { clock });
   if (!history) fail('PRICE_HISTORY: a live venue needs price history for risk: set PRICE_HISTORY=binance (default) or csv with PRICE_HISTORY_DIR');
+  latestHistory.get = history;
 
   const { dispatcher, services } = buildApp({
-    commands: COMMANDS, sources: [venues.source], history, repos, clock, logger, risk: { lookbackDays: config.risk.lookbackDays },
-    executors: venues.executors, approvals: config.approvals, oracleBaseDir: config.weights.dir, oracleUrlAllow: config.weights.urlAllow, rebalanceMinTradeUsd: config.rebalance.minTradeUsd,
+    commands: COMMANDS, sources: venues.sources, history, repos, clock, logger, risk: { lookbackDays: config.risk.lookbackDays },
+    executors: venues.executors, liquidity: venues.liquidity, approvals: config.approvals, oracleBaseDir: config.weights.dir, oracleUrlAllow: config.weights.urlAllow, rebalanceMinTradeUsd: config.rebalance.minTradeUsd,
     runtime: {
       version: version(), venueMode: config.venue, executionMode: config.executionMode, transport: config.transport,
       startedAt: clock.now(), timeZone: config.timeZone, storage: storageFile,
@@ -177,7 +226,7 @@ async function run(config: Config): Promise<void> {
   };
   if (telegram) services.notifications.addNotifier(telegram);
   if (chat) services.notifications.addNotifier(chat);
-  logger.info({ venue: venues.source.label, seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name, telegram: Boolean(telegram), console: Boolean(chat) }, 'vigil started');
+  logger.info({ venue: venues.sources.map((s) => s.label).join(' + '), seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name, telegram: Boolean(telegram), console: Boolean(chat) }, 'vigil started');
   // The job table (UTC; the daily report in the configured time zone). Jobs log their own failures and run again.
   const scheduler = new Scheduler({ logger, clock: systemClock, timezone: 'UTC' });
   scheduler.add({ name: 'refresh', cron: schedules.refresh, run: async () => { await services.portfolio.refresh(); } });
@@ -210,7 +259,8 @@ async function run(config: Config): Promise<void> {
   await scheduler.runNow('snapshot');
   // Price ticks (and, later, chain account updates) evaluate the health rules at once, not at the next cron tick.
   const push = new PushTrigger({ name: 'health', logger, minIntervalMs: 100, evaluate: async () => { await services.alerts.evaluate({ fullRisk: false }); } });
-  const unwatch = push.watch(venues.source);
+  const unwatchAll = venues.sources.map((s) => push.watch(s));
+  const unwatch = (): void => { for (const u of unwatchAll) u(); };
   await services.alerts.retryUndelivered();
   // Before anything else can confirm: settle what a previous run left executing (asks the venue; never re-sends).
   const settled = await services.actions.reconcile();

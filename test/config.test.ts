@@ -143,7 +143,14 @@ describe('parseConfig valid values', () => {
   });
 
   it('Drift: an RPC URL needs the addresses to watch; they are read, deduplicated, with discovery by default', () => {
-    expect(configError({ SOLANA_RPC_URL: 'https://rpc.example' }).message).toBe('DRIFT_AUTHORITIES: missing, expected one or more wallet addresses to watch (SOLANA_RPC_URL is set)');
+    expect(configError({ SOLANA_RPC_URL: 'https://rpc.example' }).message).toBe('DRIFT_AUTHORITIES: missing, expected one or more wallet addresses to watch (SOLANA_RPC_URL is set; or SAROS_WALLETS for Saros positions)');
+    expect(configError({ SAROS_WALLETS: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p' }).message).toBe('SOLANA_RPC_URL: missing, expected an http(s) URL (SAROS_WALLETS is set)');
+    // Saros alone: its wallets are watched, Drift does not start.
+    const saros = parseConfig({ SOLANA_RPC_URL: 'https://rpc.example', SAROS_WALLETS: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p' }, cwd);
+    expect(saros.saros).toEqual({ wallets: ['5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p'] });
+    expect(saros.drift).toBeUndefined();
+    expect(saros.venue).toBe('live');
+    expect(parseConfig({ SOLANA_RPC_URL: 'https://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p' }, cwd).saros).toBeUndefined();
     expect(configError({ DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p' }).message).toBe('SOLANA_RPC_URL: missing, expected an http(s) URL (DRIFT_AUTHORITIES is set)');
     const c = parseConfig({ SOLANA_RPC_URL: 'https://rpc.example', DRIFT_AUTHORITIES: ' 5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p,5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p ' }, cwd);
     expect(c.drift).toEqual({ authorities: ['5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p'], subAccounts: null, subscription: 'websocket', env: 'mainnet-beta', allowOwnerKey: false });
@@ -220,6 +227,7 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   SOLANA_RPC_URL: ['ftp://rpc.example', 'not a url', 'ws://rpc.example'],
   SOLANA_WS_URL: ['http://rpc.example', 'not a url'],
   DRIFT_AUTHORITIES: ['0xdeadbeef', 'short', 'Il0Oabcdefghijklmnopqrstuvwxyz12345', ','],
+  SAROS_WALLETS: ['0xdeadbeef', 'Il0Oabcdefghijklmnopqrstuvwxyz12345', ','],
   DRIFT_SUBACCOUNTS: ['-1', '65536', 'main', '1.5', ','],
   DRIFT_SUBSCRIPTION: ['grpc', 'push'],
   DRIFT_ENV: ['mainnet', 'testnet'],
@@ -427,7 +435,7 @@ describe('parseConfig on arbitrary input (property)', () => {
     VIGIL_DATA_DIR: 'data', LOG_LEVEL: 'warn', LOG_FILE: 'v.log', TZ: 'Asia/Tokyo', EXECUTION_MODE: 'live', PAPER_SEED: '7',
     PAPER_PORTFOLIO: 'book.json', DEMO_SPEED: '10', PAPER_TICK_MS: '500', CONSOLE_ROLE: 'trader', TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_ALLOWED_USERS: '1:admin', SOLANA_RPC_URL: 'https://rpc.example', WALLET_KEYPAIR: 'keypair.json',
-    SOLANA_WS_URL: 'wss://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p', DRIFT_SUBACCOUNTS: '0,2',
+    SOLANA_WS_URL: 'wss://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p', DRIFT_SUBACCOUNTS: '0,2', SAROS_WALLETS: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p',
     DRIFT_SUBSCRIPTION: 'polling', DRIFT_ENV: 'devnet', DRIFT_ALLOW_OWNER_KEY: 'false',
     PRICE_HISTORY: 'binance', PRICE_HISTORY_DIR: 'a-dir', PRICE_API_URL: 'https://api.example', RISK_LOOKBACK_DAYS: '730',
     TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'https://vigil.example/hook', TELEGRAM_WEBHOOK_SECRET: 's3cret_token',

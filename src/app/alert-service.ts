@@ -1,10 +1,13 @@
 /**
  * AlertService: watches the portfolio, turns rule observations into alerts through the engine, and publishes them with
- * their buttons (Acknowledge, Snooze 1h, Mute rule, and the suggested action, which opens a confirm card).
+ * their buttons (Acknowledge, Snooze 1h, Mute rule, and the suggested action, which opens a confirm card — or, for
+ * Re-center, runs the /recenter command on the alert's LP position).
  */
 import type { Dispatcher, PressContext, PressResult } from '../core/dispatcher.ts';
 import { reply, type Button, type Reply } from '../core/reply.ts';
-import { EDITABLE_THRESHOLDS, type Actor, type AlertLevel, type AlertRule, type ChatRef, type EditableThreshold, type Portfolio } from '../domain/index.ts';
+import {
+  EDITABLE_THRESHOLDS, type Actor, type AlertLevel, type AlertRule, type ChatRef, type EditableThreshold, type Portfolio, type ThresholdSpec,
+} from '../domain/index.ts';
 import type { AuditRepo, Clock, SettingsRepo, SnapshotRepo } from '../ports/index.ts';
 import { SETTINGS } from '../ports/settings.ts';
 import { UserError } from '../shared/errors.ts';
@@ -26,11 +29,15 @@ export const MUTE_MS = 24 * 3_600_000;
 const BUTTON_TTL_MS = 24 * 3_600_000;
 
 const ICON: Record<AlertLevel, string> = { info: 'ℹ', warning: '⚠', critical: '🚨', emergency: '🆘' };
-const ACTION_LABEL: Record<AlertAction, string> = { hedge: 'Hedge now', reduce: 'Protect', rebalance: 'Rebalance' };
+/** The chat command the Re-center button runs, with the LP position id as its first argument. */
+export const RECENTER_COMMAND = 'recenter';
+
+const ACTION_LABEL: Record<AlertAction, string> = { hedge: 'Hedge now', reduce: 'Protect', rebalance: 'Rebalance', recenter: 'Re-center' };
 const ADVICE: Record<AlertAction, string> = {
   hedge: 'Hedge the delta or add collateral.',
   reduce: 'Protect cuts just enough to restore health, or add collateral.',
   rebalance: 'Rebalance towards your target weights.',
+  recenter: 'Re-center moves the liquidity to a new range around the current price.',
 };
 
 interface RiskFigures {
@@ -180,10 +187,11 @@ export class AlertService {
     if (this.dispatcher) {
       const group = newId();
       const make = (label: string, verbCode: string, style?: 'primary' | 'danger'): Promise<Button> => (this.dispatcher as Dispatcher<unknown>).makeButton({
-        label, kind: 'alert', payload: { key: e.key, rule: o.rule, action: o.action ?? null }, role: 'trader', actor: null,
-        chat: { platform: 'console', chatId: 'alerts' }, verb: verbCode, ttlMs: BUTTON_TTL_MS, group, ...(style ? { style } : {}),
+        label, kind: 'alert', payload: { key: e.key, rule: o.rule, action: o.action ?? null, ...(o.positionId === undefined ? {} : { positionId: o.positionId }) },
+        role: 'trader', actor: null, chat: { platform: 'console', chatId: 'alerts' }, verb: verbCode, ttlMs: BUTTON_TTL_MS, group, ...(style ? { style } : {}),
       });
-      if (o.action) buttons.push(await make(ACTION_LABEL[o.action], 'act', 'primary'));
+      // Re-center acts on one position: without its id there is nothing to run.
+      if (o.action && (o.action !== 'recenter' || o.positionId !== undefined)) buttons.push(await make(ACTION_LABEL[o.action], 'act', 'primary'));
       buttons.push(await make('Acknowledge', 'ack'), await make('Snooze 1h', 'snz'), await make('Mute rule', 'mute'));
     }
     return reply.of(
@@ -196,7 +204,7 @@ export class AlertService {
   }
 
   private async onPress(ctx: PressContext): Promise<PressResult> {
-    const p = ctx.action.payload as { key?: unknown; rule?: unknown; action?: unknown };
+    const p = ctx.action.payload as { key?: unknown; rule?: unknown; action?: unknown; positionId?: unknown };
     if (typeof p.key !== 'string' || typeof p.rule !== 'string') throw new UserError('expired', 'This button is no longer valid.');
     const now = this.deps.clock.now();
     const who = `${ctx.actor.platform}:${ctx.actor.userId}`;
@@ -212,6 +220,7 @@ export class AlertService {
         await this.engine.mute(p.rule as AlertRule, now + MUTE_MS);
         return { reply: null, edit: false, toast: `Rule ${p.rule} muted for 24 hours. /alerts shows mutes.` };
       case 'act': {
+        if (p.action === 'recenter') return this.recenter(ctx, p.positionId);
         if (!this.opener) throw new UserError('unavailable', 'Trading actions are not set up in this process.');
         const action: AlertAction = p.action === 'rebalance' ? 'rebalance' : p.action === 'hedge' ? 'hedge' : 'reduce';
         return { reply: await this.opener(action, ctx.actor, ctx.chat), edit: false };
@@ -219,6 +228,16 @@ export class AlertService {
       default:
         throw new UserError('expired', 'This button is no longer valid.');
     }
+  }
+
+  /**
+   * Re-center: runs `/recenter <position id>` for whoever tapped, as if typed (the command checks its own role and
+   * arguments); its reply comes as a new message, the alert stays.
+   */
+  private async recenter(ctx: PressContext, positionId: unknown): Promise<PressResult> {
+    if (typeof positionId !== 'string' || positionId === '' || !this.dispatcher) throw new UserError('expired', 'This button is no longer valid.');
+    const r = await this.dispatcher.handleCommand({ actor: ctx.actor, chat: ctx.chat, name: RECENTER_COMMAND, argv: [positionId], via: 'button' });
+    return { reply: r, edit: false };
   }
 
   /** Thresholds in force: the defaults with an admin's overrides. */
@@ -232,6 +251,9 @@ export class AlertService {
       liquidationDistance: { ...base.liquidationDistance, warning: o.liq_warning ?? base.liquidationDistance.warning, critical: o.liq_critical ?? base.liquidationDistance.critical, emergency: o.liq_emergency ?? base.liquidationDistance.emergency },
       concentration: { ...base.concentration, warning: o.concentration ?? base.concentration.warning },
       pnlMove: { ...base.pnlMove, warning: o.pnl_move ?? base.pnlMove.warning },
+      lpNearEdge: { ...base.lpNearEdge, bins: o.lp_near_edge_bins ?? base.lpNearEdge.bins },
+      lpSkew: { ...base.lpSkew, warning: o.lp_skew ?? base.lpSkew.warning },
+      lpOracleDivergence: { ...base.lpOracleDivergence, warning: o.lp_oracle_divergence ?? base.lpOracleDivergence.warning },
     };
   }
 
@@ -239,9 +261,14 @@ export class AlertService {
   async setThreshold(name: string, value: number, by: string): Promise<AlertThresholds> {
     const key = name.toLowerCase() as EditableThreshold;
     // Own properties only: "__proto__" or "constructor" must not name a threshold through the prototype.
-    const spec = Object.hasOwn(EDITABLE_THRESHOLDS, key) ? EDITABLE_THRESHOLDS[key] : undefined;
+    const spec: ThresholdSpec | undefined = Object.hasOwn(EDITABLE_THRESHOLDS, key) ? EDITABLE_THRESHOLDS[key] : undefined;
     if (!spec) throw new UserError('bad_argument', `"${name}" is not a threshold.`, `Thresholds: ${Object.keys(EDITABLE_THRESHOLDS).join(', ')}`);
-    if (!Number.isFinite(value) || value < spec.min || value > spec.max) throw new UserError('bad_argument', `${key}: expected a value from ${spec.min} to ${spec.max}, got ${value}.`);
+    const inRange = spec.exclusive ? value > spec.min && value < spec.max : value >= spec.min && value <= spec.max;
+    if (!Number.isFinite(value) || !inRange || (spec.integer === true && !Number.isInteger(value))) {
+      const expected = spec.integer ? `a whole number from ${spec.min} to ${spec.max}`
+        : spec.exclusive ? `a value between ${spec.min} and ${spec.max}, both excluded` : `a value from ${spec.min} to ${spec.max}`;
+      throw new UserError('bad_argument', `${key}: expected ${expected}, got ${value}.`);
+    }
     const raw: unknown = await this.deps.settings.get(THRESHOLDS_KEY);
     const next = { ...(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}), [key]: value } as Record<string, number>;
     const tiers = (p: string, d: { warning: number; critical: number | null; emergency: number | null }): [number, number, number] =>

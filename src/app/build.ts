@@ -3,7 +3,7 @@ import type { AnyCommand } from '../core/command.ts';
 import { usageLine } from '../core/args.ts';
 import { Dispatcher } from '../core/dispatcher.ts';
 import { ApprovalGate, DEFAULT_GATE, type Confirmer } from '../approvals/gate.ts';
-import type { Clock, PositionSource, PriceHistory, Repositories, TradeExecutor } from '../ports/index.ts';
+import type { Clock, LiquidityVenue, PositionSource, PriceHistory, Repositories, TradeExecutor } from '../ports/index.ts';
 import type { Logger } from '../shared/logger.ts';
 import { ActionService } from './actions/service.ts';
 import { AlertService } from './alert-service.ts';
@@ -18,6 +18,8 @@ import { PortfolioService } from './portfolio.ts';
 import { RiskService, type RiskSettings } from './risk-service.ts';
 import type { AppServices, RuntimeInfo } from './services.ts';
 import { healthView, positionViews } from './views.ts';
+import { findLp, lpViews } from './lp-view.ts';
+import { UserError } from '../shared/errors.ts';
 
 export interface AppParts {
   readonly commands: readonly AnyCommand<AppServices>[];
@@ -36,6 +38,8 @@ export interface AppParts {
   readonly alertThresholds?: AlertThresholds;
   /** Venues' trade executors (their markets are what planners may trade). */
   readonly executors?: readonly TradeExecutor[];
+  /** Venues that manage liquidity positions (Saros): what /recenter plans with. */
+  readonly liquidity?: readonly LiquidityVenue[];
   /** Confirm-gate settings (defaults: DEFAULT_GATE; the mode comes from runtime.executionMode). */
   readonly approvals?: Partial<ApprovalSettings>;
   /** Directory static: and signals: oracle files must be in (default: ./weights). */
@@ -111,7 +115,14 @@ export function buildApp(parts: AppParts): App {
       name: c.name, description: c.description, role: c.role, usage: usageLine(c.name, c.args),
       ...(c.help ? { help: c.help } : {}), ...(c.group ? { group: c.group } : {}),
     })),
-    views: { positions: positionViews, health: healthView },
+    views: { positions: positionViews, health: healthView, lps: lpViews, findLp },
+    liquidity: {
+      previewRecenter: async (positionId, o) => {
+        const venue = (parts.liquidity ?? []).find((v) => positionId.startsWith(`${v.venue}:`));
+        if (!venue) throw new UserError('unavailable', 'Re-center plans Saros positions (SAROS_WALLETS); this position is not one.');
+        return venue.previewRecenter(positionId, o);
+      },
+    },
   };
   const dispatcher = new Dispatcher<AppServices>({
     commands: parts.commands, services, actions: parts.repos.actions, clock: parts.clock, logger: parts.logger,

@@ -12,6 +12,11 @@ import type { PerformanceTracker } from './performance.ts';
 import type { PortfolioService } from './portfolio.ts';
 import type { RiskService } from './risk-service.ts';
 import type { HealthView, PositionView } from './views.ts';
+import type { LpView } from './lp-view.ts';
+import type { LiquidityShape, RecenterPreview } from '../ports/index.ts';
+
+/** What /recenter shows (commands take port types through the app layer). */
+export type { LiquidityShape, RangeState, RecenterPreview, RecenterStep } from '../ports/index.ts';
 
 export interface CommandInfo {
   readonly name: string;
@@ -52,10 +57,17 @@ export interface AppServices {
   readonly history: PriceHistory;
   readonly clock: Clock;
   readonly runtime: RuntimeInfo;
+  /** Liquidity positions' actions, by the venue that holds the position. */
+  readonly liquidity: {
+    previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape }): Promise<RecenterPreview>;
+  };
   /** Commands as /help lists them. */
   commands(): readonly CommandInfo[];
   readonly views: {
     positions(p: Portfolio): PositionView[];
     health(p: Portfolio): HealthView;
+    lps(p: Portfolio): LpView[];
+    /** The LP a user named (its number in /lp, or the start of its id/address); undefined if none or ambiguous. */
+    findLp(views: readonly LpView[], ref: string): LpView | undefined;
   };
 }

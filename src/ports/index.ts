@@ -5,3 +5,4 @@ export type * from './weight-oracle.ts';
 export type * from './clock.ts';
 export type * from './notifier.ts';
 export type * from './repositories.ts';
+export type * from './liquidity.ts';

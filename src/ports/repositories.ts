@@ -101,7 +101,9 @@ export interface StoredAlertObservation {
   readonly threshold: number | null;
   readonly title: string;
   readonly detail: string;
-  readonly action?: 'hedge' | 'reduce' | 'rebalance';
+  readonly action?: 'hedge' | 'reduce' | 'rebalance' | 'recenter';
+  /** The position the action acts on ('recenter': the LP position to re-center). */
+  readonly positionId?: string;
 }
 
 /** The last notification the alert engine produced for a key. */

@@ -17,10 +17,22 @@ export const SETTINGS = {
 export type SettingsKey = (typeof SETTINGS)[keyof typeof SETTINGS];
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
-const ranged = (spec: { readonly min: number; readonly max: number }) => finite.min(spec.min).max(spec.max);
 
-function rangedObject<K extends string>(specs: Readonly<Record<K, { readonly min: number; readonly max: number }>>) {
-  const shape = Object.fromEntries(Object.entries(specs).map(([k, spec]) => [k, ranged(spec as { min: number; max: number }).optional()]));
+/** A range: [min, max], or (min, max) when `exclusive`; whole numbers only when `integer`. */
+interface Range {
+  readonly min: number;
+  readonly max: number;
+  readonly integer?: boolean;
+  readonly exclusive?: boolean;
+}
+
+const ranged = (spec: Range) => {
+  const bounded = spec.exclusive ? finite.gt(spec.min).lt(spec.max) : finite.min(spec.min).max(spec.max);
+  return spec.integer ? bounded.int() : bounded;
+};
+
+function rangedObject<K extends string>(specs: Readonly<Record<K, Range>>) {
+  const shape = Object.fromEntries(Object.entries(specs).map(([k, spec]) => [k, ranged(spec as Range).optional()]));
   return z.strictObject(shape as Record<K, z.ZodOptional<z.ZodNumber>>);
 }
 

@@ -52,6 +52,12 @@ export function fmtSignedPct(fraction: number, digits = 2): string {
   return fraction > 0 ? `+${s}%` : `${s}%`;
 }
 
+/** A price in `unit` per base token, same digits as fmtPrice: "150.23 USDC", "0.006667 SOL". */
+export function fmtPriceIn(value: number | null | undefined, unit: string): string {
+  const usd = fmtPrice(value);
+  return usd === '—' ? usd : `${usd.replace('$', '')} ${unit}`;
+}
+
 /** A USD price with enough significant digits for any asset from BTC to BONK: "$87,648.22", "$0.00000747". */
 export function fmtPrice(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return '—';

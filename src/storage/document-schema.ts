@@ -31,7 +31,8 @@ const candles = z.strictObject({ t: z.array(finite), close: z.array(finite), cov
 
 const observation = z.strictObject({
   rule, market: z.string().optional(), level: z.union([level, z.literal('ok')]), value: finite.nullable(), threshold: finite.nullable(),
-  title: z.string(), detail: z.string(), action: z.enum(['hedge', 'reduce', 'rebalance']).optional(),
+  title: z.string(), detail: z.string(), action: z.enum(['hedge', 'reduce', 'rebalance', 'recenter']).optional(),
+  positionId: z.string().optional(),
 });
 
 const alertKey = z.strictObject({

@@ -121,6 +121,36 @@ describe('/positions', () => {
     expect(t).toContain('PnL vs deposit: $0.00 (0.00%)');
     expect(t).toContain('Fees earned: $0.00');
   });
+
+  it('/lp and /bins: where each LP sits in its range, its pool vs oracle price, delta and bins', async () => {
+    const { send } = testApp({ portfolio: { spot: [], perps: [], lp: [{ pool: 'SOL/USDC', valueUsd: '1000', rangePct: 0.05 }] }, prices: ROUND_PRICES });
+    const t = plainText(await send('/lp'));
+    // Same book as above: bins 2279…2329, active 2304 → 25 bins to each edge.
+    expect(t).toContain('#1 SOL/USDC paper LP · ✓ in range · 25 bins to lower, 25 to upper');
+    expect(t).toContain('Value: $1,000.00 (4.9241 SOL + 507.59 USDC)');
+    // Pool price = lower edge of the active bin 1.002^2304 = 99.8241 (python); oracle 100 → −0.18%.
+    expect(t).toContain('Pool / oracle: 99.82 USDC / 100.00 USDC (-0.18%)');
+    // Base share: 4.9241 × 100 / 1000 = 49%.
+    expect(t).toContain('Mix: 49% SOL · 51% USDC');
+    expect(t).toMatch(/Delta: 4\.924\d SOL · gamma -0\.\d+ SOL per USDC/);
+    const bins = plainText(await send('/bins 1'));
+    expect(bins).toContain('#1 SOL/USDC bins 2279…2329');
+    // 51 bin lines, the active one marked, highest price first.
+    const lines = bins.split('\n').filter((l) => /^\s*\d+(\.\d+)? [█░ ]/.test(l));
+    expect(lines).toHaveLength(51);
+    expect(lines.filter((l) => l.includes('◀'))).toHaveLength(1);
+    expect(lines[0]!.trim().startsWith('104.94')).toBe(true);
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(35);
+    expect(plainText(await send('/bins 2'))).toContain('No position "2": use a number from /lp (1–1).');
+    // Re-center plans Saros positions; the paper LP is not one.
+    expect(plainText(await send('/recenter 1', 'trader'))).toContain('Re-center plans Saros positions (SAROS_WALLETS); this position is not one.');
+    expect(plainText(await send('/recenter 1'))).toMatch(/trader/i);
+  });
+
+  it('/lp without liquidity positions says how to add them', async () => {
+    const { send } = testApp({ portfolio: { spot: [{ asset: 'USDC', amount: '1000' }], perps: [], lp: [] }, prices: ROUND_PRICES });
+    expect(plainText(await send('/lp'))).toContain('No liquidity positions. Set SAROS_WALLETS to watch your Saros DLMM positions.');
+  });
 });
 
 describe('/health', () => {

@@ -12,11 +12,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExtensionType} from '@solana/spl-token';
+import type { ExtensionType } from '@solana/spl-token';
 import {
-  AccountLayout, MintLayout, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync, getMintLen,
+  AccountLayout, MintLayout, NATIVE_MINT, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync, getMintLen,
 } from '@solana/spl-token';
-import type { Transaction, VersionedTransaction} from '@solana/web3.js';
+import type { Transaction, VersionedTransaction } from '@solana/web3.js';
 import {
   ComputeBudgetProgram, Connection, Keypair, PublicKey, type Signer,
 } from '@solana/web3.js';
@@ -66,8 +66,8 @@ export interface SarosChain {
   readonly payer: Keypair;
   /** Writes an account into the bank and the RPC's store. */
   put(key: PublicKey, account: { data: Buffer; owner: PublicKey; lamports?: bigint }): Promise<void>;
-  /** A new mint (classic SPL or Token-2022), mint authority the payer. */
-  createMint(decimals: number, token2022?: boolean): Promise<PublicKey>;
+  /** A new mint (classic SPL or Token-2022), mint authority the payer; at `address` when given (e.g. mainnet USDC). */
+  createMint(decimals: number, token2022?: boolean, address?: PublicKey): Promise<PublicKey>;
   /** Sets `owner`'s associated token account of `mint` to `amount` base units (created if missing). */
   setTokenBalance(owner: PublicKey, mint: PublicKey, amount: bigint): Promise<PublicKey>;
   /** `owner`'s token balance of `mint` (its ATA), base units; 0 if none. */
@@ -97,8 +97,11 @@ export async function startSarosChain(): Promise<SarosChain> {
     }
     return out;
   };
+  const saros = new Set([SAROS_PROGRAM_ID.toBase58(), HOOK_PROGRAM_ID.toBase58()]);
   const engine: TransactionEngine = {
     blockhash: () => blockhash,
+    // Transactions that touch no Saros program (a Drift order on the same fake RPC) keep the fake's scripted results.
+    handles: (tx) => tx.message.staticAccountKeys.some((k) => saros.has(k.toBase58())) || !tx.message.staticAccountKeys.some((k) => k.toBase58().startsWith('dRift')),
     async simulate(tx): Promise<EngineResult> {
       const r = await client.simulateTransaction(tx);
       return { err: transactionErrorOf(r.result), logs: r.meta?.logMessages ?? [], unitsConsumed: Number(r.meta?.computeUnitsConsumed ?? 0n) };
@@ -126,8 +129,8 @@ export async function startSarosChain(): Promise<SarosChain> {
 
   const chain: SarosChain = {
     context, rpc, connection, payer, put,
-    async createMint(decimals, token2022 = false) {
-      const mint = Keypair.generate().publicKey;
+    async createMint(decimals, token2022 = false, address) {
+      const mint = address ?? Keypair.generate().publicKey;
       const program = token2022 ? TOKEN_2022_PROGRAM_ID : TOKEN_PROGRAM_ID;
       const data = Buffer.alloc(token2022 ? getMintLen([] as ExtensionType[]) : MintLayout.span);
       MintLayout.encode({
@@ -143,11 +146,14 @@ export async function startSarosChain(): Promise<SarosChain> {
       const program = mintInfo.owner;
       const ata = getAssociatedTokenAddressSync(mint, owner, true, program);
       const data = Buffer.alloc(AccountLayout.span);
+      // Wrapped SOL is a native account: its amount is its lamports above the rent reserve (syncNative keeps it so).
+      const native = mint.equals(NATIVE_MINT);
+      const rent = BigInt(await connection.getMinimumBalanceForRentExemption(AccountLayout.span));
       AccountLayout.encode({
-        mint, owner, amount, delegateOption: 0, delegate: PublicKey.default, state: 1, isNativeOption: 0, isNative: 0n,
+        mint, owner, amount, delegateOption: 0, delegate: PublicKey.default, state: 1, isNativeOption: native ? 1 : 0, isNative: native ? rent : 0n,
         delegatedAmount: 0n, closeAuthorityOption: 0, closeAuthority: PublicKey.default,
       }, data);
-      await put(ata, { data, owner: program });
+      await put(ata, { data, owner: program, ...(native ? { lamports: rent + amount } : {}) });
       return ata;
     },
     async tokenBalance(owner, mint) {

@@ -247,6 +247,8 @@ export interface EngineResult {
 export interface TransactionEngine {
   /** The blockhash the engine accepts now (handed out by getLatestBlockhash). */
   blockhash(): string;
+  /** Whether the engine runs this transaction (default: all); others get the fake's scripted behaviour. */
+  handles?(tx: VersionedTransaction): boolean;
   simulate(tx: VersionedTransaction): Promise<EngineResult>;
   /** Executes and commits; `accounts`: the state after it of every account the transaction names (null: closed). */
   process(tx: VersionedTransaction): Promise<EngineResult & { readonly accounts: ReadonlyMap<string, AccountInput | null> }>;
@@ -1819,7 +1821,7 @@ export class FakeSolanaRpc {
     let value: SimulationValue;
     if (!replace && this.options.checkBlockhash && !this.blockhashValid(rec.recentBlockhash)) {
       value = { err: 'BlockhashNotFound', logs: [], accounts: null, unitsConsumed: 0, returnData: null, innerInstructions: null };
-    } else if (this.engine) {
+    } else if (this.engine && (this.engine.handles?.(tx) ?? true)) {
       return this.engine.simulate(tx).then((r) => {
         const v: SimulationValue = { err: r.err, logs: [...r.logs], accounts: null, unitsConsumed: r.unitsConsumed, returnData: null, innerInstructions: null };
         this.txLog.push({ ...rec, simulation: v });
@@ -1860,10 +1862,10 @@ export class FakeSolanaRpc {
       if (this.options.checkBlockhash && !this.blockhashValid(rec.recentBlockhash)) {
         reject(preflightFailure({ err: 'BlockhashNotFound', logs: [], accounts: null, unitsConsumed: 0, returnData: null, innerInstructions: null }));
       }
-      if (this.engine) return this.engineSend(rec, tx, true, reject, preflightFailure);
+      if (this.engine && (this.engine.handles?.(tx) ?? true)) return this.engineSend(rec, tx, true, reject, preflightFailure);
       const sim = this.runSimulation(tx, rec.programIds);
       if (sim.err !== null) reject(preflightFailure(sim));
-    } else if (this.engine) {
+    } else if (this.engine && (this.engine.handles?.(tx) ?? true)) {
       return this.engineSend(rec, tx, false, reject, preflightFailure);
     }
     this.txLog.push(rec);

@@ -60,6 +60,7 @@ function toStored(o: Observation): StoredAlertObservation {
     rule: o.rule, ...(o.market === undefined ? {} : { market: o.market }), level: o.level,
     value: Number.isFinite(o.value) ? o.value : null, threshold: Number.isFinite(o.threshold) ? o.threshold : null,
     title: o.title, detail: o.detail, ...(o.action === undefined ? {} : { action: o.action }),
+    ...(o.positionId === undefined ? {} : { positionId: o.positionId }),
   };
 }
 
@@ -68,6 +69,7 @@ function fromStored(key: string, s: StoredAlertObservation): Observation {
     key, rule: s.rule, ...(s.market === undefined ? {} : { market: s.market }), level: s.level,
     value: s.value ?? Infinity, threshold: s.threshold ?? Infinity, title: s.title, detail: s.detail,
     ...(s.action === undefined ? {} : { action: s.action }),
+    ...(s.positionId === undefined ? {} : { positionId: s.positionId }),
   };
 }
 

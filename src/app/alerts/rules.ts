@@ -7,14 +7,16 @@
  * (engine.ts): cooldowns, repeats, acknowledgements, snoozes and mutes.
  *
  * Units: health is on Drift's 0–100 scale; distances, VaR, drawdown, shares, PnL moves and correlation are fractions
- * (0.15 = 15%); leverage is a multiple; ages are milliseconds.
+ * (0.15 = 15%); leverage is a multiple; ages are milliseconds. The LP rules (bins, skew, oracle gap) are in lp-rules.ts.
  */
-import { ALERT_RULE_NAMES, type AlertLevel, type AlertRule, type LpPosition, type Portfolio, type Position, type RiskLimits, type VenueStatus } from '../../domain/index.ts';
+import { ALERT_RULE_NAMES, type AlertLevel, type AlertRule, type Portfolio, type Position, type RiskLimits, type VenueStatus } from '../../domain/index.ts';
 import { liquidationDistance } from '../../risk/liquidation.ts';
 import { fmtDuration, fmtLeverage, fmtPrice, fmtUsd } from '../../shared/format.ts';
+import { lpRules } from './lp-rules.ts';
 
 export type LevelOrOk = AlertLevel | 'ok';
-export type AlertAction = 'hedge' | 'reduce' | 'rebalance';
+/** What an alert's action button offers; 'recenter' runs the chat command /recenter on the observation's `positionId`. */
+export type AlertAction = 'hedge' | 'reduce' | 'rebalance' | 'recenter';
 
 /** Severity order: ok < info < warning < critical < emergency. */
 export const LEVEL_RANK: Readonly<Record<LevelOrOk, number>> = Object.freeze({ ok: 0, info: 1, warning: 2, critical: 3, emergency: 4 });
@@ -38,6 +40,8 @@ export interface Observation {
   readonly detail: string;
   /** What the alert's action button offers; only on non-ok observations. */
   readonly action?: AlertAction;
+  /** The position `action` acts on (set with 'recenter'): the button passes it to the command. */
+  readonly positionId?: string;
 }
 
 /** Tiers where lower is worse (health, distance to liquidation): entered below a threshold, left above threshold + margin. */
@@ -77,6 +81,12 @@ export interface AlertThresholds {
   readonly correlation: RisingTiers;
   /** Out of range enters `level`; back in range only once the active bin is `reentryBins` inside an edge. */
   readonly lpOutOfRange: { readonly level: AlertLevel; readonly reentryBins: number };
+  /** In range with the active bin fewer than `bins` bins from an edge (warning); clears at `bins` + 1 bins inside. */
+  readonly lpNearEdge: { readonly bins: number };
+  /** |base value − quote value| / LP value at the active bin's price (0.8 = a 90/10 split). */
+  readonly lpSkew: RisingTiers;
+  /** Gap between the oracle price and the active bin's [lower, upper) price, as a fraction of the oracle price. */
+  readonly lpOracleDivergence: RisingTiers;
   /** |ΔValue| / value over the monitor's window (`windowMinutes` tells the monitor which window to measure). */
   readonly pnlMove: RisingTiers & { readonly windowMinutes: number };
   /** Data age per venue, in refresh intervals: entered above `warningIntervals`, left below `recoverIntervals`. */
@@ -100,6 +110,9 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = Object.freeze<AlertThresholds
   concentration: { warning: 0.25, critical: null, emergency: null, relativeMargin: 0.1 },
   correlation: { warning: 0.7, critical: null, emergency: null, relativeMargin: 0.1 },
   lpOutOfRange: { level: 'warning', reentryBins: 1 },
+  lpNearEdge: { bins: 3 },
+  lpSkew: { warning: 0.8, critical: null, emergency: null, relativeMargin: 0.1 },
+  lpOracleDivergence: { warning: 0.01, critical: null, emergency: null, relativeMargin: 0.1 },
   pnlMove: { warning: 0.05, critical: null, emergency: null, relativeMargin: 0.1, windowMinutes: 60 },
   staleData: { warningIntervals: 3, criticalIntervals: null, recoverIntervals: 2 },
   venueError: { level: 'warning' },
@@ -126,6 +139,7 @@ export interface MonitorInput {
 
 export const DEFAULT_ACCOUNT = 'main';
 
+/** The dedupe key of one rule on one market (`*` for portfolio-wide rules). */
 export function alertKey(account: string, rule: AlertRule, market?: string): string {
   return `${account}:${rule}:${market ?? '*'}`;
 }
@@ -163,7 +177,7 @@ function fallingTiers(t: FallingTiers): Tier[] {
 }
 
 /** Rising tiers scaled by `base` (1 for absolute thresholds, the RiskLimits value for limit rules). */
-function risingTiers(t: RisingTiers, base = 1): Tier[] {
+export function risingTiers(t: RisingTiers, base = 1): Tier[] {
   const out: Tier[] = [];
   for (const [level, m] of [['warning', t.warning], ['critical', t.critical], ['emergency', t.emergency]] as const) {
     if (m === null) continue;
@@ -173,7 +187,7 @@ function risingTiers(t: RisingTiers, base = 1): Tier[] {
 }
 
 /** A number without trailing zeros: 50 → "50", 49.62 → "49.6". */
-function num(x: number, digits = 1): string {
+export function num(x: number, digits = 1): string {
   return Number.isFinite(x) ? String(Number(x.toFixed(digits))) : '∞';
 }
 
@@ -182,7 +196,7 @@ function usd(x: number): string {
 }
 
 /** Fraction → percent with up to 2 decimals, trailing zeros trimmed: 0.15 → "15%", 0.0625 → "6.25%". */
-function pct(f: number): string {
+export function pct(f: number): string {
   return Number.isFinite(f) ? `${num(f * 100, 2)}%` : '∞';
 }
 
@@ -191,11 +205,12 @@ function isCash(p: Position): boolean {
 }
 
 /** A position's market, or its id when another position shares the market (two LPs in one pool). */
-function marketOf(p: Position, all: readonly Position[]): string {
+export function marketOf(p: Position, all: readonly Position[]): string {
   return all.some((q) => q !== p && q.market === p.market) ? p.id : p.market;
 }
 
-interface Ctx {
+/** One evaluation: what was measured, the thresholds, each key's previous level, and the observations so far. */
+export interface Ctx {
   readonly input: MonitorInput;
   readonly th: AlertThresholds;
   readonly previous: ReadonlyMap<string, LevelOrOk>;
@@ -203,9 +218,13 @@ interface Ctx {
   readonly out: Observation[];
 }
 
-function emit(
+/**
+ * Adds the observation of `rule` on `market` for `value` (in the rule's unit), levelled against the key's previous
+ * level; nothing for NaN. `action` (and the `positionId` it acts on) is attached only when the level is not ok.
+ */
+export function emit(
   ctx: Ctx, rule: AlertRule, market: string | undefined, value: number, tiers: readonly Tier[], direction: 'falling' | 'rising',
-  text: (level: LevelOrOk, threshold: number) => { title: string; detail: string }, action?: AlertAction,
+  text: (level: LevelOrOk, threshold: number) => { title: string; detail: string }, action?: AlertAction, positionId?: string,
 ): void {
   if (Number.isNaN(value) || tiers.length === 0) return;
   const key = alertKey(ctx.account, rule, market);
@@ -215,6 +234,7 @@ function emit(
   ctx.out.push({
     key, rule, ...(market === undefined ? {} : { market }), level, value, threshold, title, detail,
     ...(level !== 'ok' && action ? { action } : {}),
+    ...(level !== 'ok' && action && positionId !== undefined ? { positionId } : {}),
   });
 }
 
@@ -314,39 +334,6 @@ function correlationRule(ctx: Ctx): void {
   }), 'rebalance');
 }
 
-/** Bins outside the range (> 0), or minus the depth inside it (≤ 0, 0 = on an edge bin). */
-function binsOutside(p: LpPosition): number {
-  if (p.activeBinId < p.lowerBinId) return p.lowerBinId - p.activeBinId;
-  if (p.activeBinId > p.upperBinId) return p.activeBinId - p.upperBinId;
-  return -Math.min(p.activeBinId - p.lowerBinId, p.upperBinId - p.activeBinId);
-}
-
-function lpRule(ctx: Ctx): void {
-  const { positions } = ctx.input.portfolio;
-  const { level: outLevel, reentryBins } = ctx.th.lpOutOfRange;
-  for (const p of positions) {
-    if (p.kind !== 'lp') continue;
-    const market = marketOf(p, positions);
-    const outside = binsOutside(p);
-    // The venue's own flag decides "out"; a narrow range caps the depth needed to count as back in.
-    const value = p.inRange ? Math.min(outside, 0) : Math.max(outside, 1);
-    const depth = Math.min(reentryBins, Math.floor((p.upperBinId - p.lowerBinId) / 2));
-    // Values are whole bins: leaving at −depth + ½ means "at least `depth` bins inside".
-    const tiers: Tier[] = [{ level: outLevel, enter: 0, leave: 0.5 - depth }];
-    emit(ctx, 'lp_out_of_range', market, value, tiers, 'rising', (level) => {
-      const range = `${fmtPrice(p.priceLower)}–${fmtPrice(p.priceUpper)}`;
-      const bins = `active bin ${p.activeBinId}, range ${p.lowerBinId}–${p.upperBinId}`;
-      if (level === 'ok') return { title: `${market} LP in range`, detail: `${market} LP: price ${fmtPrice(p.markPrice)} is inside its range ${range} (${bins}).` };
-      const side = p.activeBinId > p.upperBinId || p.markPrice > p.priceUpper ? 'above' : 'below';
-      const holds = side === 'above' ? p.quoteAsset : p.baseAsset;
-      return {
-        title: `${market} LP out of range`,
-        detail: `${market} LP: price ${fmtPrice(p.markPrice)} is ${side} its range ${range} (${bins}); it earns no fees and holds only ${holds}.`,
-      };
-    }, 'rebalance');
-  }
-}
-
 function pnlMoveRule(ctx: Ctx): void {
   const w = ctx.input.valueWindow;
   if (w === null || !(w.fromUsd > 0) || !Number.isFinite(w.toUsd)) return;
@@ -384,7 +371,9 @@ function venueErrorRule(ctx: Ctx, v: VenueStatus): void {
 }
 
 /** Rules whose keys belong to something that can disappear (a position, a margin account, a venue). */
-const PER_THING: ReadonlySet<AlertRule> = new Set<AlertRule>(['health', 'liquidation_distance', 'concentration', 'lp_out_of_range', 'stale_data', 'venue_error']);
+const PER_THING: ReadonlySet<AlertRule> = new Set<AlertRule>([
+  'health', 'liquidation_distance', 'concentration', 'lp_out_of_range', 'lp_near_edge', 'lp_skew', 'lp_oracle_divergence', 'stale_data', 'venue_error',
+]);
 
 /**
  * Keys still active from before whose position, account or venue is gone: an ok observation closes them, but only
@@ -421,7 +410,7 @@ export function evaluateRules(
   portfolioRules(ctx);
   concentrationRule(ctx);
   correlationRule(ctx);
-  lpRule(ctx);
+  lpRules(ctx);
   pnlMoveRule(ctx);
   for (const v of input.portfolio.venues) {
     staleRule(ctx, v);

@@ -56,5 +56,10 @@ export function spotMarketForMint(env: DriftEnv, mint: string): number | undefin
   return SpotMarkets[env].find((m) => m.mint.toBase58() === mint)?.marketIndex;
 }
 
+/** The asset symbol of `mint` in Drift's spot-market registry for `env` ("SOL" for wrapped SOL), if listed. */
+export function symbolForMint(env: DriftEnv, mint: string): string | undefined {
+  return SpotMarkets[env].find((m) => m.mint.toBase58() === mint)?.symbol;
+}
+
 /** The wrapped-SOL mint (native SOL is priced through it). */
 export const SOL_MINT = WRAPPED_SOL_MINT.toBase58();

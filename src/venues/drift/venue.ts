@@ -162,7 +162,7 @@ export class DriftVenue implements PositionSource {
     positions.push(...wallet.positions);
     // Websocket data is as fresh as the subscription's last sign of life; polled data as this load.
     const asOf = this.loader ? this.opts.clock.now() : Math.max(this.lastAliveAt, this.lastReadAt);
-    return { venue: 'drift', positions, margin: margins, prices: this.prices(), realizedPnlUsd: realized, unpriced: wallet.unpriced, asOf };
+    return { venue: 'drift', positions, margin: margins, prices: this.oraclePrices(), realizedPnlUsd: realized, unpriced: wallet.unpriced, asOf };
   }
 
   /**
@@ -242,7 +242,7 @@ export class DriftVenue implements PositionSource {
   }
 
   /** Oracle price (USD) per asset of every subscribed market. */
-  private prices(): Record<string, number> {
+  oraclePrices(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const m of this.client.getPerpMarketAccounts()) {
       const { asset, contractSize } = assetOf(decodeName(m.name));

@@ -4,9 +4,12 @@
  */
 import { Connection, PublicKey } from '@solana/web3.js';
 import type { LpPosition, UnpricedHolding } from '../../domain/index.ts';
-import type { Clock, PositionSource, VenueSnapshot } from '../../ports/index.ts';
+import type { Clock, LiquidityShape, LiquidityVenue, PositionSource, RecenterPreview, VenueSnapshot } from '../../ports/index.ts';
+import { VenueError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { sarosServices } from './accounts.ts';
+import { binArrayAddress, decodeBinArray, decodePair, sarosServices } from './accounts.ts';
+import { binArrayIndex, type BinState } from './math.ts';
+import { planRecenter } from './recenter.ts';
 import { toLpPosition } from './mapping.ts';
 import { SarosReader, type LoadedPosition } from './reader.ts';
 
@@ -23,7 +26,7 @@ export interface SarosVenueOptions {
 }
 
 /** Reads and values Saros positions on demand (each snapshot: ≤ 4 RPC calls, 3 once mint decimals are cached). */
-export class SarosVenue implements PositionSource {
+export class SarosVenue implements PositionSource, LiquidityVenue {
   readonly venue = 'saros' as const;
   readonly label = 'Saros DLMM';
   readonly connection: Connection;
@@ -47,6 +50,47 @@ export class SarosVenue implements PositionSource {
   /** The positions as last read (for planners and alerts that need the raw bins). */
   loaded(): readonly LoadedPosition[] {
     return this.last;
+  }
+
+  /**
+   * Plans a re-center on fresh chain state (2 RPC calls: the pair, then the bin arrays of the position's range and
+   * around the active bin) and the current prices.
+   */
+  async previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape }): Promise<RecenterPreview> {
+    if (!this.last.some((p) => `saros:${p.position.address}` === positionId)) await this.snapshot();
+    const loaded = this.last.find((p) => `saros:${p.position.address}` === positionId);
+    if (!loaded) throw new VenueError('saros', `no Saros position ${positionId} in the watched wallets`);
+    const coder = this.sdk.lbProgram.coder;
+    const pairKey = new PublicKey(loaded.pair.address);
+    const pairInfo = await this.connection.getAccountInfo(pairKey);
+    if (!pairInfo) throw new VenueError('saros', `pair ${loaded.pair.address} not found`);
+    const pair = decodePair(coder, loaded.pair.address, pairInfo.data);
+    const indexes = new Set<number>();
+    for (let k = binArrayIndex(loaded.position.lowerBinId); k <= binArrayIndex(loaded.position.upperBinId); k++) indexes.add(k);
+    for (const k of [-1, 0, 1]) indexes.add(binArrayIndex(pair.activeId) + k);
+    const keys = [...indexes].map((k) => binArrayAddress(pairKey, k, this.sdk.lbProgram.programId));
+    const infos = await this.connection.getMultipleAccountsInfo(keys);
+    const bins = new Map<number, BinState>();
+    infos.forEach((info, n) => {
+      if (!info) return;
+      const a = decodeBinArray(coder, keys[n]!.toBase58(), info.data);
+      a.bins.forEach((b, slot) => bins.set(a.index * 256 + slot, b));
+    });
+    const symbolX = this.opts.symbolOf(pair.tokenMintX);
+    const symbolY = this.opts.symbolOf(pair.tokenMintY);
+    const prices = symbolX && symbolY ? await this.opts.prices([symbolX, symbolY]) : {};
+    const priceX = symbolX ? prices[symbolX] : undefined;
+    const priceY = symbolY ? prices[symbolY] : undefined;
+    if (!symbolX || !symbolY || priceX === undefined || priceY === undefined) throw new VenueError('saros', `no USD price for the tokens of pair ${pair.address}`);
+    try {
+      return planRecenter({
+        positionId, position: loaded.position, pair, decimalsX: loaded.decimalsX, decimalsY: loaded.decimalsY, bins, symbolX, symbolY, priceX, priceY,
+        ...(o.width === undefined ? {} : { width: o.width }), shape: o.shape, nowSeconds: Math.floor(this.opts.clock.now() / 1000),
+      });
+    } catch (err) {
+      if (err instanceof RangeError) throw new VenueError('saros', err.message);
+      throw err;
+    }
   }
 
   async snapshot(): Promise<VenueSnapshot> {

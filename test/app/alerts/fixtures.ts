@@ -34,14 +34,25 @@ export function spot(asset: string, o: { amount: number; mark: number; liq?: num
   };
 }
 
-export function lp(pool: string, o: { id?: string; value: number; mark: number; lower: number; upper: number; active: number; inRange?: boolean }): LpPosition {
+/**
+ * An LP position, 1% bins (binStep 100) unless given. `base`/`quote` are the amounts held (human units, 9 and 6
+ * decimals); `priceScale` is the price of bin 0 (Saros SOL/USDC: 10^(9 − 6) = 1000).
+ */
+export function lp(pool: string, o: {
+  id?: string; value: number; mark: number; lower: number; upper: number; active: number; inRange?: boolean;
+  base?: number; quote?: number; binStep?: number; priceScale?: number;
+}): LpPosition {
   const [base = 'SOL', quote = 'USDC'] = pool.split('/');
+  const step = o.binStep ?? 100;
+  const scale = o.priceScale ?? 1;
   return {
     kind: 'lp', id: `paper:lp:${o.id ?? pool}`, venue: 'paper', market: pool, asset: base, markPrice: o.mark, valueUsd: usd(o.value),
-    exposureUsd: usd(o.value), pool, baseAsset: base, quoteAsset: quote, binStep: 100, lowerBinId: o.lower, upperBinId: o.upper,
-    activeBinId: o.active, priceLower: 1.01 ** o.lower, priceUpper: 1.01 ** (o.upper + 1),
+    exposureUsd: usd(o.value), pool, baseAsset: base, quoteAsset: quote, binStep: step, lowerBinId: o.lower, upperBinId: o.upper,
+    ...(o.priceScale === undefined ? {} : { priceScale: o.priceScale }),
+    activeBinId: o.active, priceLower: scale * (1 + step / 10_000) ** o.lower, priceUpper: scale * (1 + step / 10_000) ** (o.upper + 1),
     inRange: o.inRange ?? (o.active >= o.lower && o.active <= o.upper),
-    baseAmount: { raw: 0n, decimals: 9 }, quoteAmount: { raw: 0n, decimals: 6 }, bins: [], feesUsd: 0n, depositedUsd: usd(o.value),
+    baseAmount: { raw: BigInt(Math.round((o.base ?? 0) * 1e9)), decimals: 9 }, quoteAmount: { raw: BigInt(Math.round((o.quote ?? 0) * 1e6)), decimals: 6 },
+    bins: [], feesUsd: 0n, depositedUsd: usd(o.value),
   };
 }
 

@@ -19,7 +19,7 @@ function get(obs: readonly Observation[], key: string): Observation {
   return o;
 }
 
-/** Active bin of price 100 with 1% bins: 1.01^462 ≈ 98.8, 1.01^463 ≈ 99.8 … the range 440–455 is below it. */
+/** Active bin of price 100 with 1% bins: 1.01^462 ≈ 99.19, 1.01^463 ≈ 100.18 … the range 440–455 is below it. */
 const LP_OUT = lp('SOL/USDC', { value: 2_000, mark: 100, lower: 440, upper: 455, active: 462 });
 
 /** A book on which every rule fires. */
@@ -125,7 +125,8 @@ describe('evaluateRules: every rule fires on a crafted book', () => {
 
   it('LP out of range per position, with its price range and bins', () => {
     const o = get(obs, 'main:lp_out_of_range:SOL/USDC');
-    expect(o).toMatchObject({ level: 'warning', value: 7, action: 'rebalance', title: 'SOL/USDC LP out of range' });
+    // Out of range offers Re-center on this very position (lp-rules.test.ts presses it).
+    expect(o).toMatchObject({ level: 'warning', value: 7, action: 'recenter', positionId: 'paper:lp:SOL/USDC', title: 'SOL/USDC LP out of range' });
     expect(o.detail).toBe(`SOL/USDC LP: price $100.00 is above its range ${fmtPrice(1.01 ** 440)}–${fmtPrice(1.01 ** 456)} (active bin 462, range 440–455); it earns no fees and holds only USDC.`);
     expect(o.detail).toContain('$79.');
   });
