@@ -6,7 +6,9 @@ import { fmtAmount, fmtDuration, fmtPct, fmtPriceIn, fmtQty, fmtSignedPct, fmtSi
 /** "in range · 5↓ 5↑" or "OUT OF RANGE (3 bins above)". */
 function rangeLine(v: LpView): string {
   if (v.position.inRange) return `in range · ${v.binsToLower} bins to lower, ${v.binsToUpper} to upper`;
-  return v.binsToUpper < 0 ? `OUT OF RANGE: ${-v.binsToUpper} bins above (all ${v.position.quoteAsset})` : `OUT OF RANGE: ${-v.binsToLower} bins below (all ${v.position.baseAsset})`;
+  return v.binsToUpper < 0
+    ? `OUT OF RANGE: price ${-v.binsToUpper} bins above it (all ${v.position.quoteAsset})`
+    : `OUT OF RANGE: price ${-v.binsToLower} bins below it (all ${v.position.baseAsset})`;
 }
 
 function card(v: LpView): Block[] {

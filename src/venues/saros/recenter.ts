@@ -6,7 +6,7 @@
  */
 import type { LiquidityShape, RangeState, RecenterPreview, RecenterStep } from '../../ports/index.ts';
 import type { PairAccount, PositionAccount } from './accounts.ts';
-import { BIN_ID_OFFSET, binPrice, positionBinAmounts, sumBinAmounts, toTokens, usdMicros, type BinState } from './math.ts';
+import { BIN_ID_OFFSET, binPrice, positionBinAmounts, SarosMathError, sumBinAmounts, toTokens, usdMicros, type BinState } from './math.ts';
 import { quoteExactIn } from './swap-math.ts';
 
 /** A swap worth less than this share of the position is not worth its fee: the add takes the amounts as they are. */
@@ -86,8 +86,14 @@ export function planRecenter(i: RecenterInput): RecenterPreview {
     const swapForY = excessX > 0;
     const amountIn = swapForY ? BigInt(Math.floor(excessX)) : BigInt(Math.floor(-excessX * rawPrice));
     const fees = { params: pair.staticFee, state: pair.dynamicFee, nowSeconds: i.nowSeconds };
-    const q = quoteExactIn({ bins: pool, activeId: active, binStep: pair.binStep, swapForY, fees, amountIn });
-    if (q.amountOut > 0n) {
+    let q: ReturnType<typeof quoteExactIn> | null = null;
+    try {
+      q = quoteExactIn({ bins: pool, activeId: active, binStep: pair.binStep, swapForY, fees, amountIn });
+    } catch (err) {
+      // Too little liquidity near the price (the program would burn its compute budget or refuse): no swap leg.
+      if (!(err instanceof SarosMathError)) throw err;
+    }
+    if (q && q.amountOut > 0n) {
       if (swapForY) {
         x -= q.amountIn;
         y += q.amountOut;
