@@ -11,19 +11,17 @@ import { join } from 'node:path';
 import { BorshInstructionCoder, type BN, type Idl } from '@coral-xyz/anchor';
 import { DRIFT_PROGRAM_ID } from '@drift-labs/sdk';
 import driftIdl from '@drift-labs/sdk/lib/node/idl/drift.json' with { type: 'json' };
-import { Keypair, type PublicKey } from '@solana/web3.js';
+import { Keypair } from '@solana/web3.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FakeSolanaRpc, type TransactionRecord } from '../../fakes/solana-rpc.ts';
 import { DEFAULT_TOKEN, FakeTelegramBotApi, type CallbackAnswer, type SentMessage } from '../../fakes/telegram-bot-api.ts';
 import { describeShared, sharedPath } from '../../helpers/shared-dir.ts';
 import { startVigil, stop, type VigilChild } from '../../helpers/vigil-process.ts';
-import { loadFixtureSet, serveFixtureSet, type FixtureSet } from './fixtures.ts';
+import { loadFixtureSet, serveFixtureSet, withDelegate } from './fixtures.ts';
 
 const TRADER = 222_222;
 const IDL_ERRORS = (driftIdl as { errors: readonly { code: number; name: string }[] }).errors;
 const INSUFFICIENT_COLLATERAL = IDL_ERRORS.find((e) => e.name === 'InsufficientCollateral')!.code;
-/** Offset of `delegate` in a User account: 8-byte discriminator, then `authority` (32 bytes). */
-const USER_DELEGATE_OFFSET = 40;
 
 let rpc: FakeSolanaRpc;
 let tg: FakeTelegramBotApi;
@@ -41,18 +39,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The fixture set with the User account's delegate replaced by `delegate` (SYNTHETIC change). */
-function withDelegate(set: FixtureSet, delegate: PublicKey): FixtureSet {
-  return {
-    ...set,
-    accounts: set.accounts.map((a) => {
-      if (a.role !== 'user') return a;
-      const data = Buffer.from(a.dataBase64, 'base64');
-      delegate.toBuffer().copy(data, USER_DELEGATE_OFFSET);
-      return { ...a, dataBase64: data.toString('base64') };
-    }),
-  };
-}
 
 interface DecodedOrder {
   readonly marketIndex: number;

@@ -9,17 +9,15 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Keypair, type PublicKey } from '@solana/web3.js';
+import { Keypair } from '@solana/web3.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FakeSolanaRpc } from '../../fakes/solana-rpc.ts';
 import { DEFAULT_TOKEN, FakeTelegramBotApi, type SentMessage } from '../../fakes/telegram-bot-api.ts';
 import { describeShared, sharedPath } from '../../helpers/shared-dir.ts';
 import { startVigil, stop, type VigilChild } from '../../helpers/vigil-process.ts';
-import { loadFixtureSet, serveFixtureSet, type FixtureSet } from './fixtures.ts';
+import { loadFixtureSet, serveFixtureSet, withDelegate } from './fixtures.ts';
 
 const TRADER = 222_222;
-/** Offset of `delegate` in a User account: 8-byte discriminator, then `authority` (32 bytes). */
-const USER_DELEGATE_OFFSET = 40;
 
 let rpc: FakeSolanaRpc;
 let tg: FakeTelegramBotApi;
@@ -41,18 +39,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The fixture set with the User account's delegate replaced by `delegate` (SYNTHETIC change). */
-function withDelegate(set: FixtureSet, delegate: PublicKey): FixtureSet {
-  return {
-    ...set,
-    accounts: set.accounts.map((a) => {
-      if (a.role !== 'user') return a;
-      const data = Buffer.from(a.dataBase64, 'base64');
-      delegate.toBuffer().copy(data, USER_DELEGATE_OFFSET);
-      return { ...a, dataBase64: data.toString('base64') };
-    }),
-  };
-}
 
 function dataOf(m: SentMessage, label: string): string {
   const b = m.replyMarkup?.inline_keyboard.flat().find((x) => x.text === label);

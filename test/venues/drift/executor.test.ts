@@ -19,7 +19,7 @@ import { DriftVenue } from '../../../src/venues/drift/venue.ts';
 import { zeroOf } from '../../fakes/drift-accounts.ts';
 import { COMPUTE_BUDGET_PROGRAM_ID, FakeSolanaRpc, type TransactionRecord } from '../../fakes/solana-rpc.ts';
 import { describeShared } from '../../helpers/shared-dir.ts';
-import { loadFixtureSet, serveFixtureSet, type FixtureSet } from './fixtures.ts';
+import { loadFixtureSet, serveFixtureSet, withDelegate } from './fixtures.ts';
 
 const IDL_ERRORS = driftIdl.errors as readonly IdlErrorEntry[];
 const codeOf = (name: string): number => {
@@ -32,21 +32,7 @@ const T0 = Date.UTC(2026, 11, 7);
 /** BTC oracle in the fixture, USD (PRICE 1e6: 104966773750). */
 const BTC_PRICE = 104_966.77375;
 
-/** Offset of `delegate` in a User account: 8-byte discriminator, then `authority` (32 bytes). */
-const USER_DELEGATE_OFFSET = 40;
 
-/** The fixture set with the User account's delegate replaced by `delegate` (SYNTHETIC change, for signing tests). */
-function withDelegate(set: FixtureSet, delegate: PublicKey): FixtureSet {
-  return {
-    ...set,
-    accounts: set.accounts.map((a) => {
-      if (a.role !== 'user') return a;
-      const data = Buffer.from(a.dataBase64, 'base64');
-      delegate.toBuffer().copy(data, USER_DELEGATE_OFFSET);
-      return { ...a, dataBase64: data.toString('base64') };
-    }),
-  };
-}
 
 function leg(market: string, asset: string, side: 'buy' | 'sell', raw: bigint, refPrice: number, over: Partial<PlanLeg> = {}): PlanLeg {
   const notional = (Number(raw) / 1e9) * refPrice;

@@ -52,3 +52,19 @@ export async function serveFixtureSet(rpc: FakeSolanaRpc, set: FixtureSet, state
   if (!user) throw new Error('fixture set has no user');
   return { authority: decodeUser(Buffer.from(user.dataBase64, 'base64')).authority.toBase58(), userKey: user.pubkey };
 }
+
+/** Offset of `delegate` in a User account: 8-byte discriminator, then `authority` (32 bytes). */
+const USER_DELEGATE_OFFSET = 40;
+
+/** The fixture set with the User account's delegate replaced by `delegate` (SYNTHETIC change, for signing tests). */
+export function withDelegate(set: FixtureSet, delegate: { toBuffer(): Buffer }): FixtureSet {
+  return {
+    ...set,
+    accounts: set.accounts.map((a) => {
+      if (a.role !== 'user') return a;
+      const data = Buffer.from(a.dataBase64, 'base64');
+      delegate.toBuffer().copy(data, USER_DELEGATE_OFFSET);
+      return { ...a, dataBase64: data.toString('base64') };
+    }),
+  };
+}
