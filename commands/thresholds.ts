@@ -8,7 +8,7 @@ export default defineCommand<AppServices>()({
   description: 'Alert thresholds; admins: /thresholds set health_warning 40',
   role: 'viewer',
   group: 'Alerts',
-  help: 'Keys: health_warning, health_critical, health_emergency, liq_warning, liq_critical, liq_emergency, concentration, pnl_move.',
+  help: 'Keys: health_warning, health_critical, health_emergency, liq_warning, liq_critical, liq_emergency, concentration, pnl_move, lp_near_edge_bins, lp_skew, lp_oracle_divergence.',
   args: {
     action: arg.enum({ values: ['show', 'set'], default: 'show', description: 'show or set' }),
     key: arg.string({ optional: true, maxLength: 32, description: 'Threshold to set' }),
@@ -32,6 +32,9 @@ export default defineCommand<AppServices>()({
         ['Concentration over', fmtPct(t.concentration.warning, 0)],
         ['Avg correlation over', t.correlation.warning.toFixed(2)],
         ['PnL move', `${fmtPct(t.pnlMove.warning, 0)} in ${t.pnlMove.windowMinutes} min`],
+        ['LP near edge', `within ${t.lpNearEdge.bins} bins of either edge`],
+        ['LP skew over', `${fmtPct(t.lpSkew.warning, 0)} (value imbalance of the two tokens)`],
+        ['LP pool vs oracle', `over ${fmtPct(t.lpOracleDivergence.warning, 1)}`],
         ['Stale data', `${t.staleData.warningIntervals} refresh intervals`],
         ['Critical repeats', `every ${Math.round(t.repeatMs / 60_000)} min until acknowledged`],
       ]),

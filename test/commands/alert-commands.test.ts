@@ -40,4 +40,14 @@ describe('/thresholds set and /limits set take known names only', () => {
     expect(await repos.settings.get('alert-thresholds')).toEqual({ pnl_move: 0.1 });
     expect((await repos.audit.list()).map((e) => e.action)).toEqual(['thresholds.set']);
   });
+
+  it('/thresholds shows the LP thresholds, and a set one shows its new value', async () => {
+    const { send } = testApp();
+    const shown = plainText(await send('/thresholds'));
+    expect(shown).toContain('LP near edge: within 3 bins of either edge');
+    expect(shown).toContain('LP skew over: 80% (value imbalance of the two tokens)');
+    expect(shown).toContain('LP pool vs oracle: over 1.0%');
+    expect(plainText(await send('/thresholds set lp_near_edge_bins 5', 'admin'))).toContain('LP near edge: within 5 bins of either edge');
+    expect(plainText(await send('/thresholds set lp_skew 1', 'admin'))).toContain('lp_skew: expected a value between 0 and 1, both excluded, got 1.');
+  });
 });
