@@ -22,9 +22,10 @@ import {
 } from '@solana/web3.js';
 import type { AccountInfoBytes, ProgramTestContext } from 'solana-bankrun';
 import { FakeSolanaRpc, type AccountInput, type EngineResult, type TransactionEngine, type TransactionError } from './solana-rpc.ts';
-import { sharedPath } from '../helpers/shared-dir.ts';
+import { SHARED_DIR } from '../helpers/shared-dir.ts';
 
-export const SAROS_FIXTURES = sharedPath('fixtures', 'saros');
+/** The Saros program binaries (a path only: nothing is read until a chain starts, so a clone without ../shared loads this). */
+export const SAROS_FIXTURES = join(SHARED_DIR, 'fixtures', 'saros');
 export const SAROS_PROGRAM_ID = new PublicKey('1qbkdrr3z4ryLA7pZykqxvxWPoeifcVKo6ZG9CfkvVE');
 export const HOOK_PROGRAM_ID = new PublicKey('mdmavMvJpF4ZcLJNg6VSjuKVMiBo5uKwERTg1ZB9yUH');
 const SHA256: Readonly<Record<string, string>> = {
