@@ -59,7 +59,8 @@ export interface Config {
     readonly allowOwnerKey: boolean;
   } | undefined;
   /** Saros DLMM wallets to watch (with SOLANA_RPC_URL). */
-  readonly saros: { readonly wallets: readonly string[] } | undefined;
+  /** Saros LP wallets; their key (SAROS_KEYPAIR) to send re-centers; swap slippage allowed, bps (venue default if unset). */
+  readonly saros: { readonly wallets: readonly string[]; readonly keypairFile: string | undefined; readonly slippageBps: number | undefined } | undefined;
   /** Which chat transport runs: console unless a chat token is configured. */
   readonly transport: 'console' | 'telegram';
   /** Which venue supplies positions: paper unless an RPC is configured. */
@@ -125,25 +126,25 @@ const KEYPAIR_MAX_BYTES = 16_384;
  * Live signing key checks: the file must be readable by its owner only and hold a Solana keypair (a JSON array of 64
  * integers 0..255). Errors name the path, never the content.
  */
-function checkLiveKeypair(file: string): void {
+function checkLiveKeypair(file: string, key: 'WALLET_KEYPAIR' | 'SAROS_KEYPAIR' = 'WALLET_KEYPAIR'): void {
   const where = shellPath(file);
-  const notKeypair = new ConfigError(`WALLET_KEYPAIR: ${where} is not a Solana keypair file (expected a JSON array of 64 integers from 0 to 255)`);
+  const notKeypair = new ConfigError(`${key}: ${where} is not a Solana keypair file (expected a JSON array of 64 integers from 0 to 255)`);
   let stat;
   try {
     stat = statSync(file);
   } catch (err) {
-    throw new ConfigError(`WALLET_KEYPAIR: ${where} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(`${key}: ${where} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   if ((stat.mode & 0o077) !== 0) {
     const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-    throw new ConfigError(`WALLET_KEYPAIR: ${where} is readable by group or others (mode ${mode}); run chmod 600 ${where}`);
+    throw new ConfigError(`${key}: ${where} is readable by group or others (mode ${mode}); run chmod 600 ${where}`);
   }
   if (stat.size > KEYPAIR_MAX_BYTES) throw notKeypair;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`WALLET_KEYPAIR: ${where} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(`${key}: ${where} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let value: unknown;
   try {
@@ -229,12 +230,17 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
   const driftEnv = read(env, 'DRIFT_ENV', cwd) ?? 'mainnet-beta';
   const allowOwnerKey = read(env, 'DRIFT_ALLOW_OWNER_KEY', cwd) ?? false;
   const sarosWallets = read(env, 'SAROS_WALLETS', cwd);
+  const sarosKeypair = read(env, 'SAROS_KEYPAIR', cwd);
+  const sarosSlippageBps = read(env, 'SAROS_SLIPPAGE_BPS', cwd);
+  if (sarosKeypair && !sarosWallets) throw new ConfigError('SAROS_WALLETS: missing, expected the wallet address(es) whose positions SAROS_KEYPAIR signs for (SAROS_KEYPAIR is set)');
   if (!rpcUrl && (authorities || wsUrl || sarosWallets)) {
     throw new ConfigError(`SOLANA_RPC_URL: missing, expected an http(s) URL (${authorities ? 'DRIFT_AUTHORITIES' : sarosWallets ? 'SAROS_WALLETS' : 'SOLANA_WS_URL'} is set)`);
   }
   const mode = read(env, 'EXECUTION_MODE', cwd) ?? 'dry-run';
-  if (mode === 'live' && !keypair) throw new ConfigError('WALLET_KEYPAIR: missing, expected a keypair file (EXECUTION_MODE is live)');
+  // Live needs a key for what it would send: Drift's (WALLET_KEYPAIR) and/or the LP wallet's (SAROS_KEYPAIR).
+  if (mode === 'live' && !keypair && !sarosKeypair) throw new ConfigError('WALLET_KEYPAIR: missing, expected a keypair file (EXECUTION_MODE is live; SAROS_KEYPAIR for Saros only)');
   if (mode === 'live' && keypair) checkLiveKeypair(keypair);
+  if (mode === 'live' && sarosKeypair) checkLiveKeypair(sarosKeypair, 'SAROS_KEYPAIR');
   if (rpcUrl && !authorities && !keypair && !sarosWallets) {
     throw new ConfigError('DRIFT_AUTHORITIES: missing, expected one or more wallet addresses to watch (SOLANA_RPC_URL is set; or SAROS_WALLETS for Saros positions)');
   }
@@ -288,7 +294,7 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
     consoleEnabled: token ? consoleFlag === 'on' : true,
     solana: rpcUrl ? { rpcUrl, wsUrl, keypairFile: keypair } : undefined,
     drift: driftOn ? { authorities: authorities ?? [], subAccounts: subAccounts ?? null, subscription, env: driftEnv, allowOwnerKey } : undefined,
-    saros: rpcUrl && sarosWallets ? { wallets: sarosWallets } : undefined,
+    saros: rpcUrl && sarosWallets ? { wallets: sarosWallets, keypairFile: sarosKeypair, slippageBps: sarosSlippageBps } : undefined,
     transport: token ? 'telegram' : 'console',
     venue: rpcUrl ? 'live' : 'paper',
     approvals: {

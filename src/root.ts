@@ -34,6 +34,8 @@ import { DriftExecutor } from './venues/drift/executor.ts';
 import { driftSigning } from './venues/drift/signer.ts';
 import { DriftVenue } from './venues/drift/venue.ts';
 import { symbolForMint as driftSymbolForMint } from './venues/drift/balances.ts';
+import { SarosExecutor } from './venues/saros/executor.ts';
+import { sarosSigning } from './venues/saros/signer.ts';
 import { SarosVenue } from './venues/saros/venue.ts';
 import type { Logger } from './shared/logger.ts';
 
@@ -114,6 +116,7 @@ async function liveVenues(config: Config, logger: Logger, latestHistory: { get?:
   }
   const drift = config.drift ? await driftVenues(config, logger, clock) : undefined;
   const sources: PositionSource[] = drift ? [drift.venue] : [];
+  const executors: TradeExecutor[] = drift ? [drift.executor] : [];
   const liquidity: LiquidityVenue[] = [];
   if (config.saros && config.solana) {
     const env = config.drift?.env ?? 'mainnet-beta';
@@ -142,15 +145,21 @@ async function liveVenues(config: Config, logger: Logger, latestHistory: { get?:
     });
     sources.push(saros);
     liquidity.push(saros);
+    const signing = sarosSigning(config.saros.wallets, config.saros.keypairFile);
+    logger.info({ signer: signing.signer?.publicKey.toBase58() ?? null }, signing.summary);
+    process.stderr.write(`vigil: ${signing.summary}\n`);
+    executors.push(new SarosExecutor({ venue: saros, signer: signing.signer, logger }));
   }
   return {
-    sources, clock, history: undefined, executors: drift ? [drift.executor] : [], liquidity, save: () => Promise.resolve(),
+    sources, clock, history: undefined, executors, liquidity, save: () => Promise.resolve(),
     stop: async () => { await drift?.venue.close(); },
   };
 }
 
 async function run(config: Config): Promise<void> {
-  if (config.executionMode === 'live' && !config.drift) fail('EXECUTION_MODE=live: live execution needs SOLANA_RPC_URL and a Drift account (DRIFT_AUTHORITIES, with WALLET_KEYPAIR its delegate key); use paper without one');
+  if (config.executionMode === 'live' && !config.drift && !config.saros?.keypairFile) {
+    fail('EXECUTION_MODE=live: live execution needs SOLANA_RPC_URL and a Drift account (DRIFT_AUTHORITIES, with WALLET_KEYPAIR its delegate key) or Saros wallets with SAROS_KEYPAIR; use paper without one');
+  }
   if ((config.drift || config.saros) && config.executionMode === 'paper') fail('EXECUTION_MODE=paper fills on the paper venue; with SOLANA_RPC_URL set (your Drift account or Saros wallets) use dry-run');
 
   // Every configuration refusal comes before the logger exists, so exiting never races its file.
@@ -199,6 +208,7 @@ async function run(config: Config): Promise<void> {
   const { dispatcher, services } = buildApp({
     commands: COMMANDS, sources: venues.sources, history, repos, clock, logger, risk: { lookbackDays: config.risk.lookbackDays },
     executors: venues.executors, liquidity: venues.liquidity, approvals: config.approvals, oracleBaseDir: config.weights.dir, oracleUrlAllow: config.weights.urlAllow, rebalanceMinTradeUsd: config.rebalance.minTradeUsd,
+    ...(config.saros?.slippageBps !== undefined ? { recenterSlippageBps: config.saros.slippageBps } : {}),
     runtime: {
       version: version(), venueMode: config.venue, executionMode: config.executionMode, transport: config.transport,
       startedAt: clock.now(), timeZone: config.timeZone, storage: storageFile,

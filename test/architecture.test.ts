@@ -80,6 +80,9 @@ const RULES: Readonly<Record<string, Allowed>> = {
 function allowedFor(layer: string): Allowed | 'any' {
   // The entry and the composition root it loads wire everything.
   if (layer === 'src/main' || layer === 'src/root') return 'any';
+  // src/venues/solana is not a venue: the Solana plumbing (sending, confirming, decoding errors) the chain venues share.
+  if (layer === 'src/venues/solana') return ['src/domain', 'src/ports', 'src/shared'];
+  if (layer === 'src/venues/drift' || layer === 'src/venues/saros') return ['src/domain', 'src/ports', 'src/risk', 'src/shared', 'src/venues/solana'];
   if (layer.startsWith('src/venues/')) return ['src/domain', 'src/ports', 'src/risk', 'src/shared'];
   if (layer.startsWith('src/transports/')) return ['src/core', 'src/domain', 'src/ports', 'src/shared'];
   if (layer.startsWith('src/storage/')) return ['src/storage', 'src/domain', 'src/ports', 'src/shared'];
@@ -179,6 +182,8 @@ describe('architecture', () => {
     ['commands/x.ts', "import { DriftClient } from '@drift-labs/sdk';", /@drift-labs\/sdk may only/],
     ['src/venues/paper/x.ts', "import { reply } from '../../core/reply.ts';", /must not import src\/core/],
     ['src/venues/paper/x.ts', "import { x } from '../drift/y.ts';", /must not import src\/venues\/drift/],
+    ['src/venues/saros/x.ts', "import { x } from '../drift/y.ts';", /must not import src\/venues\/drift/],
+    ['src/venues/solana/x.ts', "import { x } from '../saros/y.ts';", /must not import src\/venues\/saros/],
     ['src/transports/console/x.ts', "import { aggregatePortfolio } from '../../app/portfolio.ts';", /must not import src\/app/],
     ['src/transports/console/x.ts', "import { binPrice } from '../../risk/lp.ts';", /must not import src\/risk/],
     ['src/app/x.ts', "import { Low } from 'lowdb';", /lowdb may only/],

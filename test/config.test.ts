@@ -8,7 +8,7 @@ import { CONFIG_KEYS, KEY_PREFIXES, configWarnings, loadConfig, parseConfig, typ
 import { ConfigError } from '../src/shared/errors.ts';
 
 const TOKEN = '123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ';
-const SECRET_KEYS: readonly ConfigKey[] = ['TELEGRAM_BOT_TOKEN', 'WALLET_KEYPAIR', 'TELEGRAM_WEBHOOK_SECRET'];
+const SECRET_KEYS: readonly ConfigKey[] = ['TELEGRAM_BOT_TOKEN', 'WALLET_KEYPAIR', 'SAROS_KEYPAIR', 'TELEGRAM_WEBHOOK_SECRET'];
 /** Characters that end a line: \n, \r, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. */
 const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
 /** A well-formed Solana keypair file's content: 64 bytes as a JSON array. */
@@ -147,7 +147,7 @@ describe('parseConfig valid values', () => {
     expect(configError({ SAROS_WALLETS: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p' }).message).toBe('SOLANA_RPC_URL: missing, expected an http(s) URL (SAROS_WALLETS is set)');
     // Saros alone: its wallets are watched, Drift does not start.
     const saros = parseConfig({ SOLANA_RPC_URL: 'https://rpc.example', SAROS_WALLETS: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p' }, cwd);
-    expect(saros.saros).toEqual({ wallets: ['5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p'] });
+    expect(saros.saros).toEqual({ wallets: ['5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p'], keypairFile: undefined, slippageBps: undefined });
     expect(saros.drift).toBeUndefined();
     expect(saros.venue).toBe('live');
     expect(parseConfig({ SOLANA_RPC_URL: 'https://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p' }, cwd).saros).toBeUndefined();
@@ -179,6 +179,17 @@ describe('parseConfig valid values', () => {
     const c = parseConfig({ EXECUTION_MODE: 'live', WALLET_KEYPAIR: 'keypair.json', SOLANA_RPC_URL: 'https://rpc.example' }, cwd);
     expect(c.executionMode).toBe('live');
     expect(c.solana).toEqual({ rpcUrl: 'https://rpc.example', keypairFile: keypair });
+  });
+
+  it('Saros signing: SAROS_KEYPAIR needs the wallets it signs for; live with only the LP wallet’s key is accepted', () => {
+    const W = '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p';
+    expect(configError({ ...LIVE, DRIFT_AUTHORITIES: W, SAROS_KEYPAIR: 'keypair.json' }).message)
+      .toBe('SAROS_WALLETS: missing, expected the wallet address(es) whose positions SAROS_KEYPAIR signs for (SAROS_KEYPAIR is set)');
+    expect(configError({ ...LIVE, SAROS_WALLETS: W }).message).toBe('WALLET_KEYPAIR: missing, expected a keypair file (EXECUTION_MODE is live; SAROS_KEYPAIR for Saros only)');
+    const c = parseConfig({ ...LIVE, SAROS_WALLETS: W, SAROS_KEYPAIR: 'keypair.json', SAROS_SLIPPAGE_BPS: '25' }, cwd);
+    expect(c.executionMode).toBe('live');
+    expect(c.saros).toEqual({ wallets: [W], keypairFile: keypair, slippageBps: 25 });
+    expect(c.drift).toBeUndefined();
   });
 });
 
@@ -233,6 +244,8 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   DRIFT_ENV: ['mainnet', 'testnet'],
   DRIFT_ALLOW_OWNER_KEY: ['yes', '1'],
   WALLET_KEYPAIR: ['no-such-SECRETVALUE.json', 'a-dir'],
+  SAROS_KEYPAIR: ['no-such-SECRETVALUE.json', 'a-dir'],
+  SAROS_SLIPPAGE_BPS: ['-1', '1001', '0.5', 'lots'],
   PRICE_HISTORY: ['yahoo', 'CSV!'],
   PRICE_HISTORY_DIR: ['missing-dir', 'a-file'],
   PRICE_API_URL: ['ftp://api.example', 'not a url'],
@@ -436,7 +449,7 @@ describe('parseConfig on arbitrary input (property)', () => {
     PAPER_PORTFOLIO: 'book.json', DEMO_SPEED: '10', PAPER_TICK_MS: '500', CONSOLE_ROLE: 'trader', TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_ALLOWED_USERS: '1:admin', SOLANA_RPC_URL: 'https://rpc.example', WALLET_KEYPAIR: 'keypair.json',
     SOLANA_WS_URL: 'wss://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p', DRIFT_SUBACCOUNTS: '0,2', SAROS_WALLETS: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p',
-    DRIFT_SUBSCRIPTION: 'polling', DRIFT_ENV: 'devnet', DRIFT_ALLOW_OWNER_KEY: 'false',
+    SAROS_KEYPAIR: 'keypair.json', SAROS_SLIPPAGE_BPS: '30', DRIFT_SUBSCRIPTION: 'polling', DRIFT_ENV: 'devnet', DRIFT_ALLOW_OWNER_KEY: 'false',
     PRICE_HISTORY: 'binance', PRICE_HISTORY_DIR: 'a-dir', PRICE_API_URL: 'https://api.example', RISK_LOOKBACK_DAYS: '730',
     TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'https://vigil.example/hook', TELEGRAM_WEBHOOK_SECRET: 's3cret_token',
     TELEGRAM_WEBHOOK_PORT: '8443', TELEGRAM_STARTUP_TIMEOUT: '30', CONSOLE: 'on', MONITOR_REFRESH_CRON: '*/10 * * * * *', MONITOR_RISK_CRON: '0 * * * * *',

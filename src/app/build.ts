@@ -5,7 +5,7 @@ import { Dispatcher } from '../core/dispatcher.ts';
 import { ApprovalGate, DEFAULT_GATE, type Confirmer } from '../approvals/gate.ts';
 import type { Clock, LiquidityVenue, PositionSource, PriceHistory, Repositories, TradeExecutor } from '../ports/index.ts';
 import type { Logger } from '../shared/logger.ts';
-import { ActionService } from './actions/service.ts';
+import { ActionService, type ActionServiceDeps } from './actions/service.ts';
 import { AlertService } from './alert-service.ts';
 import { AlertEngine, type AlertThresholds } from './alerts/index.ts';
 import { AnalyticsService } from './analytics.ts';
@@ -40,6 +40,8 @@ export interface AppParts {
   readonly executors?: readonly TradeExecutor[];
   /** Venues that manage liquidity positions (Saros): what /recenter plans with. */
   readonly liquidity?: readonly LiquidityVenue[];
+  /** Slippage allowed on a re-center's swap, bps (SAROS_SLIPPAGE_BPS; the venue's default when absent). */
+  readonly recenterSlippageBps?: number;
   /** Confirm-gate settings (defaults: DEFAULT_GATE; the mode comes from runtime.executionMode). */
   readonly approvals?: Partial<ApprovalSettings>;
   /** Directory static: and signals: oracle files must be in (default: ./weights). */
@@ -92,9 +94,15 @@ export function buildApp(parts: AppParts): App {
     maxNotionalPerActionUsd: parts.approvals?.maxNotionalPerActionUsd !== undefined ? BigInt(Math.round(parts.approvals.maxNotionalPerActionUsd * 1e6)) : DEFAULT_GATE.maxNotionalPerActionUsd,
     maxNotionalPerDayUsd: parts.approvals?.maxNotionalPerDayUsd !== undefined ? BigInt(Math.round(parts.approvals.maxNotionalPerDayUsd * 1e6)) : DEFAULT_GATE.maxNotionalPerDayUsd,
   });
+  const previewRecenter: ActionServiceDeps['previewRecenter'] = async (positionId, o) => {
+    const venue = (parts.liquidity ?? []).find((v) => positionId.startsWith(`${v.venue}:`));
+    if (!venue) throw new UserError('unavailable', 'Re-center plans Saros positions (SAROS_WALLETS); this position is not one.');
+    return venue.previewRecenter(positionId, o);
+  };
   const actions = new ActionService({
     portfolio, history: parts.history, limits, oracles, alerts, notifications, gate, executors, clock: parts.clock, logger: parts.logger,
     timeZone: parts.runtime.timeZone, lookbackDays: risk.settings.lookbackDays, rebalance: { minTradeUsd: parts.rebalanceMinTradeUsd ?? 25 },
+    previewRecenter, ...(parts.recenterSlippageBps !== undefined ? { recenterSlippageBps: parts.recenterSlippageBps } : {}),
   });
   const services: AppServices = {
     portfolio,
@@ -116,13 +124,7 @@ export function buildApp(parts: AppParts): App {
       ...(c.help ? { help: c.help } : {}), ...(c.group ? { group: c.group } : {}),
     })),
     views: { positions: positionViews, health: healthView, lps: lpViews, findLp },
-    liquidity: {
-      previewRecenter: async (positionId, o) => {
-        const venue = (parts.liquidity ?? []).find((v) => positionId.startsWith(`${v.venue}:`));
-        if (!venue) throw new UserError('unavailable', 'Re-center plans Saros positions (SAROS_WALLETS); this position is not one.');
-        return venue.previewRecenter(positionId, o);
-      },
-    },
+    liquidity: { previewRecenter },
   };
   const dispatcher = new Dispatcher<AppServices>({
     commands: parts.commands, services, actions: parts.repos.actions, clock: parts.clock, logger: parts.logger,

@@ -97,14 +97,20 @@ export const REPRICED = 'Re-priced';
 
 /** Stable hash of what Confirm applies to: legs with their sizes and bounds. */
 export function planHash(legs: ActionPlan['legs']): string {
-  const canonical = legs.map((l) => [l.venue, l.market, l.kind, l.side, l.size.raw.toString(), l.size.decimals, l.limitPrice, l.reduceOnly]);
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 16);
+  const canonical = legs.map((l) => [
+    l.venue, l.market, l.kind, l.side, l.size.raw.toString(), l.size.decimals, l.limitPrice, l.reduceOnly,
+    // A liquidity leg's pool, position, range, amounts and swap bound are what it sends: all covered.
+    ...(l.lp ? [l.lp] : []),
+  ]);
+  const text = JSON.stringify(canonical, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 function fillRecord(f: LegFill): FillRecord {
   return {
     market: f.leg.market, side: f.leg.side, size: { raw: f.filledRaw, decimals: f.leg.size.decimals }, avgPrice: f.avgPrice, feeUsd: f.feeUsd,
     ...(f.realizedPnlUsd !== undefined ? { realizedPnlUsd: f.realizedPnlUsd } : {}),
+    ...(f.leg.lp ? { step: f.leg.lp.step, asset: f.leg.asset } : {}),
   };
 }
 

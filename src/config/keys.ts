@@ -132,6 +132,8 @@ export const CONFIG_KEYS = {
   DRIFT_SUBSCRIPTION: { expected: 'one of websocket, polling', schema: z.enum(['websocket', 'polling']) },
   DRIFT_ENV: { expected: 'one of mainnet-beta, devnet', schema: z.enum(['mainnet-beta', 'devnet']) },
   SAROS_WALLETS: { expected: 'one or more comma-separated Solana wallet addresses (base58) holding Saros DLMM positions', schema: base58List },
+  SAROS_KEYPAIR: { expected: 'the path of an existing keypair JSON file (the key of a SAROS_WALLETS wallet)', schema: z.string().refine((p) => pathKind(p) === 'file'), secret: true, path: true },
+  SAROS_SLIPPAGE_BPS: { expected: 'a whole number of basis points from 0 to 1000', schema: decimalText(true).pipe(z.number().int().min(0).max(1000)) },
   DRIFT_ALLOW_OWNER_KEY: { expected: 'true or false', schema: z.enum(['true', 'false']).transform((v) => v === 'true') },
   WALLET_KEYPAIR: { expected: 'the path of an existing keypair JSON file', schema: z.string().refine((p) => pathKind(p) === 'file'), secret: true, path: true },
   APPROVAL_TTL_SECONDS: { expected: 'a whole number of seconds from 10 to 3600', schema: decimalText(true).pipe(z.number().int().min(10).max(3600)) },

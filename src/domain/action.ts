@@ -4,13 +4,32 @@ import type { VenueId } from './position.ts';
 
 export type Side = 'buy' | 'sell';
 export type ExecutionMode = 'dry-run' | 'paper' | 'live';
-export type ActionKind = 'hedge' | 'rebalance' | 'protect' | 'limits';
+export type ActionKind = 'hedge' | 'rebalance' | 'protect' | 'limits' | 'recenter';
 
-/** One order of a plan. Sizes are exact base units; prices are USD per unit of size (per contract for perps). */
+/** How liquidity is spread over a range (the Saros SDK's shapes). */
+export type LiquidityShape = 'spot' | 'curve' | 'bidask';
+
+/**
+ * What a liquidity leg does on a concentrated-liquidity pool. Amounts are exact base units of the pool's base (X) and
+ * quote (Y) tokens; bin ids as the domain's LpPosition (program id − 2^23).
+ */
+export type LpLegDetail =
+  /** Withdraws all of a position's liquidity and closes it (its rent comes back). */
+  | { readonly step: 'remove'; readonly pool: string; readonly position: string; readonly lowerBinId: number; readonly upperBinId: number; readonly base: Amount; readonly quote: Amount }
+  /** Exact-in swap on the pool; `minOut` is the bound sent to the program (the quote less the slippage allowance). */
+  | { readonly step: 'swap'; readonly pool: string; readonly sell: 'base' | 'quote'; readonly amountIn: Amount; readonly expectedOut: Amount; readonly minOut: Amount }
+  /** Opens a new position `left…right` bins around the active bin at execution and adds these amounts with `shape`. */
+  | { readonly step: 'add'; readonly pool: string; readonly left: number; readonly right: number; readonly lowerBinId: number; readonly upperBinId: number; readonly base: Amount; readonly quote: Amount; readonly shape: LiquidityShape };
+
+/**
+ * One order of a plan. Sizes are exact base units; prices are USD per unit of size (per contract for perps). A
+ * liquidity leg (`kind: 'lp'`) says what it does in `lp`; its size is its base-token amount and its prices are the
+ * pool's price (quote per base) at planning.
+ */
 export interface PlanLeg {
   readonly venue: VenueId;
   readonly market: string;
-  readonly kind: 'perp' | 'spot';
+  readonly kind: 'perp' | 'spot' | 'lp';
   /** Underlying asset. */
   readonly asset: string;
   readonly side: Side;
@@ -26,6 +45,19 @@ export interface PlanLeg {
   /** Estimated price impact, micro-USD. */
   readonly estSlippageUsd: bigint;
   readonly reduceOnly: boolean;
+  /** What a liquidity leg does (present exactly when kind is 'lp'). */
+  readonly lp?: LpLegDetail;
+}
+
+/** A liquidity position's range and holdings, for a card's before → after. */
+export interface LpMetrics {
+  /** Price range, quote per base. */
+  readonly priceLower: number;
+  readonly priceUpper: number;
+  /** Holdings, tokens (display only: the exact amounts are in the legs). */
+  readonly base: number;
+  readonly quote: number;
+  readonly valueUsd: number;
 }
 
 /** Before/after figures shown on the confirm card. */
@@ -40,6 +72,8 @@ export interface PlanMetrics {
   /** Share of gross exposure per asset, fraction. */
   readonly weights?: Readonly<Record<string, number>>;
   readonly leverage?: number;
+  /** The liquidity position a plan moves. */
+  readonly lp?: LpMetrics;
 }
 
 /** What produced a plan, so it can be planned again at fresh prices. */
@@ -88,6 +122,9 @@ export interface FillRecord {
   readonly feeUsd: bigint;
   /** PnL the fill closed, before the fee, micro-USD (absent when the venue does not say). */
   readonly realizedPnlUsd?: bigint;
+  /** For a liquidity leg: which step it was, and the asset its size is in. */
+  readonly step?: LpLegDetail['step'];
+  readonly asset?: string;
 }
 
 /** The persisted life of a plan's approval. `pending → executing` is a compare-and-set. */

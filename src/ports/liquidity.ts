@@ -1,17 +1,22 @@
-import type { Amount, VenueId } from '../domain/index.ts';
+import type { Amount, LiquidityShape, VenueId } from '../domain/index.ts';
 
-/** How liquidity is spread over the new range (the Saros SDK's shapes). */
-export type LiquidityShape = 'spot' | 'curve' | 'bidask';
+export type { LiquidityShape };
 
 /** One step of a re-center, as it would be sent. Amounts exact (base units); prices quote per base. */
 export type RecenterStep =
   | { readonly kind: 'remove'; readonly base: Amount; readonly quote: Amount; readonly lowerBinId: number; readonly upperBinId: number }
   | {
     readonly kind: 'swap'; readonly sell: 'base' | 'quote'; readonly amountIn: Amount; readonly amountOut: Amount; readonly fee: Amount;
+    /** The least output the program may pay (amountOut less the slippage allowance): the bound sent with the swap. */
+    readonly minOut: Amount;
     /** Fraction, fees excluded, computed from the bins. */
     readonly priceImpact: number; readonly binsCrossed: number;
   }
-  | { readonly kind: 'add'; readonly base: Amount; readonly quote: Amount; readonly lowerBinId: number; readonly upperBinId: number; readonly shape: LiquidityShape };
+  | {
+    readonly kind: 'add'; readonly base: Amount; readonly quote: Amount; readonly lowerBinId: number; readonly upperBinId: number; readonly shape: LiquidityShape;
+    /** The range relative to the active bin (left ≤ 0 ≤ right): the program places it around the active bin at execution. */
+    readonly left: number; readonly right: number;
+  };
 
 /** A position's range, holdings and exposure at one moment (bin ids as the domain's LpPosition: program id − 2^23). */
 export interface RangeState {
@@ -30,10 +35,21 @@ export interface RangeState {
 /** A computed re-center: remove → optional swap → add around the active bin. */
 export interface RecenterPreview {
   readonly positionId: string;
+  /** Address of the position (the program account) and of its pool. */
+  readonly position: string;
+  readonly pair: string;
+  /** "SOL/USDC". */
   readonly pool: string;
   readonly baseAsset: string;
   readonly quoteAsset: string;
   readonly activeBinId: number;
+  /** Price of the active bin, quote per base. */
+  readonly activePrice: number;
+  /** USD per token of each side, as valued. */
+  readonly priceBase: number;
+  readonly priceQuote: number;
+  /** Slippage allowed on the swap, basis points. */
+  readonly slippageBps: number;
   readonly steps: readonly RecenterStep[];
   readonly before: RangeState;
   readonly after: RangeState;
@@ -44,5 +60,5 @@ export interface RecenterPreview {
 export interface LiquidityVenue {
   readonly venue: VenueId;
   /** Plans moving position `positionId` around the active bin over `width` bins (default: its current width). */
-  previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape }): Promise<RecenterPreview>;
+  previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape; readonly slippageBps?: number }): Promise<RecenterPreview>;
 }

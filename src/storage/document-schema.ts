@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ALERT_RULE_NAMES } from '../domain/index.ts';
 import { SETTINGS_SCHEMA } from '../ports/settings.ts';
+import { SCHEMA_VERSION } from './schema.ts';
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 const epochMs = z.number().int().nonnegative();
@@ -62,20 +63,34 @@ const metrics = z.strictObject({
   delta: z.record(z.string(), num).optional(), health: num.optional(),
   liquidationPrices: z.record(z.string(), num.nullable()).optional(), var1dUsd: num.optional(),
   weights: z.record(z.string(), num).optional(), leverage: num.optional(),
+  lp: z.strictObject({ priceLower: num, priceUpper: num, base: num, quote: num, valueUsd: num }).optional(),
 });
+const binId = z.number().int();
+const lpLeg = z.discriminatedUnion('step', [
+  z.strictObject({ step: z.literal('remove'), pool: z.string(), position: z.string(), lowerBinId: binId, upperBinId: binId, base: amount, quote: amount }),
+  z.strictObject({ step: z.literal('swap'), pool: z.string(), sell: z.enum(['base', 'quote']), amountIn: amount, expectedOut: amount, minOut: amount }),
+  z.strictObject({
+    step: z.literal('add'), pool: z.string(), left: binId, right: binId, lowerBinId: binId, upperBinId: binId, base: amount, quote: amount,
+    shape: z.enum(['spot', 'curve', 'bidask']),
+  }),
+]);
+const actionKind = z.enum(['hedge', 'rebalance', 'protect', 'limits', 'recenter']);
 const leg = z.strictObject({
-  venue: z.string(), market: z.string(), kind: z.enum(['perp', 'spot']), asset: z.string(), side, size: amount,
-  refPrice: num, limitPrice: num, notionalUsd: big, estFeeUsd: big, estSlippageUsd: big, reduceOnly: z.boolean(),
-});
+  venue: z.string(), market: z.string(), kind: z.enum(['perp', 'spot', 'lp']), asset: z.string(), side, size: amount,
+  refPrice: num, limitPrice: num, notionalUsd: big, estFeeUsd: big, estSlippageUsd: big, reduceOnly: z.boolean(), lp: lpLeg.optional(),
+}).refine((l) => (l.kind === 'lp') === (l.lp !== undefined), 'a liquidity leg (kind lp) carries lp, and only it');
 const plan = z.strictObject({
-  id: z.string().min(1), kind: z.enum(['hedge', 'rebalance', 'protect', 'limits']), title: z.string(),
-  request: z.strictObject({ kind: z.enum(['hedge', 'rebalance', 'protect', 'limits']), args: z.record(z.string(), z.union([z.string(), num, z.null()])) }),
+  id: z.string().min(1), kind: actionKind, title: z.string(),
+  request: z.strictObject({ kind: actionKind, args: z.record(z.string(), z.union([z.string(), num, z.null()])) }),
   legs: z.array(leg), before: metrics, after: metrics, notes: z.array(z.string()),
   estimatedFeesUsd: big, estimatedSlippageUsd: big, notionalUsd: big,
   requestedBy: z.string(), requestedByName: z.string(), chat, createdAt: epochMs, expiresAt: epochMs,
   planHash: z.string(), mode: z.enum(['dry-run', 'paper', 'live']),
 });
-const fill = z.strictObject({ market: z.string(), side, size: amount, avgPrice: num, feeUsd: big, realizedPnlUsd: big.optional() });
+const fill = z.strictObject({
+  market: z.string(), side, size: amount, avgPrice: num, feeUsd: big, realizedPnlUsd: big.optional(),
+  step: z.enum(['remove', 'swap', 'add']).optional(), asset: z.string().optional(),
+});
 const approval = z.strictObject({
   planId: z.string(), state: z.enum(['pending', 'executing', 'executed', 'failed', 'cancelled', 'expired']), updatedAt: epochMs,
   decidedBy: z.string().optional(), signatures: z.array(z.string()), fills: z.array(fill), error: z.string().optional(),
@@ -108,9 +123,9 @@ function keyedBy<T extends z.ZodType>(value: T, idOf: (v: z.output<T>) => string
   });
 }
 
-/** The current layout (SCHEMA_VERSION 5). */
+/** The current layout (SCHEMA_VERSION). */
 export const STORE_SCHEMA = z.strictObject({
-  schemaVersion: z.literal(5),
+  schemaVersion: z.literal(SCHEMA_VERSION),
   settings: SETTINGS_SCHEMA,
   snapshots: z.array(snapshot),
   audit: z.array(auditEntry),

@@ -1,7 +1,7 @@
 /** The persisted document: one JSON file, versioned. Bigints are stored as decimal strings. */
 import type { AlertKeyState, AuditEntry, Json, PaperBookRecord, StoredAction } from '../ports/index.ts';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 /** Plans kept at most; the oldest resolved go first, pending and executing ones are never dropped. */
 export const MAX_APPROVALS = 5_000;
 /** Snapshots kept at most (the monitor downsamples older ones before this bites). */
@@ -118,5 +118,6 @@ export function migrate(raw: unknown): StoreData {
   const approvals = version >= 4 ? doc.approvals ?? {} : {};
   // v4 → v5: adds the paper book, none yet (paper fills did not survive a restart before).
   const paper = version >= 5 ? doc.paper ?? null : null;
+  // v5 → v6: plans may hold liquidity legs (re-centers); nothing to convert, but a v5 Vigil must not read them.
   return { schemaVersion: SCHEMA_VERSION, ...v1, candles, alerts, approvals, paper };
 }

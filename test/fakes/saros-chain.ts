@@ -89,6 +89,17 @@ export async function startSarosChain(): Promise<SarosChain> {
   const context = await start([{ name: 'saros_dlmm', programId: SAROS_PROGRAM_ID }, { name: 'rewarder_hook', programId: HOOK_PROGRAM_ID }], []);
   const client = context.banksClient;
   let blockhash = context.lastBlockhash;
+  let slot = (await client.getClock()).slot;
+  let mintedAt = Date.now();
+  // bankrun 0.4 stops accepting a blockhash after about a second of wall time (measured: fine at 0.5 s, refused at
+  // 1.5 s), so a blockhash handed out is a fresh one (the next slot's) once the current one is older than this.
+  const BLOCKHASH_FRESH_MS = 400;
+  const nextSlot = (to: bigint): void => {
+    slot = to;
+    context.warpToSlot(slot);
+    blockhash = context.lastBlockhash;
+    mintedAt = Date.now();
+  };
 
   const touched = async (tx: VersionedTransaction): Promise<Map<string, AccountInput | null>> => {
     const out = new Map<string, AccountInput | null>();
@@ -100,7 +111,10 @@ export async function startSarosChain(): Promise<SarosChain> {
   };
   const saros = new Set([SAROS_PROGRAM_ID.toBase58(), HOOK_PROGRAM_ID.toBase58()]);
   const engine: TransactionEngine = {
-    blockhash: () => blockhash,
+    blockhash: () => {
+      if (Date.now() - mintedAt > BLOCKHASH_FRESH_MS) nextSlot(slot + 1n);
+      return blockhash;
+    },
     // Transactions that touch no Saros program (a Drift order on the same fake RPC) keep the fake's scripted results.
     handles: (tx) => tx.message.staticAccountKeys.some((k) => saros.has(k.toBase58())) || !tx.message.staticAccountKeys.some((k) => k.toBase58().startsWith('dRift')),
     async simulate(tx): Promise<EngineResult> {
@@ -184,8 +198,7 @@ export async function startSarosChain(): Promise<SarosChain> {
     },
     async advance(slots = 1) {
       const clock = await client.getClock();
-      context.warpToSlot(clock.slot + BigInt(slots));
-      blockhash = context.lastBlockhash;
+      nextSlot((clock.slot > slot ? clock.slot : slot) + BigInt(slots));
     },
     async stop() {
       await rpc.stop();

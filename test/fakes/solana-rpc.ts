@@ -1149,7 +1149,9 @@ export class FakeSolanaRpc {
   latestBlockhash(): { blockhash: string; lastValidBlockHeight: number } {
     const blockhash = this.engine?.blockhash() ?? base58Encode(createHash('sha256').update(`vigil-fake-solana-rpc:blockhash:${this.slotNo}`).digest());
     const lastValidBlockHeight = this.height + MAX_PROCESSING_AGE;
-    if (!this.blockhashes.has(blockhash)) this.blockhashes.set(blockhash, lastValidBlockHeight);
+    // An engine's current blockhash is current however many slots this fake counted since it was first handed out.
+    const known = this.blockhashes.get(blockhash);
+    if (known === undefined || (this.engine && known < this.height)) this.blockhashes.set(blockhash, lastValidBlockHeight);
     return { blockhash, lastValidBlockHeight: this.blockhashes.get(blockhash) ?? lastValidBlockHeight };
   }
 
@@ -1822,7 +1824,13 @@ export class FakeSolanaRpc {
     if (!replace && this.options.checkBlockhash && !this.blockhashValid(rec.recentBlockhash)) {
       value = { err: 'BlockhashNotFound', logs: [], accounts: null, unitsConsumed: 0, returnData: null, innerInstructions: null };
     } else if (this.engine && (this.engine.handles?.(tx) ?? true)) {
-      return this.engine.simulate(tx).then((r) => {
+      // replaceRecentBlockhash: the node runs the transaction with its own latest blockhash, as Agave does.
+      let run = tx;
+      if (replace) {
+        run = VersionedTransaction.deserialize(tx.serialize());
+        run.message.recentBlockhash = this.engine.blockhash();
+      }
+      return this.engine.simulate(run).then((r) => {
         const v: SimulationValue = { err: r.err, logs: [...r.logs], accounts: null, unitsConsumed: r.unitsConsumed, returnData: null, innerInstructions: null };
         this.txLog.push({ ...rec, simulation: v });
         return this.ctx(v);

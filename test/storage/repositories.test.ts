@@ -538,13 +538,13 @@ describe('lowdb repositories on disk', () => {
     await Promise.all(pending);
   });
 
-  it('writes valid JSON carrying schemaVersion 5, with bigints as decimal strings', async () => {
+  it('writes valid JSON carrying schemaVersion 6, with bigints as decimal strings', async () => {
     const r = await openLowdbRepositories(file());
     await r.snapshots.append(snap(7, { totalValueUsd: TWO_POW_70 }));
     await r.close();
     const doc = await readDoc();
-    expect(SCHEMA_VERSION).toBe(5);
-    expect(doc.schemaVersion).toBe(5);
+    expect(SCHEMA_VERSION).toBe(6);
+    expect(doc.schemaVersion).toBe(6);
     expect((doc.snapshots as SnapshotRecord[])[0]?.totalValueUsd).toBe('1180591620717411303424');
     expect(Object.keys(doc).sort()).toEqual(['actions', 'alerts', 'approvals', 'audit', 'candles', 'paper', 'schemaVersion', 'settings', 'snapshots']);
   });
@@ -554,7 +554,7 @@ describe('lowdb repositories on disk', () => {
     const r = await openLowdbRepositories(nested);
     await r.settings.set('risk-limits', { minHealth: 7 });
     await r.close();
-    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 5, settings: { 'risk-limits': { minHealth: 7 } } });
+    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 6, settings: { 'risk-limits': { minHealth: 7 } } });
   });
 
   it('refuses a file written by a newer version, and leaves it untouched', async () => {
@@ -570,7 +570,7 @@ describe('lowdb repositories on disk', () => {
     expect(await readFile(file(), 'utf8')).toBe('{"settings": ');
   });
 
-  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 5', async () => {
+  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 6', async () => {
     await writeFile(file(), JSON.stringify({ settings: { 'risk-limits': { minHealth: 1 } } }));
     const r = await openLowdbRepositories(file());
     expect(await r.settings.get('risk-limits')).toEqual({ minHealth: 1 });
@@ -578,14 +578,14 @@ describe('lowdb repositories on disk', () => {
     expect(await r.audit.list()).toEqual([]);
     expect(await r.actions.get('x')).toBeUndefined();
     await r.close();
-    expect(await readDoc()).toEqual({ schemaVersion: 5, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
+    expect(await readDoc()).toEqual({ schemaVersion: 6, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
   });
 
-  it('migrates a v1 file: keeps everything, adds an empty candle cache, alert state and approvals, writes version 5', async () => {
+  it('migrates a v1 file: keeps everything, adds an empty candle cache, alert state and approvals, writes version 6', async () => {
     const v1 = { schemaVersion: 1, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) } };
     await writeFile(file(), JSON.stringify(v1));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 5, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
+    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 6, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
     expect(await r.actions.get('b')).toEqual(action('b', 9));
     expect(await r.candles.get('SOL', '1h')).toBeUndefined();
     await r.candles.merge('SOL', '1h', hours(1, 3));
@@ -603,11 +603,11 @@ describe('lowdb repositories on disk', () => {
     expect(await readFile(file(), 'utf8')).toBe(text);
   });
 
-  it('migrates a v2 file: keeps everything, adds empty alert state and approvals, writes version 5; the state survives reopen', async () => {
+  it('migrates a v2 file: keeps everything, adds empty alert state and approvals, writes version 6; the state survives reopen', async () => {
     const v2 = { schemaVersion: 2, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) }, candles: { 'SOL:1h': hours(1, 3) } };
     await writeFile(file(), JSON.stringify(v2));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v2, schemaVersion: 5, alerts: emptyAlerts(), approvals: {}, paper: null });
+    expect(await readDoc()).toEqual({ ...v2, schemaVersion: 6, alerts: emptyAlerts(), approvals: {}, paper: null });
     expect(await r.candles.get('SOL', '1h')).toEqual(hours(1, 3));
     await r.alerts.put(alertState('main:health:paper'));
     await r.alerts.setMute('var', 500);
@@ -618,6 +618,17 @@ describe('lowdb repositories on disk', () => {
     expect(await reopened.alerts.getMutes()).toEqual({ var: 500 });
     expect(await reopened.alerts.getSnooze()).toBe(600);
     await reopened.close();
+  });
+
+  it('migrates a v5 file (the layout before liquidity legs): keeps everything as it was, writes version 6', async () => {
+    const v5 = { schemaVersion: 5, settings: { 'risk-limits': { minHealth: 2 } }, snapshots: [record(4)], audit: [entry(2)], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null };
+    await writeFile(file(), JSON.stringify(v5));
+    const r = await openLowdbRepositories(file());
+    expect(await r.settings.get('risk-limits')).toEqual({ minHealth: 2 });
+    await r.close();
+    expect(await readDoc()).toEqual({ ...v5, schemaVersion: 6 });
+    // And the migrated file opens again as the current version.
+    await (await openLowdbRepositories(file())).close();
   });
 
   it('a v2 file with a "alerts" key (a later section) is refused, and left byte-identical', async () => {

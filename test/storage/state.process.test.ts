@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/storage/schema.ts';
 import { runVigil, startVigil } from '../helpers/vigil-process.ts';
 
 let dir: string;
@@ -114,7 +115,7 @@ describe('a state file of the wrong shape is refused, never reset', () => {
     expect(backups).toHaveLength(1);
     expect(await readFile(join(dir, 'data', backups[0]!), 'utf8')).toBe(v4);
     const now = JSON.parse(await readFile(stateFile(), 'utf8')) as { schemaVersion: number; settings: unknown };
-    expect(now.schemaVersion).toBe(5);
+    expect(now.schemaVersion).toBe(SCHEMA_VERSION);
     expect(now.settings).toEqual(doc.settings);
   }, 60_000);
 });

@@ -1,8 +1,8 @@
 /** The confirm card and the resolved card a plan becomes: one renderer, used by commands, buttons and reconciliation. */
 import type { Button, Reply } from '../../core/reply.ts';
 import { reply } from '../../core/reply.ts';
-import type { ActionPlan, Approval, ExecutionMode, PlanMetrics } from '../../domain/index.ts';
-import { fmtAmount, fmtClock, fmtHealth, fmtPct, fmtPrice, fmtSignedUsd, fmtTime, fmtUsd, fmtUsdCompact } from '../../shared/format.ts';
+import type { ActionPlan, Amount, Approval, ExecutionMode, LpLegDetail, PlanMetrics } from '../../domain/index.ts';
+import { fmtAmount, fmtClock, fmtHealth, fmtPct, fmtPrice, fmtQty, fmtSignedUsd, fmtTime, fmtUsd, fmtUsdCompact } from '../../shared/format.ts';
 import { usdFromNumber } from '../../shared/money.ts';
 
 const MODE_LINE: Readonly<Record<ExecutionMode, string>> = {
@@ -42,10 +42,45 @@ function comparison(plan: ActionPlan): string[][] {
   for (const asset of shown.sort((x, y) => (a.weights?.[y] ?? 0) - (a.weights?.[x] ?? 0) || (x < y ? -1 : 1))) {
     rows.push([`w ${asset}`, fmtPct(b.weights?.[asset] ?? 0, 1), fmtPct(a.weights?.[asset] ?? 0, 1)]);
   }
+  const lb = b.lp;
+  const la = a.lp;
+  if (lb && la) {
+    const [base, quote] = plan.legs[0]?.market.split('/') ?? ['base', 'quote'];
+    rows.push(
+      ['Range', `${fmtQty(lb.priceLower, 2)}–${fmtQty(lb.priceUpper, 2)}`, `${fmtQty(la.priceLower, 2)}–${fmtQty(la.priceUpper, 2)}`],
+      [base ?? 'base', fmtQty(lb.base), fmtQty(la.base)],
+      [quote ?? 'quote', fmtQty(lb.quote, 2), fmtQty(la.quote, 2)],
+      ['Value', fmtUsd(usdFromNumber(lb.valueUsd)), fmtUsd(usdFromNumber(la.valueUsd))],
+    );
+  }
   return rows;
 }
 
+const STEP_LABEL: Readonly<Record<LpLegDetail['step'], string>> = { remove: 'Remove', swap: 'Swap', add: 'Add' };
+
+/** A liquidity plan's legs as the wallet sees them: what each step takes from (−) or gives to (+) it, per token. */
+function lpLegsTable(plan: ActionPlan): ReturnType<typeof reply.table> {
+  const [base = 'base', quote = 'quote'] = plan.legs[0]?.market.split('/') ?? [];
+  const signed = (a: Amount, sign: '+' | '−'): string => `${sign}${fmtAmount(a, '', a.decimals > 6 ? 4 : 2).trim()}`;
+  const rows = plan.legs.map((l, i) => {
+    const lp = l.lp;
+    if (!lp) return [`${i + 1} ?`, '', ''];
+    switch (lp.step) {
+      case 'remove':
+        return [`${i + 1} ${STEP_LABEL.remove}`, signed(lp.base, '+'), signed(lp.quote, '+')];
+      case 'add':
+        return [`${i + 1} ${STEP_LABEL.add}`, signed(lp.base, '−'), signed(lp.quote, '−')];
+      case 'swap':
+        return lp.sell === 'base'
+          ? [`${i + 1} ${STEP_LABEL.swap}`, signed(lp.amountIn, '−'), `≥${signed(lp.minOut, '+')}`]
+          : [`${i + 1} ${STEP_LABEL.swap}`, `≥${signed(lp.minOut, '+')}`, signed(lp.amountIn, '−')];
+    }
+  });
+  return reply.table(['Step', { header: base, align: 'right' }, { header: quote, align: 'right' }], rows);
+}
+
 function legsTable(plan: ActionPlan): ReturnType<typeof reply.table> {
+  if (plan.legs.some((l) => l.kind === 'lp')) return lpLegsTable(plan);
   return reply.table(
     ['Order', { header: 'Size', align: 'right' }, { header: 'Limit', align: 'right' }, { header: '≈ USD', align: 'right' }],
     plan.legs.map((l) => [`${l.side.toUpperCase()}${l.reduceOnly ? ' (RO)' : ''}`, sizeLabel(l), `${l.side === 'buy' ? '≤' : '≥'} ${fmtPrice(l.limitPrice)}`, fmtUsdCompact(l.notionalUsd)]),
@@ -100,7 +135,7 @@ export function resolvedCard(plan: ActionPlan, approval: Approval, opts: { timeZ
     approval.error ? reply.text(`${approval.error}.${nothingSent}`, approval.state === 'failed' ? 'error' : 'body') : null,
     approval.fills.length > 0
       ? reply.table(['Fill', { header: 'Size', align: 'right' }, { header: 'Avg price', align: 'right' }, { header: 'Fee', align: 'right' }],
-        approval.fills.map((f) => [f.side.toUpperCase(), fmtAmount(f.size, f.market, 4), fmtPrice(f.avgPrice), fmtUsd(f.feeUsd)]))
+        approval.fills.map((f) => [f.step ? STEP_LABEL[f.step] : f.side.toUpperCase(), fmtAmount(f.size, f.asset ?? f.market, 4), fmtPrice(f.avgPrice), fmtUsd(f.feeUsd)]))
       : null,
     approval.state === 'executing' ? reply.text('The outcome is not known yet; it is checked again automatically, never re-sent.', 'warning') : null,
     approval.signatures.length > 0 ? reply.code(approval.signatures.join('\n')) : null,

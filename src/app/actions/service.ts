@@ -8,7 +8,7 @@ import type { Button, Reply } from '../../core/reply.ts';
 import { reply } from '../../core/reply.ts';
 import type { ActionPlan, Actor, ChatRef, MarketInfo, PlanRequest } from '../../domain/index.ts';
 import { REPRICED, type ApprovalGate, type PlanDraft, type Requester } from '../../approvals/gate.ts';
-import type { ApprovalRecord, AuditEntry, Clock, PriceHistory, TradeExecutor } from '../../ports/index.ts';
+import type { ApprovalRecord, AuditEntry, Clock, LiquidityShape, PriceHistory, RecenterPreview, TradeExecutor } from '../../ports/index.ts';
 import { betaStats } from '../../risk/beta.ts';
 import { UserError } from '../../shared/errors.ts';
 import { fmtClock, fmtSignedUsd, fmtUsd } from '../../shared/format.ts';
@@ -16,6 +16,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { usdFromNumber } from '../../shared/money.ts';
 import type { AlertService } from '../alert-service.ts';
 import { alignedDaily } from '../history.ts';
+import { lpBinPrice } from '../lp-view.ts';
 import type { LimitsService } from '../limits.ts';
 import type { NotificationService } from '../notifications.ts';
 import type { OracleService } from '../oracles.ts';
@@ -27,6 +28,7 @@ import { planCard, resolvedCard } from './card.ts';
 import { perpFor, planHedge, type CrossHedge } from './hedge.ts';
 import { planProtect, planTrims } from './protect.ts';
 import { DEFAULT_REBALANCE_THRESHOLD, planRebalance } from './rebalance.ts';
+import { recenterDraft } from './recenter.ts';
 
 /** Confirm/Cancel buttons outlive the plan by this much, so a late tap gets a truthful "expired" instead of silence. */
 const BUTTON_GRACE_MS = 60 * 60 * 1000;
@@ -47,7 +49,14 @@ export interface ActionServiceDeps {
   readonly timeZone: string;
   readonly lookbackDays: number;
   readonly rebalance: { readonly minTradeUsd: number; readonly threshold?: number };
+  /** Plans a re-center of a liquidity position on the venue that holds it. */
+  readonly previewRecenter: (positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape; readonly slippageBps?: number }) => Promise<RecenterPreview>;
+  /** Slippage allowed on a re-center's swap, bps (venue default when absent). */
+  readonly recenterSlippageBps?: number;
 }
+
+/** A re-center: the position's id (as LpPosition.id), a new width in bins (null: keep) and the shape. */
+export type RecenterArgs = { positionId: string; width: number | null; shape: LiquidityShape };
 
 /** `via`: hedge `asset` with this other asset's perp (by regression β) instead of its own. */
 export type HedgeArgs = { asset: string | null; targetUsd: number | null; keep: number | null; via?: string | null };
@@ -91,6 +100,10 @@ export class ActionService {
     return this.open({ kind: 'protect', args: { target: targetHealth } }, actor, chat);
   }
 
+  async recenter(args: RecenterArgs, actor: Actor, chat: ChatRef): Promise<Reply> {
+    return this.open({ kind: 'recenter', args: { positionId: args.positionId, width: args.width, shape: args.shape } }, actor, chat);
+  }
+
   async trims(actor: Actor, chat: ChatRef): Promise<Reply> {
     return this.open({ kind: 'limits', args: {} }, actor, chat);
   }
@@ -127,6 +140,7 @@ export class ActionService {
 
   /** Builds a plan draft at current prices. */
   async draft(request: PlanRequest): Promise<PlanDraft> {
+    if (request.kind === 'recenter') return this.recenterDraft(request);
     const portfolio = await this.deps.portfolio.refresh();
     const model = buildRiskModel(portfolio);
     const markets = this.markets();
@@ -219,6 +233,16 @@ export class ActionService {
       before: bookMetrics(model, scenarios, weightsAlso), after: bookMetrics(after, scenarios, weightsAlso), notes,
       estimatedFeesUsd: sumLegs(legs, (l) => l.estFeeUsd), estimatedSlippageUsd: sumLegs(legs, (l) => l.estSlippageUsd), notionalUsd: sumLegs(legs, (l) => l.notionalUsd),
     };
+  }
+
+  private async recenterDraft(request: PlanRequest): Promise<PlanDraft> {
+    const { positionId, width, shape } = request.args;
+    if (typeof positionId !== 'string') throw new UserError('bad_argument', 'Which position? Use its number from /lp.');
+    const preview = await this.deps.previewRecenter(positionId, {
+      shape: shape === 'curve' || shape === 'bidask' ? shape : 'spot', ...(typeof width === 'number' ? { width } : {}),
+      ...(this.deps.recenterSlippageBps !== undefined ? { slippageBps: this.deps.recenterSlippageBps } : {}),
+    });
+    return recenterDraft(preview, request);
   }
 
   /** Daily returns of the book's risky assets over the risk window; undefined when history is missing. */
@@ -357,6 +381,12 @@ export class ActionService {
     const markets = this.markets();
     const out: Record<string, number> = {};
     for (const leg of plan.legs) {
+      if (leg.kind === 'lp') {
+        // A pool's price is its active bin's (quote per base), read with the position it moves.
+        const lp = p.positions.find((x) => x.kind === 'lp' && x.id === plan.request.args.positionId);
+        if (lp?.kind === 'lp') out[leg.market] = lpBinPrice(lp, lp.activeBinId);
+        continue;
+      }
       const m = markets.find((x) => x.venue === leg.venue && x.market === leg.market);
       const px = p.prices[leg.asset];
       if (m && px !== undefined) out[leg.market] = px * m.contractSize;

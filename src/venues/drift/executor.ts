@@ -14,20 +14,19 @@
  * - Fills are estimates at each leg's reference price with the taker fee: a placed market order fills in Drift's
  *   auction afterwards, and the actual fills are only known from the fill events (not read here).
  */
-import { utils } from '@coral-xyz/anchor';
 import {
   BN, decodeName, getMarketOrderParams, getOrderParams, MARGIN_PRECISION, MarketType, PositionDirection, PRICE_PRECISION,
   type DriftClient, type OptionalOrderParams, type PerpMarketAccount, type User, type UserAccount,
 } from '@drift-labs/sdk';
 import {
-  ComputeBudgetProgram, PublicKey, SendTransactionError, TransactionExpiredBlockheightExceededError, TransactionMessage,
-  VersionedTransaction, type AccountMeta, type Keypair, type SignatureStatus as Web3SignatureStatus, type TransactionInstruction,
+  ComputeBudgetProgram, PublicKey, TransactionMessage, VersionedTransaction, type AccountMeta, type Keypair, type TransactionInstruction,
 } from '@solana/web3.js';
 import type { ActionPlan, MarketInfo, PlanLeg } from '../../domain/index.ts';
 import type { BroadcastHooks, ExecutionResult, LegFill, SignatureStatus, SimulationResult, TradeExecutor } from '../../ports/index.ts';
 import { VenueError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { decodeSendFailure, decodeTransactionError, type DecodeContext, type IdlErrorEntry } from './errors.ts';
+import { Broadcaster, reasonOf } from '../solana/broadcast.ts';
+import { decodeSendFailure, decodeTransactionError, type DecodeContext, type IdlErrorEntry } from '../solana/errors.ts';
 import { assetOf } from './mapping.ts';
 import type { DriftVenue } from './venue.ts';
 
@@ -52,15 +51,6 @@ const COMPUTE_UNITS_PER_ORDER = 200_000;
 const COMPUTE_UNITS_BASE = 10_000;
 /** Solana's per-transaction compute cap. */
 const MAX_COMPUTE_UNITS = 1_400_000;
-
-/** How long `execute` waits for confirmation before leaving the outcome to reconciliation, ms (a blockhash lives ~60–90 s). */
-const DEFAULT_CONFIRM_TIMEOUT_MS = 90_000;
-
-/** Signatures remembered with their blockhash expiry, so reconciliation can call a never-landed one failed. */
-const MAX_TRACKED_SIGNATURES = 1_000;
-
-/** RPC answers to sendTransaction that mean the node refused it (Agave: -32002 preflight failure, -32003 bad signature). */
-const REFUSED_AT_PREFLIGHT = /^Transaction simulation failed|^Transaction signature verification failure/i;
 
 /** A high-leverage-mode account pays twice the taker fee (as the SDK's getMarketFees computes it). */
 const HIGH_LEVERAGE_FEE_MULTIPLIER = 2;
@@ -113,12 +103,12 @@ export class DriftExecutor implements TradeExecutor {
   readonly venue = 'drift' as const;
   private readonly opts: DriftExecutorOptions;
   private readonly client: DriftClient;
-  /** Signatures this process sent: the last block height their blockhash is valid for, and whether the RPC refused them. */
-  private readonly sent = new Map<string, { readonly lastValidBlockHeight: number; refused: boolean }>();
+  private readonly broadcaster: Broadcaster;
 
   constructor(opts: DriftExecutorOptions) {
     this.opts = opts;
     this.client = opts.venue.client;
+    this.broadcaster = new Broadcaster(this.client.connection, 'drift', opts.confirmTimeoutMs);
   }
 
   /** Every subscribed perp market with its order rules (sizes in base units, 9 decimals; fees bps; margins fractions). */
@@ -184,66 +174,23 @@ export class DriftExecutor implements TradeExecutor {
     const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash('confirmed');
     const tx = this.compile(ixs, signer.publicKey, blockhash);
     tx.sign([signer]);
-    const first = tx.signatures[0];
-    if (!first) throw new VenueError('drift', 'the transaction has no signature after signing');
-    const signature = utils.bytes.bs58.encode(first);
-    const raw = tx.serialize();
-
-    // Persisted by the caller before anything leaves the process; if it throws, nothing is sent.
-    await hooks.beforeBroadcast([signature], lastValidBlockHeight);
-    this.track(signature, lastValidBlockHeight);
-
-    try {
-      const answered = await connection.sendRawTransaction(raw, { skipPreflight: false, preflightCommitment: 'confirmed' });
-      if (answered !== signature) this.opts.logger.warn({ answered, signature }, 'the RPC answered another signature than the one signed');
-    } catch (err) {
-      // A failed preflight (or a bad signature) means the node refused the transaction: it was not forwarded and can
-      // never land. Anything else (a timeout, a reset, another RPC error) may have reached the network: unknown.
-      if (err instanceof SendTransactionError && REFUSED_AT_PREFLIGHT.test(err.transactionError.message)) {
-        const entry = this.sent.get(signature);
-        if (entry) entry.refused = true;
-        const failure = decodeSendFailure(err.transactionError.message, this.decodeContext(programIds, err.logs));
-        return { ok: false, error: failure.text, fills: [], signatures: [signature] };
-      }
-      throw new VenueError('drift', `sent, outcome unknown (the RPC did not answer: ${reasonOf(err, 'send failed')}); the signature is checked again later`, { cause: err });
+    const sent = await this.broadcaster.send(tx, blockhash, lastValidBlockHeight, hooks);
+    const signatures = [sent.signature];
+    switch (sent.kind) {
+      case 'landed':
+        return { ok: true, fills: this.estimatedFills(legs), signatures };
+      case 'expired':
+        return { ok: false, error: 'not included before its blockhash expired; nothing was traded', fills: [], signatures };
+      case 'refused':
+        return { ok: false, error: decodeSendFailure(sent.message, this.decodeContext(programIds, sent.logs)).text, fills: [], signatures };
+      case 'failed':
+        return { ok: false, error: decodeTransactionError(sent.err, this.decodeContext(programIds, null)).text, fills: [], signatures };
     }
-
-    const landed = await this.confirm(signature, blockhash, lastValidBlockHeight);
-    if (landed.kind === 'ok') return { ok: true, fills: this.estimatedFills(legs), signatures: [signature] };
-    if (landed.kind === 'expired') return { ok: false, error: 'not included before its blockhash expired; nothing was traded', fills: [], signatures: [signature] };
-    const failure = decodeTransactionError(landed.err, this.decodeContext(programIds, null));
-    return { ok: false, error: failure.text, fills: [], signatures: [signature] };
   }
 
   /** Status of broadcast signatures (history searched): confirmed, failed (on-chain error or never able to land), or unknown. */
   async signatureStatus(signatures: readonly string[], validUntil?: Readonly<Record<string, number>>): Promise<readonly SignatureStatus[]> {
-    if (signatures.length === 0) return [];
-    const { value } = await this.client.connection.getSignatureStatuses([...signatures], { searchTransactionHistory: true });
-    let height: number | undefined;
-    const out: SignatureStatus[] = [];
-    for (const [i, sig] of signatures.entries()) {
-      const s: Web3SignatureStatus | null = value[i] ?? null;
-      if (s) {
-        if (s.err !== null) out.push('failed');
-        else out.push(s.confirmationStatus === 'confirmed' || s.confirmationStatus === 'finalized' ? 'confirmed' : 'unknown');
-        continue;
-      }
-      const mine = this.sent.get(sig);
-      if (mine?.refused) {
-        out.push('failed');
-        continue;
-      }
-      // Unknown to the node: once the finalized height is past its blockhash's last valid height, no block can
-      // include it any more. The height comes from this process's memory or, after a restart, from the state file.
-      const last = mine?.lastValidBlockHeight ?? (validUntil && Object.hasOwn(validUntil, sig) ? validUntil[sig] : undefined);
-      if (last === undefined) {
-        out.push('unknown');
-        continue;
-      }
-      height ??= await this.client.connection.getBlockHeight('finalized');
-      out.push(height > last ? 'failed' : 'unknown');
-    }
-    return out;
+    return this.broadcaster.signatureStatus(signatures, validUntil);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -329,45 +276,6 @@ export class DriftExecutor implements TradeExecutor {
     return tx;
   }
 
-  /**
-   * Waits for `confirmed` (bounded). An abort or RPC failure is followed by one status read; still nothing there means
-   * the outcome is unknown, which throws so the plan stays executing for reconciliation.
-   */
-  private async confirm(signature: string, blockhash: string, lastValidBlockHeight: number): Promise<{ kind: 'ok' } | { kind: 'failed'; err: unknown } | { kind: 'expired' }> {
-    const connection = this.client.connection;
-    const abort = new AbortController();
-    const timeoutMs = this.opts.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
-    const timer = setTimeout(() => abort.abort(new VenueError('drift', `not confirmed within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
-    let expired: boolean;
-    let problem: unknown;
-    try {
-      const { value } = await connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight, abortSignal: abort.signal }, 'confirmed');
-      return value.err === null ? { kind: 'ok' } : { kind: 'failed', err: value.err };
-    } catch (err) {
-      expired = err instanceof TransactionExpiredBlockheightExceededError;
-      problem = err;
-    } finally {
-      clearTimeout(timer);
-    }
-    // It may have landed right at the edge, or the subscription failed while the transaction did not.
-    const { value } = await connection.getSignatureStatuses([signature], { searchTransactionHistory: true }).catch(() => ({ value: [null] }));
-    const status = value[0] ?? null;
-    if (status && status.err !== null) return { kind: 'failed', err: status.err };
-    if (status && (status.confirmationStatus === 'confirmed' || status.confirmationStatus === 'finalized')) return { kind: 'ok' };
-    if (expired && !status) return { kind: 'expired' };
-    throw new VenueError('drift', `sent ${signature}, outcome unknown (${reasonOf(problem, 'confirmation failed')}); the signature is checked again later`, { cause: problem });
-  }
-
-  private track(signature: string, lastValidBlockHeight: number): void {
-    this.sent.set(signature, { lastValidBlockHeight, refused: false });
-    // Oldest first (Map keeps insertion order): reconciliation runs within minutes, so old entries are not needed.
-    while (this.sent.size > MAX_TRACKED_SIGNATURES) {
-      const oldest = this.sent.keys().next().value;
-      if (oldest === undefined) break;
-      this.sent.delete(oldest);
-    }
-  }
-
   /** Fill estimates: each leg's whole size at its refPrice, taker fee on that notional (micro-USD, truncated). */
   private estimatedFills(legs: readonly PlanLeg[]): LegFill[] {
     const markets = this.markets();
@@ -401,14 +309,6 @@ export class DriftExecutor implements TradeExecutor {
 
   private decodeContext(programIds: readonly string[], logs: readonly string[] | null | undefined): DecodeContext {
     const idlErrors = (this.client.program.idl.errors ?? []) as readonly IdlErrorEntry[];
-    return { driftProgramId: this.client.program.programId.toBase58(), programIds, idlErrors, logs: logs ?? null };
+    return { programId: this.client.program.programId.toBase58(), programIds, idlErrors, logs: logs ?? null };
   }
 }
-
-/** The reason of an error, for a one-line message (VenueError program errors first). */
-function reasonOf(err: unknown, fallback: string): string {
-  if (err instanceof VenueError) return err.programError ? `${err.programError}: ${err.message}` : err.message;
-  if (err instanceof Error && err.message) return err.message;
-  return fallback;
-}
-

@@ -2,9 +2,9 @@
  * Which key signs Drift orders, checked at start-up: a delegate of the trading sub-account (can trade, cannot
  * withdraw) is the recommended key; the owner's key only with DRIFT_ALLOW_OWNER_KEY; any other key is refused.
  */
-import { readFileSync } from 'node:fs';
-import { Keypair } from '@solana/web3.js';
+import type { Keypair } from '@solana/web3.js';
 import { VenueError } from '../../shared/errors.ts';
+import { readKeypairFile } from '../solana/keypair.ts';
 import { signerRole, type SignerRole } from './executor.ts';
 import type { DriftVenue } from './venue.ts';
 
@@ -18,15 +18,6 @@ export interface DriftSigning {
   readonly summary: string;
 }
 
-/** Reads a Solana keypair file (JSON array of 64 bytes; its permissions are checked by the config). */
-function readKeypair(file: string): Keypair {
-  try {
-    return Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(file, 'utf8')) as number[]));
-  } catch {
-    throw new VenueError('drift', `WALLET_KEYPAIR: ${file} is not a Solana keypair file`);
-  }
-}
-
 /** Decides the signer for the first watched sub-account (the one hedges trade on). */
 export function driftSigning(venue: DriftVenue, keypairFile: string | undefined, allowOwnerKey: boolean): DriftSigning {
   const user = venue.users[0];
@@ -37,7 +28,7 @@ export function driftSigning(venue: DriftVenue, keypairFile: string | undefined,
   if (!keypairFile) {
     return { signer: null, role: 'watch-only', authority, subAccountId: account.subAccountId, summary: `Drift ${target}: watch-only (no WALLET_KEYPAIR): plans are simulated, nothing can be sent` };
   }
-  const signer = readKeypair(keypairFile);
+  const signer = readKeypairFile(keypairFile, 'WALLET_KEYPAIR', 'drift');
   const role = signerRole(account, signer.publicKey);
   if (role === 'none') {
     throw new VenueError('drift', `WALLET_KEYPAIR: key ${signer.publicKey.toBase58()} is neither the delegate nor the owner of Drift account ${target}; set it as the account's delegate in the Drift app`);

@@ -34,6 +34,7 @@ export interface PaperSubmission {
 const ratio = (x: bigint): number => Number(x) / Number(WEIGHT_PRECISION);
 
 function request(leg: PlanLeg): TradeRequest {
+  if (leg.kind === 'lp') throw new VenueError('Paper', `${leg.market}: the paper venue does not move liquidity positions`);
   const decimals = leg.kind === 'perp' ? 9 : SPOT_SPECS[leg.asset as keyof typeof SPOT_SPECS]?.decimals;
   if (leg.size.decimals !== decimals) {
     throw new VenueError('Paper', `order size for ${leg.market} has ${leg.size.decimals} decimals, the market uses ${String(decimals)}`, { programError: 'InvalidOrderSize' });

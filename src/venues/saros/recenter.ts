@@ -12,6 +12,9 @@ import { quoteExactIn } from './swap-math.ts';
 /** A swap worth less than this share of the position is not worth its fee: the add takes the amounts as they are. */
 export const MIN_SWAP_SHARE = 0.005;
 
+/** Slippage allowed on a re-center's swap when none is configured, basis points. */
+export const DEFAULT_SLIPPAGE_BPS = 50;
+
 export interface RecenterInput {
   readonly positionId: string;
   readonly position: PositionAccount;
@@ -30,6 +33,10 @@ export interface RecenterInput {
   readonly shape: LiquidityShape;
   /** Block time the swap would run at, unix seconds (the dynamic fee decays with it). */
   readonly nowSeconds: number;
+  /** Position and pair addresses (base58). */
+  readonly positionAddress: string;
+  /** Slippage allowed on the swap, basis points (default DEFAULT_SLIPPAGE_BPS). */
+  readonly slippageBps?: number;
 }
 
 /** The bins a re-center of width `width` covers, relative to the active bin: [left, right] with left ≤ 0 ≤ right. */
@@ -54,6 +61,8 @@ export function planRecenter(i: RecenterInput): RecenterPreview {
   const currentWidth = position.upperBinId - position.lowerBinId + 1;
   const width = i.width ?? currentWidth;
   if (!Number.isInteger(width) || width < 1 || width > 64) throw new RangeError(`width must be 1 to 64 bins (one position holds at most 64), got ${width}`);
+  const slippageBps = i.slippageBps ?? DEFAULT_SLIPPAGE_BPS;
+  if (!Number.isInteger(slippageBps) || slippageBps < 0 || slippageBps > 10_000) throw new RangeError(`slippage must be 0 to 10000 bps, got ${slippageBps}`);
   const amounts = positionBinAmounts(position.shares, position.lowerBinId, (id) => i.bins.get(id) ?? { totalSupply: 0n, reserveX: 0n, reserveY: 0n });
   const total = sumBinAmounts(amounts);
   if (total.x === 0n && total.y === 0n) throw new RangeError('the position holds no liquidity: nothing to move');
@@ -94,18 +103,21 @@ export function planRecenter(i: RecenterInput): RecenterPreview {
       if (!(err instanceof SarosMathError)) throw err;
     }
     if (q && q.amountOut > 0n) {
+      // The add takes only what the swap is sure to pay: a better fill leaves the difference in the wallet.
+      const minOut = (q.amountOut * BigInt(10_000 - slippageBps)) / 10_000n;
       if (swapForY) {
         x -= q.amountIn;
-        y += q.amountOut;
+        y += minOut;
       } else {
         y -= q.amountIn;
-        x += q.amountOut;
+        x += minOut;
       }
       steps.push({
         kind: 'swap', sell: swapForY ? 'base' : 'quote',
         amountIn: { raw: q.amountIn, decimals: swapForY ? i.decimalsX : i.decimalsY },
         amountOut: { raw: q.amountOut, decimals: swapForY ? i.decimalsY : i.decimalsX },
         fee: { raw: q.fee, decimals: swapForY ? i.decimalsX : i.decimalsY }, priceImpact: q.priceImpact, binsCrossed: q.binsCrossed,
+        minOut: { raw: minOut, decimals: swapForY ? i.decimalsY : i.decimalsX },
       });
       if (q.endActiveId !== active) notes.push(`The swap moves the active bin by ${q.endActiveId - active}: the new range is placed around the bin before it.`);
     } else {
@@ -114,10 +126,11 @@ export function planRecenter(i: RecenterInput): RecenterPreview {
   }
   steps.push({
     kind: 'add', base: { raw: x, decimals: i.decimalsX }, quote: { raw: y, decimals: i.decimalsY },
-    lowerBinId: active + left - BIN_ID_OFFSET, upperBinId: active + right - BIN_ID_OFFSET, shape: i.shape,
+    lowerBinId: active + left - BIN_ID_OFFSET, upperBinId: active + right - BIN_ID_OFFSET, shape: i.shape, left, right,
   });
   return {
-    positionId: i.positionId, pool: `${i.symbolX}/${i.symbolY}`, baseAsset: i.symbolX, quoteAsset: i.symbolY, activeBinId: active - BIN_ID_OFFSET,
+    positionId: i.positionId, position: i.positionAddress, pair: pair.address, pool: `${i.symbolX}/${i.symbolY}`, baseAsset: i.symbolX, quoteAsset: i.symbolY,
+    activeBinId: active - BIN_ID_OFFSET, activePrice: binPrice(active, pair.binStep, i.decimalsX, i.decimalsY), priceBase: i.priceX, priceQuote: i.priceY, slippageBps,
     steps,
     before: state({ lower: position.lowerBinId, upper: position.upperBinId, x: total.x, y: total.y }, i),
     after: state({ lower: active + left, upper: active + right, x, y }, i),

@@ -56,7 +56,7 @@ export class SarosVenue implements PositionSource, LiquidityVenue {
    * Plans a re-center on fresh chain state (2 RPC calls: the pair, then the bin arrays of the position's range and
    * around the active bin) and the current prices.
    */
-  async previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape }): Promise<RecenterPreview> {
+  async previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape; readonly slippageBps?: number }): Promise<RecenterPreview> {
     if (!this.last.some((p) => `saros:${p.position.address}` === positionId)) await this.snapshot();
     const loaded = this.last.find((p) => `saros:${p.position.address}` === positionId);
     if (!loaded) throw new VenueError('saros', `no Saros position ${positionId} in the watched wallets`);
@@ -86,6 +86,7 @@ export class SarosVenue implements PositionSource, LiquidityVenue {
       return planRecenter({
         positionId, position: loaded.position, pair, decimalsX: loaded.decimalsX, decimalsY: loaded.decimalsY, bins, symbolX, symbolY, priceX, priceY,
         ...(o.width === undefined ? {} : { width: o.width }), shape: o.shape, nowSeconds: Math.floor(this.opts.clock.now() / 1000),
+        positionAddress: loaded.position.address, ...(o.slippageBps === undefined ? {} : { slippageBps: o.slippageBps }),
       });
     } catch (err) {
       if (err instanceof RangeError) throw new VenueError('saros', err.message);

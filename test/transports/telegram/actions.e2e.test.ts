@@ -18,6 +18,7 @@ import { PaperVenue } from '../../../src/venues/paper/venue.ts';
 import { DEFAULT_TOKEN, FakeTelegramBotApi, type CallbackAnswer, type SentMessage } from '../../fakes/telegram-bot-api.ts';
 import { ROUND_PRICES, T0 } from '../../helpers/app.ts';
 import { captureLogger } from '../../helpers/logger.ts';
+import { buttonLabels, dataOf } from '../../helpers/telegram-cards.ts';
 
 const A = 222_222; // trader who asks
 const B = 333_333; // another trader
@@ -102,15 +103,7 @@ async function ask(env: Env, text: string, userId = A, chatId = userId): Promise
   return env.fake.waitForMessage((m) => m.chatId === chatId && m.versions.length === 1, 8000, { since });
 }
 
-function buttons(m: SentMessage): string[] {
-  return m.replyMarkup?.inline_keyboard.flat().map((b) => b.text) ?? [];
-}
 
-function dataOf(m: SentMessage, label: string): string {
-  const b = m.replyMarkup?.inline_keyboard.flat().find((x) => x.text === label);
-  if (!b?.callback_data) throw new Error(`no ${label} button in ${buttons(m).join(', ')}`);
-  return b.callback_data;
-}
 
 /** Presses without waiting; returns the callback query id (to find its answer). */
 function tap(env: Env, m: SentMessage, data: string, userId: number): string {
@@ -134,7 +127,7 @@ async function hedgeCard(env: Env, userId = A, chatId = userId): Promise<SentMes
   const card = await ask(env, '/hedge BTC', userId, chatId);
   expect(card.text.split('\n')[0]).toMatch(/^Hedge BTC to Δ \$0\.00 · (paper|dry run)$/);
   expect(card.text).toMatch(/SELL \(RO\)\s+0\.2 BTC-PERP/);
-  expect(buttons(card)).toEqual(['Confirm', 'Cancel']);
+  expect(buttonLabels(card)).toEqual(['Confirm', 'Cancel']);
   return card;
 }
 
@@ -224,7 +217,7 @@ describe('confirm-gated trading on Telegram', () => {
     expect(fresh.text.split('\n')[0]).toBe('Hedge BTC to Δ $0.00 · paper');
     expect(fresh.text).toContain('Prices moved 100 bps on BTC-PERP since the last card: this is the plan at current prices. Check it and confirm again.');
     expect(fresh.text).toMatch(/SELL \(RO\)\s+0\.2 BTC-PERP/);
-    expect(buttons(fresh)).toEqual(['Confirm', 'Cancel']);
+    expect(buttonLabels(fresh)).toEqual(['Confirm', 'Cancel']);
     const newId = planIdOf(fresh);
     expect(newId).not.toBe(oldId);
     expect(env.executor.submissions).toHaveLength(0);
@@ -264,7 +257,7 @@ describe('confirm-gated trading on Telegram', () => {
     expect(pending).toHaveLength(1);
     const current = env.fake.message(A, card.messageId)!;
     expect(current.text).toContain(`Plan ${pending[0]!.plan.id} · asked by Alice`);
-    expect(buttons(current)).toEqual(['Confirm', 'Cancel']);
+    expect(buttonLabels(current)).toEqual(['Confirm', 'Cancel']);
   });
 
   it('dry-run: Confirm simulates only; the venue gets nothing and the ledger is unchanged', async () => {
@@ -343,7 +336,7 @@ describe('confirm-gated trading on Telegram', () => {
     expect(env.fake.message(GROUP, card.messageId)?.versions).toHaveLength(1); // the card is untouched, Confirm still there
     expect(await stateOf(env, id)).toBe('pending');
     expect((await env.repos.audit.list(50)).filter((e) => e.action === 'plan.cancelled')).toEqual([]);
-    expect(buttons(env.fake.message(GROUP, card.messageId)!)).toEqual(['Confirm', 'Cancel']);
+    expect(buttonLabels(env.fake.message(GROUP, card.messageId)!)).toEqual(['Confirm', 'Cancel']);
 
     // An admin's Cancel on someone else's card is honoured.
     expect((await answerTo(env, tap(env, card, no, ADMIN))).text).toBe('Cancelled: nothing was sent.');

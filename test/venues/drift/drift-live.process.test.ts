@@ -18,6 +18,7 @@ import { DEFAULT_TOKEN, FakeTelegramBotApi, type CallbackAnswer, type SentMessag
 import { describeShared, sharedPath } from '../../helpers/shared-dir.ts';
 import { startVigil, stop, type VigilChild } from '../../helpers/vigil-process.ts';
 import { loadFixtureSet, serveFixtureSet, withDelegate } from './fixtures.ts';
+import { buttonLabels, dataOf } from '../../helpers/telegram-cards.ts';
 
 const TRADER = 222_222;
 const IDL_ERRORS = (driftIdl as { errors: readonly { code: number; name: string }[] }).errors;
@@ -58,15 +59,7 @@ function placedOrders(rec: TransactionRecord): DecodedOrder[] {
   });
 }
 
-function buttons(m: SentMessage): string[] {
-  return m.replyMarkup?.inline_keyboard.flat().map((b) => b.text) ?? [];
-}
 
-function dataOf(m: SentMessage, label: string): string {
-  const b = m.replyMarkup?.inline_keyboard.flat().find((x) => x.text === label);
-  if (!b?.callback_data) throw new Error(`no ${label} button in ${buttons(m).join(', ')}`);
-  return b.callback_data;
-}
 
 /** Presses `data` on `m` as the trader and waits for the callback answer. */
 async function press(m: SentMessage, data: string): Promise<CallbackAnswer> {
@@ -117,7 +110,7 @@ describeShared('Drift live execution (real program, fake RPC and Telegram)', () 
     expect(card.text.split('\n')[0]).toMatch(/^Hedge BTC to .* · LIVE$/);
     expect(card.text).toMatch(/SELL \(RO\)\s+0\.3 BTC-PERP/);
     expect(card.text).toContain('LIVE: Confirm signs and sends real transactions.');
-    expect(buttons(card)).toEqual(['Confirm', 'Cancel']);
+    expect(buttonLabels(card)).toEqual(['Confirm', 'Cancel']);
     expect(rpc.calls('simulateTransaction')).toHaveLength(1);
     expect(rpc.calls('sendTransaction')).toHaveLength(0);
 
@@ -157,7 +150,7 @@ describeShared('Drift live execution (real program, fake RPC and Telegram)', () 
     expect(v.stderr()).toContain(`vigil: Drift ${authority}/0: orders signed by the delegate key ${signer.publicKey.toBase58()}`);
     expect(card.text).toMatch(/SELL \(RO\)\s+0\.3 BTC-PERP/);
     expect(card.text).toContain('DRY RUN: Confirm re-checks and simulates; nothing is sent.');
-    expect(buttons(card)).toEqual(['Confirm', 'Cancel']);
+    expect(buttonLabels(card)).toEqual(['Confirm', 'Cancel']);
     const answer = await press(card, dataOf(card, 'Confirm'));
     expect(answer.text).toBe('Dry run: simulated, nothing sent.');
     const done = await edited(card, 2);
@@ -182,7 +175,7 @@ describeShared('Drift live execution (real program, fake RPC and Telegram)', () 
     const card = await hedge();
     expect(card.text).toContain('Simulation failed: InsufficientCollateral');
     expect(card.text).toContain('Nothing can be confirmed.');
-    expect(buttons(card)).not.toContain('Confirm');
+    expect(buttonLabels(card)).not.toContain('Confirm');
     expect(rpc.calls('simulateTransaction').length).toBeGreaterThanOrEqual(1);
     expect(rpc.calls('sendTransaction')).toHaveLength(0);
     await stopped(v);

@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { Keypair } from '@solana/web3.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FakeSolanaRpc } from '../../fakes/solana-rpc.ts';
-import { DEFAULT_TOKEN, FakeTelegramBotApi, type SentMessage } from '../../fakes/telegram-bot-api.ts';
+import { DEFAULT_TOKEN, FakeTelegramBotApi } from '../../fakes/telegram-bot-api.ts';
 import { describeShared, sharedPath } from '../../helpers/shared-dir.ts';
 import { startVigil, stop, type VigilChild } from '../../helpers/vigil-process.ts';
 import { loadFixtureSet, serveFixtureSet, withDelegate } from './fixtures.ts';
+import { dataOf } from '../../helpers/telegram-cards.ts';
 
 const TRADER = 222_222;
 
@@ -40,11 +41,6 @@ afterEach(async () => {
 });
 
 
-function dataOf(m: SentMessage, label: string): string {
-  const b = m.replyMarkup?.inline_keyboard.flat().find((x) => x.text === label);
-  if (!b?.callback_data) throw new Error(`no ${label} button`);
-  return b.callback_data;
-}
 
 interface StoredApproval {
   readonly approval: { readonly state: string; readonly signatures: readonly string[]; readonly error?: string; readonly reconciled?: boolean; readonly decidedBy?: string };

@@ -13,7 +13,7 @@ import type { ActionPlan, PlanLeg } from '../../../src/domain/index.ts';
 import { ManualClock } from '../../../src/shared/clock.ts';
 import { VenueError } from '../../../src/shared/errors.ts';
 import { silentLogger } from '../../../src/shared/logger.ts';
-import { decodeSendFailure, decodeTransactionError, reasonLine, type IdlErrorEntry } from '../../../src/venues/drift/errors.ts';
+import { decodeSendFailure, decodeTransactionError, reasonLine, type IdlErrorEntry } from '../../../src/venues/solana/errors.ts';
 import { DEFAULT_TAKER_FEE_BPS, DriftExecutor, IMPACT_BPS_PER_MILLION, signerRole } from '../../../src/venues/drift/executor.ts';
 import { DriftVenue } from '../../../src/venues/drift/venue.ts';
 import { zeroOf } from '../../fakes/drift-accounts.ts';
@@ -371,7 +371,7 @@ describeShared('DriftExecutor on the swift_failure account', () => {
 });
 
 describe('Drift error decoding', () => {
-  const ctx = { driftProgramId: DRIFT_PROGRAM_ID, programIds: [COMPUTE_BUDGET_PROGRAM_ID, COMPUTE_BUDGET_PROGRAM_ID, DRIFT_PROGRAM_ID], idlErrors: IDL_ERRORS };
+  const ctx = { programId: DRIFT_PROGRAM_ID, programIds: [COMPUTE_BUDGET_PROGRAM_ID, COMPUTE_BUDGET_PROGRAM_ID, DRIFT_PROGRAM_ID], idlErrors: IDL_ERRORS };
 
   it('names a Drift custom error, name first', () => {
     expect(decodeTransactionError({ InstructionError: [2, { Custom: INSUFFICIENT_COLLATERAL }] }, ctx)).toEqual({
@@ -399,6 +399,12 @@ describe('Drift error decoding', () => {
     ])).toBe('Order base_asset_amount (1) < min_order_size (1000000)');
     expect(reasonLine(null)).toBeUndefined();
     expect(reasonLine(['Program log: Instruction: PlacePerpOrder'])).toBeUndefined();
+    // An earlier instruction's log (the token-account creation before a failing swap) is not the failure's reason.
+    expect(reasonLine([
+      'Program ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL invoke [1]', 'Program log: CreateIdempotent', 'Program ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL success',
+      'Program 1qbkdrr3z4ryLA7pZykqxvxWPoeifcVKo6ZG9CfkvVE invoke [1]', 'Program log: Instruction: Swap',
+      'Program log: AnchorError occurred. Error Code: InvalidAmountOut. Error Number: 6004.', 'Program 1qbkdrr3z4ryLA7pZykqxvxWPoeifcVKo6ZG9CfkvVE failed',
+    ])).toBeUndefined();
   });
 
   it('decodes a refused send from the RPC message', () => {

@@ -80,7 +80,9 @@ describeShared('re-center planned on the real pool, executed by the real program
     expect(Number(swap.amountIn.raw) / 1e9).toBeCloseTo(Number(remove.base.raw) * (5.5 / 11) / 1e9, 2);
     expect([add.lowerBinId, add.upperBinId]).toEqual([pool.activeId - 5 - 8_388_608, pool.activeId + 5 - 8_388_608]);
     expect(add.base.raw).toBe(remove.base.raw - swap.amountIn.raw);
-    expect(add.quote.raw).toBe(swap.amountOut.raw);
+    // The add takes what the swap is sure to pay: the quote less the default 50 bps slippage (rounded down).
+    expect(swap.minOut.raw).toBe((swap.amountOut.raw * 9_950n) / 10_000n);
+    expect(add.quote.raw).toBe(swap.minOut.raw);
     expect(plan.after.delta).toBeCloseTo(Number(add.base.raw) / 1e9, 9);
 
     const payer = chain.payer.publicKey;

@@ -3,18 +3,21 @@
  * SAROS_WALLETS and no Drift, Telegram through the fake Bot API. Mints sit at the mainnet wrapped-SOL and USDC
  * addresses so Vigil names them SOL and USDC (Drift's registry) and prices them from the CSV history.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LiquidityBookServices } from '@saros-finance/dlmm-sdk';
 import { NATIVE_MINT } from '@solana/spl-token';
-import { PublicKey } from '@solana/web3.js';
+import { PublicKey, SystemProgram } from '@solana/web3.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sarosServices } from '../../../src/venues/saros/accounts.ts';
+import { SarosReader } from '../../../src/venues/saros/reader.ts';
 import { startSarosChain, type SarosChain } from '../../fakes/saros-chain.ts';
 import { createPool, openPosition, writeConfig, type OpenedPosition, type Pool } from '../../fakes/saros-pools.ts';
-import { DEFAULT_TOKEN, FakeTelegramBotApi } from '../../fakes/telegram-bot-api.ts';
+import type { TransactionRecord } from '../../fakes/solana-rpc.ts';
+import { DEFAULT_TOKEN, FakeTelegramBotApi, type SentMessage } from '../../fakes/telegram-bot-api.ts';
 import { describeShared, HAVE_SHARED, sharedPath } from '../../helpers/shared-dir.ts';
+import { buttonLabels, editedTo, pressButton } from '../../helpers/telegram-cards.ts';
 import { startVigil, stop, type VigilChild } from '../../helpers/vigil-process.ts';
 
 const USER = 333_333;
@@ -54,6 +57,52 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+const LIA = { userId: USER, firstName: 'Lia' };
+
+/** Sends a /recenter command as Lia and returns the card (the first message about it). */
+async function recenter(text: string): Promise<SentMessage> {
+  const since = tg.mark();
+  tg.userSends(text, LIA);
+  return tg.waitForMessage((x) => x.chatId === USER && x.text.includes('Re-center'), 30_000, { since });
+}
+
+/** Instruction names of a sent transaction's Saros instructions, decoded with the SDK's IDL coder. */
+function sarosInstructions(r: TransactionRecord): string[] {
+  const m = r.transaction.message;
+  const keys = m.staticAccountKeys;
+  return m.compiledInstructions.flatMap((ix) => {
+    if (!keys[ix.programIdIndex]?.equals(sdk.lbProgram.programId)) return [];
+    // The SDK's Program is typed with Anchor's InstructionCoder interface; its coder is the Borsh one, which decodes.
+    const coder = sdk.lbProgram.coder.instruction as unknown as { decode(data: Buffer): { name: string } | null };
+    return [coder.decode(Buffer.from(ix.data))?.name ?? '?'];
+  });
+}
+
+async function startLive(extra: Record<string, string> = {}): Promise<VigilChild> {
+  const keyFile = join(dir, 'lp-wallet.json');
+  await writeFile(keyFile, JSON.stringify([...chain.payer.secretKey]), { mode: 0o600 });
+  const since = tg.mark();
+  const v = startVigil(dir, {
+    TELEGRAM_BOT_TOKEN: DEFAULT_TOKEN, TELEGRAM_ALLOWED_USERS: `${USER}:trader`, TELEGRAM_API_ROOT: tg.url,
+    SOLANA_RPC_URL: chain.rpc.url, SAROS_WALLETS: chain.payer.publicKey.toBase58(), SAROS_KEYPAIR: keyFile, EXECUTION_MODE: 'live',
+    PRICE_HISTORY: 'csv', PRICE_HISTORY_DIR: sharedPath('data', 'prices'), LOG_LEVEL: 'warn', ...extra,
+  });
+  children.push(v);
+  await tg.waitForCall('deleteWebhook', () => true, 60_000, { since }).catch((err: unknown) => {
+    throw new Error(`Vigil did not start: ${v.stderr()}`, { cause: err });
+  });
+  return v;
+}
+
+/** Sells `lamports` of SOL into the pool from the payer (someone else's trade, as far as Vigil knows). */
+async function sellSol(lamports: bigint): Promise<void> {
+  const tx = await sdk.swap({
+    tokenMintX: pool.mintX, tokenMintY: pool.mintY, amount: lamports, otherAmountOffset: 0n, swapForY: true, isExactInput: true,
+    pair: pool.pair, hook: sdk.hooksConfig, payer: chain.payer.publicKey,
+  });
+  await chain.send(tx, [], 400_000);
+}
+
 describeShared('Saros end to end (real program, real process, fake Telegram)', () => {
   it('/lp shows the wallet\'s position as the program holds it, named and priced', async () => {
     const since = tg.mark();
@@ -81,17 +130,78 @@ describeShared('Saros end to end (real program, real process, fake Telegram)', (
     // Pool price: the active bin createPairWithConfig chose for 124.65, lower edge 1.002^(id − 2^23) × 1000.
     const pool0 = 1.002 ** (pool.activeId - 8_388_608) * 1000;
     expect(m.text).toContain(`Pool / oracle: ${pool0.toFixed(2)} USDC / ${(lastClose / 0.99986702).toFixed(2)} USDC`);
-    // /recenter 1: planned on the pool now. The pool holds only this position, centred already and worth about
-    // half SOL, half USDC (498.60 vs 500): no swap is worth its fee; remove and add back over the same 11 bins.
-    const mark2 = tg.mark();
+    // /recenter 1 (dry-run, the default): planned on the pool now. The pool holds only this position, centred already
+    // and worth about half SOL, half USDC (498.60 vs 500): no swap is worth its fee; remove and add back over 11 bins.
     const sendsBefore = chain.rpc.transactions('send').length;
-    tg.userSends('/recenter 1', { userId: USER, firstName: 'Lia' });
-    const r = await tg.waitForMessage((x) => x.chatId === USER && x.text.includes('Re-center'), 30_000, { since: mark2 });
-    expect(r.text).toContain('Re-center #1 SOL/USDC · preview');
-    expect(r.text).toContain(`1. Remove all: 4 SOL + 500 USDC (bins ${pool.activeId - 5 - 8_388_608}…${pool.activeId + 5 - 8_388_608})`);
-    expect(r.text).toContain(`2. Add 4 SOL + 500 USDC over bins ${pool.activeId - 5 - 8_388_608}…${pool.activeId + 5 - 8_388_608} (spot, 11 bins)`);
-    expect(r.text).toContain('Preview only: sending re-center transactions (with Confirm) is not built yet. Nothing was sent.');
+    const card = await recenter('/recenter 1');
+    const lower = pool.activeId - 5 - 8_388_608;
+    expect(card.text.split('\n')[0]).toBe('Re-center SOL/USDC LP: 11 bins, spot · dry run');
+    expect(card.text).toMatch(/1 Remove\s+\+4\s+\+500\n/);
+    expect(card.text).toMatch(/2 Add\s+−4\s+−500\n/);
+    expect(card.text).toMatch(/Range\s+[\d.]+–[\d.]+\s+[\d.]+–[\d.]+/);
+    expect(card.text).toContain('DRY RUN: Confirm re-checks and simulates; nothing is sent.');
+    expect(buttonLabels(card)).toEqual(['Confirm', 'Cancel']);
+    expect(lower).toBeLessThan(0);
+    const answer = await pressButton(tg, card, 'Confirm', LIA);
+    expect(answer.text).toBe('Dry run: simulated, nothing sent.');
+    const done = await editedTo(tg, card, 2);
+    expect(done.text.split('\n')[0]).toBe('🧪 Dry run: simulated, nothing sent · Re-center SOL/USDC LP: 11 bins, spot');
     expect(chain.rpc.transactions('send')).toHaveLength(sendsBefore);
+    expect(await chain.connection.getAccountInfo(position.position)).not.toBeNull();
+    const ended = await stop(v, 10_000);
+    expect(ended.code, v.stderr()).toBe(0);
+  }, 120_000);
+
+  it('live: Confirm sends one transaction per leg (close, then create + add) and the chain holds the new range', async () => {
+    const v = await startLive();
+    expect(v.stderr()).toContain(`vigil: Saros: re-centers of ${chain.payer.publicKey.toBase58()}'s positions signed by its own key`);
+    const sendsBefore = chain.rpc.transactions('send').length;
+    const card = await recenter('/recenter 1 7');
+    expect(card.text.split('\n')[0], v.stderr()).toBe('Re-center SOL/USDC LP: 7 bins, spot · LIVE');
+    expect(chain.rpc.transactions('send')).toHaveLength(sendsBefore);
+    const answer = await pressButton(tg, card, 'Confirm', LIA);
+    expect(answer.text, v.stderr()).toBe('Executed.');
+    const done = await editedTo(tg, card, 2);
+    expect(done.text.split('\n')[0]).toBe('✅ Executed · Re-center SOL/USDC LP: 7 bins, spot');
+    expect(done.text).toMatch(/Remove\s+4 SOL/);
+    // Exactly one submission per leg, each the instructions its leg names.
+    const sent = chain.rpc.transactions('send').slice(sendsBefore);
+    expect(sent.map(sarosInstructions)).toEqual([['closePosition'], ['createPosition', 'increasePosition']]);
+    expect(sent.every((r) => r.rejected === undefined && r.accountKeys[0] === chain.payer.publicKey.toBase58())).toBe(true);
+    // The pool's base is wrapped SOL, already in the wallet's token account: no lamports are wrapped again (the SDK's
+    // swap and addLiquidityIntoPosition would, see sdk-defects.test.ts).
+    expect(sent.flatMap((r) => r.programIds)).not.toContain(SystemProgram.programId.toBase58());
+    // The chain: the old position is closed, the wallet holds one new position over 7 bins around the active one.
+    expect(await chain.connection.getAccountInfo(position.position)).toBeNull();
+    const since = tg.mark();
+    tg.userSends('/lp', LIA);
+    const lp = await tg.waitForMessage((x) => x.chatId === USER && x.text.includes('Liquidity positions'), 30_000, { since });
+    expect(lp.text).toContain('#1 SOL/USDC Saros LP · ✓ in range · 3 bins to lower, 3 to upper');
+    expect(lp.text).not.toContain('#2');
+    const ended = await stop(v, 10_000);
+    expect(ended.code, v.stderr()).toBe(0);
+  }, 120_000);
+
+  it('live: a swap bound the pool no longer meets stops the re-center after the remove; the card says which leg landed', async () => {
+    // Someone sells 2 SOL into the pool (only our position in it): the position now holds more SOL than its centre.
+    await sellSol(2n * 10n ** 9n);
+    const [mine] = await new SarosReader(chain.connection, sdk.lbProgram.coder, sdk.lbProgram.programId).read([chain.payer.publicKey.toBase58()]);
+    if (!mine) throw new Error('no position left from the previous test');
+    // Depth around the new price for the re-center's swap to trade against (about 120 USDC a bin below the price).
+    await openPosition(chain, sdk, pool, { left: -10, right: 10, amountX: 10n * 10n ** 9n, amountY: 1_250n * 10n ** 6n });
+    // No slippage allowed, and a wide price tolerance: only the program's bound can stop it.
+    const v = await startLive({ SAROS_SLIPPAGE_BPS: '0', APPROVAL_PRICE_TOLERANCE_BPS: '500' });
+    const card = await recenter(`/recenter ${mine.position.address}`);
+    expect(card.text, v.stderr()).toMatch(/2 Swap\s+−[\d.]+\s+≥\+[\d.]+/);
+    // Between the card and Confirm another 2 SOL sale walks the bins the swap was quoted on.
+    await sellSol(2n * 10n ** 9n);
+    const sendsBefore = chain.rpc.transactions('send').length;
+    const answer = await pressButton(tg, card, 'Confirm', LIA);
+    expect(answer.text).toMatch(/^Failed: leg 2 of 3 \(swap\) failed: InvalidAmountOut/);
+    const done = await editedTo(tg, card, 2);
+    expect(done.text).toContain('landed: 1 remove');
+    const sent = chain.rpc.transactions('send').slice(sendsBefore);
+    expect(sent.map(sarosInstructions)).toEqual([['closePosition'], ['swap']]);
     const ended = await stop(v, 10_000);
     expect(ended.code, v.stderr()).toBe(0);
   }, 120_000);

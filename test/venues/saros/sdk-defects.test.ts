@@ -5,7 +5,8 @@
  */
 import { BN } from '@coral-xyz/anchor';
 import type { LiquidityBookServices } from '@saros-finance/dlmm-sdk';
-import { Keypair, PublicKey, Transaction } from '@solana/web3.js';
+import { getAssociatedTokenAddressSync, NATIVE_MINT } from '@solana/spl-token';
+import { Keypair, PublicKey, SystemInstruction, SystemProgram, Transaction } from '@solana/web3.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/shared/clock.ts';
 import { sarosServices } from '../../../src/venues/saros/accounts.ts';
@@ -39,6 +40,28 @@ afterAll(async () => {
 });
 
 describeShared('Saros SDK 1.5.0 defects and what Vigil does instead', () => {
+  it('swap and addLiquidityIntoPosition wrap native SOL again on a wSOL pair, even when the wSOL is already in the token account', async () => {
+    const wsol = await chain.createMint(9, false, NATIVE_MINT);
+    const pool = await createPool(chain, sdk, { decimalsX: 9, decimalsY: 6, binStep: 20, price: 150, mintX: wsol, mintY: classic.mintY });
+    const payer = chain.payer.publicKey;
+    const transfers = (tx: Transaction): bigint[] => tx.instructions.filter((ix) => ix.programId.equals(SystemProgram.programId))
+      .map((ix) => SystemInstruction.decodeTransfer(ix)).filter((t) => t.toPubkey.equals(getAssociatedTokenAddressSync(wsol, payer))).map((t) => t.lamports);
+    // Selling 1 wSOL: the SDK first moves 1 SOL of lamports into the wSOL account (and syncs it), whatever it holds.
+    const swap = await sdk.swap({
+      tokenMintX: wsol, tokenMintY: classic.mintY, amount: 10n ** 9n, otherAmountOffset: 0n, swapForY: true, isExactInput: true, pair: pool.pair, hook: sdk.hooksConfig, payer,
+    });
+    expect(transfers(swap)).toEqual([10n ** 9n]);
+    const add = new Transaction();
+    const mint = Keypair.generate().publicKey;
+    await sdk.addLiquidityIntoPosition({
+      positionMint: mint, payer, pair: pool.pair, transaction: add, liquidityDistribution: [{ relativeBinId: 0, distributionX: 10_000, distributionY: 10_000 }],
+      amountX: 2e9, amountY: 0, binArrayLower: PublicKey.default, binArrayUpper: PublicKey.default,
+    });
+    expect(transfers(add)).toEqual([2n * 10n ** 9n]);
+    // Vigil's legs (src/venues/saros/executor.ts) carry no such transfer: the live re-center of a wSOL pair in
+    // saros.process.test.ts checks every transaction it sent has no top-level System program instruction.
+  });
+
   it('getQuote throws for classic SPL mints; Vigil quotes from the bins, and the program pays exactly that', async () => {
     await expect(sdk.getQuote({
       pair: classic.pair, tokenBase: classic.mintX, tokenQuote: classic.mintY, amount: 10n ** 9n, swapForY: true, isExactInput: true,

@@ -14,14 +14,14 @@ export interface IdlErrorEntry {
 
 /** A decoded failure: the program error name when there is one, and the line shown to the user. */
 export interface DecodedFailure {
-  /** Drift (or Anchor framework) error name, e.g. "InsufficientCollateral"; undefined for runtime errors. */
+  /** Program (or Anchor framework) error name, e.g. "InsufficientCollateral"; undefined for runtime errors. */
   readonly name: string | undefined;
   readonly text: string;
 }
 
 export interface DecodeContext {
-  /** The Drift program id (base58): custom codes from other programs are not looked up in Drift's table. */
-  readonly driftProgramId: string;
+  /** The program whose IDL error table is given (base58): custom codes from other programs are not looked up in it. */
+  readonly programId: string;
   /** Program id (base58) of each top-level instruction of the transaction, to tell whose custom error it is. */
   readonly programIds?: readonly string[];
   readonly idlErrors: readonly IdlErrorEntry[];
@@ -48,6 +48,8 @@ export function reasonLine(logs: readonly string[] | null | undefined): string |
   if (!logs) return undefined;
   for (let i = logs.length - 1; i >= 0; i--) {
     const line = logs[i] ?? '';
+    // Execution stops at the failing instruction, the last top-level one to start: earlier ones' logs are not reasons.
+    if (/^Program \w+ invoke \[1\]$/.test(line)) break;
     if (!line.startsWith('Program log: ')) continue;
     const text = line.slice('Program log: '.length).trim();
     if (text === '' || FRAMING.some((re) => re.test(text))) continue;
@@ -59,15 +61,15 @@ export function reasonLine(logs: readonly string[] | null | undefined): string |
 /** Name and message of custom error `code` raised by instruction `index`. */
 function customError(code: number, index: number | undefined, ctx: DecodeContext): { name: string | undefined; msg: string } {
   const program = index === undefined ? undefined : ctx.programIds?.[index];
-  // Without the program ids we assume Drift: it is the only program in these transactions that raises custom codes.
-  const isDrift = program === undefined || program === ctx.driftProgramId;
-  if (isDrift) {
+  // Without the program ids we assume the IDL's program: it is the only one in these transactions that raises custom codes.
+  const isOwn = program === undefined || program === ctx.programId;
+  if (isOwn) {
     const entry = ctx.idlErrors.find((e) => e.code === code);
     if (entry) return { name: entry.name, msg: entry.msg ?? entry.name };
     const anchor = ANCHOR_NAMES.get(code);
     if (anchor) return { name: anchor, msg: LangErrorMessage.get(code) ?? anchor };
   }
-  return { name: undefined, msg: `custom program error ${code} (0x${code.toString(16)})${program && !isDrift ? ` in ${program}` : ''}` };
+  return { name: undefined, msg: `custom program error ${code} (0x${code.toString(16)})${program && !isOwn ? ` in ${program}` : ''}` };
 }
 
 function withReason(head: string, ctx: DecodeContext): string {
@@ -86,7 +88,7 @@ function runtimeText(err: unknown): string {
 
 /**
  * Decodes Solana's JSON TransactionError (simulation `err`, signature status `err`): `{InstructionError: [i, {Custom:
- * n}]}` becomes the Drift IDL error name and message plus the program's reason line; other errors are named as is.
+ * n}]}` becomes the IDL error name and message plus the program's reason line; other errors are named as is.
  */
 export function decodeTransactionError(err: unknown, ctx: DecodeContext): DecodedFailure {
   if (err !== null && typeof err === 'object' && 'InstructionError' in err) {
