@@ -11,9 +11,10 @@ function rangeLine(v: LpView): string {
     : `OUT OF RANGE: price ${-v.binsToLower} bins below it (all ${v.position.baseAsset})`;
 }
 
-function card(v: LpView): Block[] {
+function card(v: LpView, timeZone: string): Block[] {
   const p = v.position;
   const q = p.quoteAsset;
+  const since = p.trackedSince !== undefined ? fmtTime(p.trackedSince, timeZone) : 'first seen';
   return [
     reply.title(`#${v.index} ${p.pool} ${p.venue === 'saros' ? 'Saros' : p.venue} LP · ${p.inRange ? '✓' : '⚠'} ${rangeLine(v)}`),
     reply.fields([
@@ -22,8 +23,9 @@ function card(v: LpView): Block[] {
       ['Pool / oracle', `${fmtPriceIn(v.poolPrice, q)} / ${fmtPriceIn(v.oraclePrice, q)} (${fmtSignedPct(v.divergence, 2)})`],
       ['Mix', `${fmtPct(v.baseShare, 0)} ${p.baseAsset} · ${fmtPct(1 - v.baseShare, 0)} ${q}`],
       ['Delta', `${fmtQty(v.delta)} ${p.baseAsset} · gamma ${fmtQty(v.gamma, 6)} ${p.baseAsset} per ${q}`],
-      ['PnL', p.depositedUsd > 0n ? `${fmtSignedUsd(v.pnlUsd)} (${fmtSignedPct(Number(v.pnlUsd) / Number(p.depositedUsd), 2)}) since first seen` : '—'],
-      ['Fees', p.venue === 'saros' ? 'compounded into the bins (inside the value)' : fmtUsd(p.feesUsd)],
+      ['PnL', p.depositedUsd > 0n ? `${fmtSignedUsd(v.pnlUsd)} (${fmtSignedPct(Number(v.pnlUsd) / Number(p.depositedUsd), 2)}) since ${since}` : '—'],
+      ['Fees', p.trackedSince !== undefined ? `≈ ${fmtUsd(p.feesUsd)} since ${since} (estimate, inside the value)` : fmtUsd(p.feesUsd)],
+      ...(v.vsHodlUsd !== undefined ? [['vs HODL', `${fmtSignedUsd(v.vsHodlUsd)} (price moves, fees excluded)`] as [string, string]] : []),
     ]),
   ];
 }
@@ -43,7 +45,7 @@ export default defineCommand<AppServices>()({
       reply.title('Liquidity positions'),
       ...(views.length === 0
         ? [reply.text('No liquidity positions. Set SAROS_WALLETS to watch your Saros DLMM positions.')]
-        : views.flatMap((v, i) => [...(i > 0 ? [reply.divider()] : []), ...card(v)])),
+        : views.flatMap((v, i) => [...(i > 0 ? [reply.divider()] : []), ...card(v, services.runtime.timeZone)])),
       reply.muted(`Updated ${fmtTime(p.asOf, services.runtime.timeZone)} (${fmtDuration(services.portfolio.dataAgeMs())} ago)`),
       reply.buttons(nav),
     );

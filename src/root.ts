@@ -107,7 +107,7 @@ async function driftVenues(config: Config, logger: Logger, clock: ScaledClock): 
  * by Drift's spot-market registry and priced by Drift's oracles when Drift runs, else by the history source's latest
  * close (`latestHistory` is bound once the history source exists).
  */
-async function liveVenues(config: Config, logger: Logger, latestHistory: { get?: PriceHistory }): Promise<Venues> {
+async function liveVenues(config: Config, repos: Repositories, logger: Logger, latestHistory: { get?: PriceHistory }): Promise<Venues> {
   const clock = new ScaledClock(1);
   // The SDKs (and web3.js) log with console.*: into our log, never onto the terminal chat's stdout.
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
@@ -121,7 +121,7 @@ async function liveVenues(config: Config, logger: Logger, latestHistory: { get?:
   if (config.saros && config.solana) {
     const env = config.drift?.env ?? 'mainnet-beta';
     const saros = new SarosVenue({
-      rpcUrl: config.solana.rpcUrl, owners: config.saros.wallets, clock, logger,
+      rpcUrl: config.solana.rpcUrl, owners: config.saros.wallets, clock, logger, baselines: repos.lpBaselines,
       symbolOf: (mint) => driftSymbolForMint(env, mint),
       prices: async (symbols) => {
         const out: Record<string, number> = {};
@@ -195,7 +195,7 @@ async function run(config: Config): Promise<void> {
   });
   const latestHistory: { get?: PriceHistory } = {};
   const venues = config.solana && (config.drift || config.saros)
-    ? await liveVenues(config, logger, latestHistory)
+    ? await liveVenues(config, repos, logger, latestHistory)
     : await paperVenues(config, repos, storageFile);
   const { clock } = venues;
 

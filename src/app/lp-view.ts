@@ -25,6 +25,8 @@ export interface LpView {
   readonly pnlUsd: bigint;
   /** Share of the position's value held in base (0..1). */
   readonly baseShare: number;
+  /** Value − fees − HODL value, micro-USD: what price moves cost against holding the tokens (undefined: unknown). */
+  readonly vsHodlUsd: bigint | undefined;
 }
 
 /** Lower-edge price of bin `id` of an LP position, quote per base (human units): priceScale × (1 + binStep/10⁴)^id. */
@@ -59,6 +61,7 @@ export function lpViews(portfolio: Portfolio): LpView[] {
       poolPrice, oraclePrice, oracleBinId: oraclePrice > 0 ? binIdAt(oraclePrice / scale, p.binStep) : p.activeBinId, divergence: oraclePrice > 0 ? (poolPrice - oraclePrice) / oraclePrice : 0,
       delta: deltaAt(oraclePrice), gamma: (deltaAt(up) - deltaAt(down)) / (up - down),
       pnlUsd: p.valueUsd - p.depositedUsd, baseShare: baseValue + quoteValue > 0 ? baseValue / (baseValue + quoteValue) : 0,
+      vsHodlUsd: p.hodlUsd === undefined ? undefined : p.valueUsd - p.feesUsd - p.hodlUsd,
     };
   });
 }

@@ -104,6 +104,13 @@ export interface LpPosition extends PositionBase {
   readonly feesUsd: bigint;
   /** Value at deposit time, micro-USD; the base for LP PnL. */
   readonly depositedUsd: bigint;
+  /**
+   * What the tokens the position held when first recorded would be worth now, held instead (micro-USD): with
+   * `feesUsd`, value − fees − HODL is the loss to price moves (impermanent loss). Absent where the venue cannot say.
+   */
+  readonly hodlUsd?: bigint;
+  /** Since when fees, HODL and the deposit are counted (epoch ms): when Vigil first saw the position, if not its deposit. */
+  readonly trackedSince?: number;
 }
 
 export type Position = PerpPosition | SpotPosition | LpPosition;

@@ -228,8 +228,34 @@ export interface PaperBookRepo {
   put(book: PaperBookRecord): Promise<void>;
 }
 
+/**
+ * What a liquidity position's bins held when Vigil first saw each of them: the base of its fee and HODL estimates.
+ * Per bin the whole bin's reserves and share supply (so value per share then), and the tokens' USD prices then.
+ * Exact integers as decimal strings.
+ */
+export interface LpBaselineRecord {
+  /** Position id as LpPosition.id ("saros:<address>"). */
+  readonly id: string;
+  /** Epoch ms the first bin was recorded. */
+  readonly since: number;
+  /** USD per token of the pair's base (X) and quote (Y) when first recorded. */
+  readonly priceX: number;
+  readonly priceY: number;
+  /** Program bin ids. */
+  readonly bins: readonly { readonly binId: number; readonly reserveX: string; readonly reserveY: string; readonly totalSupply: string }[];
+}
+
+/** Baselines of liquidity positions, bounded (the oldest of positions no longer held go first). */
+export interface LpBaselineRepo {
+  get(id: string): Promise<LpBaselineRecord | undefined>;
+  put(record: LpBaselineRecord): Promise<void>;
+  /** Forgets the baselines of positions of `venue` not in `held` (closed): a re-opened id starts afresh. */
+  prune(venue: string, held: readonly string[]): Promise<void>;
+}
+
 export interface Repositories {
   readonly paperBook: PaperBookRepo;
+  readonly lpBaselines: LpBaselineRepo;
   readonly settings: SettingsRepo;
   readonly snapshots: SnapshotRepo;
   readonly audit: AuditRepo;

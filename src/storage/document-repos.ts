@@ -178,8 +178,27 @@ function boundActions(all: Record<string, StoredAction>, approvals: Readonly<Rec
   for (const { key } of droppable.slice(0, entries.length - MAX_ACTIONS)) delete all[key];
 }
 
+/** Most LP baselines kept: beyond it the oldest go (a baseline is re-made, from then on, if its position is seen again). */
+export const MAX_LP_BASELINES = 500;
+
 export function documentRepositories(store: DocumentStore): Repositories {
   return {
+    lpBaselines: {
+      get: (id) => Promise.resolve(Object.hasOwn(store.data.lpBaselines, id) ? clone(store.data.lpBaselines[id]) : undefined),
+      put: async (record) => {
+        const copy = clone(record);
+        await store.update((d) => {
+          setOwn(d.lpBaselines, record.id, copy);
+          const all = Object.values(d.lpBaselines).sort((a, b) => a.since - b.since);
+          for (const old of all.slice(0, Math.max(0, all.length - MAX_LP_BASELINES))) delete d.lpBaselines[old.id];
+        });
+      },
+      prune: async (venue, held) => {
+        const keep = new Set(held);
+        const gone = Object.keys(store.data.lpBaselines).filter((id) => id.startsWith(`${venue}:`) && !keep.has(id));
+        if (gone.length > 0) await store.update((d) => { for (const id of gone) delete d.lpBaselines[id]; });
+      },
+    },
     paperBook: {
       get: () => Promise.resolve(store.data.paper === null ? undefined : clone(store.data.paper)),
       put: async (book) => {

@@ -123,6 +123,11 @@ function keyedBy<T extends z.ZodType>(value: T, idOf: (v: z.output<T>) => string
   });
 }
 
+const lpBaseline = z.strictObject({
+  id: z.string().min(1), since: epochMs, priceX: z.number().nonnegative(), priceY: z.number().nonnegative(),
+  bins: z.array(z.strictObject({ binId: z.number().int(), reserveX: intText, reserveY: intText, totalSupply: intText })).max(64),
+});
+
 /** The current layout (SCHEMA_VERSION). */
 export const STORE_SCHEMA = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
@@ -134,6 +139,7 @@ export const STORE_SCHEMA = z.strictObject({
   alerts,
   approvals: keyedBy(approvalRecord, (r) => r.plan.id),
   paper: paperBook.nullable(),
+  lpBaselines: keyedBy(lpBaseline, (r) => r.id),
 });
 
 /**
@@ -142,7 +148,7 @@ export const STORE_SCHEMA = z.strictObject({
  */
 export function schemaForVersion(version: number): z.ZodType {
   const shape = STORE_SCHEMA.shape;
-  const since: Record<string, number> = { candles: 2, alerts: 3, approvals: 4, paper: 5 };
+  const since: Record<string, number> = { candles: 2, alerts: 3, approvals: 4, paper: 5, lpBaselines: 7 };
   // v0 (no schemaVersion) had the v1 sections.
   const keys = Object.keys(shape).filter((k) => k !== 'schemaVersion' && (since[k] ?? 0) <= version) as (keyof typeof shape)[];
   const picked = Object.fromEntries(keys.map((k) => [k, shape[k].optional()]));

@@ -1,7 +1,7 @@
 /** The persisted document: one JSON file, versioned. Bigints are stored as decimal strings. */
-import type { AlertKeyState, AuditEntry, Json, PaperBookRecord, StoredAction } from '../ports/index.ts';
+import type { AlertKeyState, AuditEntry, Json, LpBaselineRecord, PaperBookRecord, StoredAction } from '../ports/index.ts';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 /** Plans kept at most; the oldest resolved go first, pending and executing ones are never dropped. */
 export const MAX_APPROVALS = 5_000;
 /** Snapshots kept at most (the monitor downsamples older ones before this bites). */
@@ -89,10 +89,12 @@ export interface StoreData {
   approvals: Record<string, Json>;
   /** The paper venue's book (positions, cash, fills, signatures); null until it first trades. Added in v5. */
   paper: PaperBookRecord | null;
+  /** Liquidity positions' baselines (fee and HODL estimates), by position id. Added in v7. */
+  lpBaselines: Record<string, LpBaselineRecord>;
 }
 
 export function emptyData(): StoreData {
-  return { schemaVersion: SCHEMA_VERSION, settings: {}, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null };
+  return { schemaVersion: SCHEMA_VERSION, settings: {}, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null, lpBaselines: {} };
 }
 
 /** Brings a document read from disk up to SCHEMA_VERSION; refuses one written by a newer version. */
@@ -119,5 +121,7 @@ export function migrate(raw: unknown): StoreData {
   // v4 → v5: adds the paper book, none yet (paper fills did not survive a restart before).
   const paper = version >= 5 ? doc.paper ?? null : null;
   // v5 → v6: plans may hold liquidity legs (re-centers); nothing to convert, but a v5 Vigil must not read them.
-  return { schemaVersion: SCHEMA_VERSION, ...v1, candles, alerts, approvals, paper };
+  // v6 → v7: adds liquidity positions' baselines, none yet (fees are estimated from when Vigil first sees a bin).
+  const lpBaselines = version >= 7 ? doc.lpBaselines ?? {} : {};
+  return { schemaVersion: SCHEMA_VERSION, ...v1, candles, alerts, approvals, paper, lpBaselines };
 }

@@ -9,6 +9,9 @@ import { test } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { sarosServices } from '../../src/venues/saros/accounts.ts';
+import { recenterDraft } from '../../src/app/actions/recenter.ts';
+import type { ActionPlan } from '../../src/domain/index.ts';
+import { SarosExecutor } from '../../src/venues/saros/executor.ts';
 import { SarosVenue } from '../../src/venues/saros/venue.ts';
 import { startSarosChain } from '../fakes/saros-chain.ts';
 import { createPool, openPosition, writeConfig, type OpenedPosition } from '../fakes/saros-pools.ts';
@@ -62,12 +65,30 @@ test.skipIf(!HAVE_SHARED)('saros: positions of a wallet with 10 positions over 3
   }
   // Compute units the real program used (bankrun), per instruction kind.
   const units = (label: string, xs: number[]): string => `${label} ${Math.min(...xs)}–${Math.max(...xs)}`;
+  // A re-center of the first SOL position (1,500 USD of SOL against 1,000 USDC: the swap leg runs), sent by the
+  // executor as it would be after Confirm: the compute units of each leg's transaction as the program ran it.
+  const venue = new SarosVenue({
+    rpcUrl: chain.rpc.url, owners: [chain.payer.publicKey.toBase58()], symbolOf: (m) => symbols[m],
+    prices: (xs) => Promise.resolve(Object.fromEntries(xs.map((x) => [x, prices[x] ?? 0]))),
+    clock: new ManualClock(Number((await chain.context.banksClient.getClock()).unixTimestamp) * 1000), logger: silentLogger(),
+  });
+  await venue.snapshot();
+  const target = `saros:${opened[0]!.position.toBase58()}`;
+  const draft = recenterDraft(await venue.previewRecenter(target, { width: 11, shape: 'spot' }), { kind: 'recenter', args: { positionId: target } });
+  const plan: ActionPlan = {
+    ...draft, id: 'bench', createdAt: 0, expiresAt: 1, planHash: '', mode: 'live', requestedBy: 'bench', requestedByName: 'bench', chat: { platform: 'console', chatId: 'bench' },
+  };
+  const sendsBefore = chain.rpc.transactions('send').length;
+  const executed = await new SarosExecutor({ venue, signer: chain.payer, logger: silentLogger() }).execute(plan, { beforeBroadcast: () => Promise.resolve() });
+  if (!executed.ok) throw new Error(`re-center failed: ${executed.error ?? ''}`);
+  const legUnits = chain.rpc.transactions('send').slice(sendsBefore).map((r, i) => `${draft.legs[i]?.lp?.step ?? '?'} ${r.execution?.unitsConsumed ?? '?'}`);
   const { LiquidityBookServices } = await import('@saros-finance/dlmm-sdk');
   await import('@drift-labs/sdk');
   void LiquidityBookServices;
   process.stdout.write([
     `Saros: 10 positions over 3 pairs: first read ${firstCalls}, median ${median(times).toFixed(1)} ms; warm read ${warmCalls}, median ${median(warm).toFixed(1)} ms (7 runs; goal ≤ 4 calls)`,
     `Saros compute units as executed by the real program: ${units('create_position', opened.map((o) => o.unitsConsumed.create))}; ${units('increase_position (Spot, 11–17 bins)', opened.map((o) => o.unitsConsumed.add))}`,
+    `Saros re-center legs as executed (one transaction each, with the compute-budget and token-account instructions): ${legUnits.join('; ')} CU`,
     `RSS with the Saros and Drift SDKs loaded (and the bank): ${Math.round(process.memoryUsage().rss / 1e6)} MB (goal < 400 MB)`,
   ].join('\n') + '\n');
   await chain.stop();

@@ -384,7 +384,7 @@ describe('lowdb approvals on disk', () => {
     await Promise.all(pending);
   });
 
-  it('migrates a v3 file: keeps everything, adds empty approvals, writes version 6; plans survive reopen', async () => {
+  it('migrates a v3 file: keeps everything, adds empty approvals, writes version 7; plans survive reopen', async () => {
     const audit: AuditEntry = { at: 1, actor: 'system', action: 'start', detail: { n: 1 } };
     const v3 = {
       schemaVersion: 3, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [{ at: 3, totalValueUsd: '3', unrealizedPnlUsd: '0', realizedPnlUsd: '0', health: 100, leverage: 1, prices: {} }],
@@ -393,7 +393,7 @@ describe('lowdb approvals on disk', () => {
     };
     await writeFile(file(), JSON.stringify(v3));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v3, schemaVersion: 6, approvals: {}, paper: null });
+    expect(await readDoc()).toEqual({ ...v3, schemaVersion: 7, approvals: {}, paper: null, lpBaselines: {} });
     expect(await r.alerts.getMutes()).toEqual({ var: 500 });
     expect(await r.approvals.list()).toEqual([]);
     await r.approvals.create(rec('p1'));

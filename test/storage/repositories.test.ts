@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PortfolioSnapshot } from '../../src/domain/index.ts';
-import type { AlertKeyState, AuditEntry, CandleSeries, Json, Repositories, StoredAction } from '../../src/ports/index.ts';
+import type { AlertKeyState, AuditEntry, CandleSeries, Json, LpBaselineRecord, Repositories, StoredAction } from '../../src/ports/index.ts';
+import { MAX_LP_BASELINES } from '../../src/storage/document-repos.ts';
 import { openLowdbRepositories } from '../../src/storage/lowdb/index.ts';
 import {
   emptyAlerts, emptyData, MAX_AUDIT, MAX_CANDLES, MAX_SNAPSHOTS, SCHEMA_VERSION, type SnapshotRecord, type StoreData,
@@ -63,6 +64,30 @@ describe.each(backends)('$name repositories', (backend) => {
   });
   afterEach(async () => {
     await repos.close();
+  });
+
+  describe('lpBaselines', () => {
+    const baseline = (id: string, since: number): LpBaselineRecord => ({
+      id, since, priceX: 150.5, priceY: 1, bins: [{ binId: 8_388_600, reserveX: '12', reserveY: String(TWO_POW_70), totalSupply: '99' }],
+    });
+
+    it('keeps what was put (bigints as text), forgets a venue’s positions no longer held, and stays bounded', async () => {
+      await repos.lpBaselines.put(baseline('saros:A', 1));
+      await repos.lpBaselines.put(baseline('saros:B', 2));
+      await repos.lpBaselines.put(baseline('paper:C', 3));
+      expect(await repos.lpBaselines.get('saros:A')).toEqual(baseline('saros:A', 1));
+      expect(await repos.lpBaselines.get('nope')).toBeUndefined();
+      await repos.lpBaselines.prune('saros', ['saros:B']);
+      expect(await repos.lpBaselines.get('saros:A')).toBeUndefined();
+      expect(await repos.lpBaselines.get('saros:B')).toEqual(baseline('saros:B', 2));
+      expect(await repos.lpBaselines.get('paper:C')).toEqual(baseline('paper:C', 3));
+      for (let i = 0; i < MAX_LP_BASELINES; i++) await repos.lpBaselines.put(baseline(`saros:n${i}`, 10 + i));
+      // The oldest went first: B (2) and C (3); the newest MAX_LP_BASELINES stay.
+      expect(await repos.lpBaselines.get('saros:B')).toBeUndefined();
+      expect(await repos.lpBaselines.get('paper:C')).toBeUndefined();
+      expect(await repos.lpBaselines.get(`saros:n${MAX_LP_BASELINES - 1}`)).toBeDefined();
+      expect(await repos.lpBaselines.get('saros:n0')).toBeDefined();
+    });
   });
 
   describe('settings', () => {
@@ -538,15 +563,15 @@ describe('lowdb repositories on disk', () => {
     await Promise.all(pending);
   });
 
-  it('writes valid JSON carrying schemaVersion 6, with bigints as decimal strings', async () => {
+  it('writes valid JSON carrying schemaVersion 7, with bigints as decimal strings', async () => {
     const r = await openLowdbRepositories(file());
     await r.snapshots.append(snap(7, { totalValueUsd: TWO_POW_70 }));
     await r.close();
     const doc = await readDoc();
-    expect(SCHEMA_VERSION).toBe(6);
-    expect(doc.schemaVersion).toBe(6);
+    expect(SCHEMA_VERSION).toBe(7);
+    expect(doc.schemaVersion).toBe(7);
     expect((doc.snapshots as SnapshotRecord[])[0]?.totalValueUsd).toBe('1180591620717411303424');
-    expect(Object.keys(doc).sort()).toEqual(['actions', 'alerts', 'approvals', 'audit', 'candles', 'paper', 'schemaVersion', 'settings', 'snapshots']);
+    expect(Object.keys(doc).sort()).toEqual(['actions', 'alerts', 'approvals', 'audit', 'candles', 'lpBaselines', 'paper', 'schemaVersion', 'settings', 'snapshots']);
   });
 
   it('creates missing parent directories', async () => {
@@ -554,7 +579,7 @@ describe('lowdb repositories on disk', () => {
     const r = await openLowdbRepositories(nested);
     await r.settings.set('risk-limits', { minHealth: 7 });
     await r.close();
-    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 6, settings: { 'risk-limits': { minHealth: 7 } } });
+    expect(JSON.parse(await readFile(nested, 'utf8'))).toMatchObject({ schemaVersion: 7, settings: { 'risk-limits': { minHealth: 7 } } });
   });
 
   it('refuses a file written by a newer version, and leaves it untouched', async () => {
@@ -570,7 +595,7 @@ describe('lowdb repositories on disk', () => {
     expect(await readFile(file(), 'utf8')).toBe('{"settings": ');
   });
 
-  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 6', async () => {
+  it('migrates a v0 file (no schemaVersion): keeps its data, adds the other collections, writes version 7', async () => {
     await writeFile(file(), JSON.stringify({ settings: { 'risk-limits': { minHealth: 1 } } }));
     const r = await openLowdbRepositories(file());
     expect(await r.settings.get('risk-limits')).toEqual({ minHealth: 1 });
@@ -578,14 +603,14 @@ describe('lowdb repositories on disk', () => {
     expect(await r.audit.list()).toEqual([]);
     expect(await r.actions.get('x')).toBeUndefined();
     await r.close();
-    expect(await readDoc()).toEqual({ schemaVersion: 6, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
+    expect(await readDoc()).toEqual({ schemaVersion: 7, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [], audit: [], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null, lpBaselines: {} });
   });
 
-  it('migrates a v1 file: keeps everything, adds an empty candle cache, alert state and approvals, writes version 6', async () => {
+  it('migrates a v1 file: keeps everything, adds an empty candle cache, alert state and approvals, writes version 7', async () => {
     const v1 = { schemaVersion: 1, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) } };
     await writeFile(file(), JSON.stringify(v1));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 6, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null });
+    expect(await readDoc()).toEqual({ ...v1, schemaVersion: 7, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null, lpBaselines: {} });
     expect(await r.actions.get('b')).toEqual(action('b', 9));
     expect(await r.candles.get('SOL', '1h')).toBeUndefined();
     await r.candles.merge('SOL', '1h', hours(1, 3));
@@ -603,11 +628,11 @@ describe('lowdb repositories on disk', () => {
     expect(await readFile(file(), 'utf8')).toBe(text);
   });
 
-  it('migrates a v2 file: keeps everything, adds empty alert state and approvals, writes version 6; the state survives reopen', async () => {
+  it('migrates a v2 file: keeps everything, adds empty alert state and approvals, writes version 7; the state survives reopen', async () => {
     const v2 = { schemaVersion: 2, settings: { 'risk-limits': { minHealth: 1 } }, snapshots: [record(3)], audit: [entry(1)], actions: { b: action('b', 9) }, candles: { 'SOL:1h': hours(1, 3) } };
     await writeFile(file(), JSON.stringify(v2));
     const r = await openLowdbRepositories(file());
-    expect(await readDoc()).toEqual({ ...v2, schemaVersion: 6, alerts: emptyAlerts(), approvals: {}, paper: null });
+    expect(await readDoc()).toEqual({ ...v2, schemaVersion: 7, alerts: emptyAlerts(), approvals: {}, paper: null, lpBaselines: {} });
     expect(await r.candles.get('SOL', '1h')).toEqual(hours(1, 3));
     await r.alerts.put(alertState('main:health:paper'));
     await r.alerts.setMute('var', 500);
@@ -620,13 +645,13 @@ describe('lowdb repositories on disk', () => {
     await reopened.close();
   });
 
-  it('migrates a v5 file (the layout before liquidity legs): keeps everything as it was, writes version 6', async () => {
+  it('migrates a v5 file (the layout before liquidity legs): keeps everything as it was, writes version 7', async () => {
     const v5 = { schemaVersion: 5, settings: { 'risk-limits': { minHealth: 2 } }, snapshots: [record(4)], audit: [entry(2)], actions: {}, candles: {}, alerts: emptyAlerts(), approvals: {}, paper: null };
     await writeFile(file(), JSON.stringify(v5));
     const r = await openLowdbRepositories(file());
     expect(await r.settings.get('risk-limits')).toEqual({ minHealth: 2 });
     await r.close();
-    expect(await readDoc()).toEqual({ ...v5, schemaVersion: 6 });
+    expect(await readDoc()).toEqual({ ...v5, schemaVersion: 7, lpBaselines: {} });
     // And the migrated file opens again as the current version.
     await (await openLowdbRepositories(file())).close();
   });

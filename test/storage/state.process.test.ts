@@ -104,7 +104,7 @@ describe('a state file of the wrong shape is refused, never reset', () => {
 
   it('a v4 file is backed up before it is migrated, and its data is kept', async () => {
     const doc = await valid();
-    const { paper: _drop, ...rest } = doc;
+    const { paper: _drop, lpBaselines: _later, ...rest } = doc;
     const v4 = `${JSON.stringify({ ...rest, schemaVersion: 4 }, null, 2)}\n`;
     await writeFile(stateFile(), v4);
     const r = await runVigil(dir, '/target\n');

@@ -11,8 +11,16 @@ export interface PairPricing {
   readonly priceY: number;
 }
 
-/** The domain view of one position; `depositedUsd` is the value the PnL is measured from (micro-USD). */
-export function toLpPosition(p: LoadedPosition, pricing: PairPricing, depositedUsd: bigint | null): LpPosition {
+/** Fees, HODL and deposit since the position's baseline (micro-USD), and since when. */
+export interface LpEstimates {
+  readonly feesUsd: bigint;
+  readonly hodlUsd: bigint;
+  readonly depositedUsd: bigint;
+  readonly since: number;
+}
+
+/** The domain view of one position; without estimates the deposit is its value now and fees are not known. */
+export function toLpPosition(p: LoadedPosition, pricing: PairPricing, est: LpEstimates | null): LpPosition {
   const { position, pair, decimalsX, decimalsY } = p;
   const amounts = positionBinAmounts(position.shares, position.lowerBinId, (id) => p.bins.get(id) ?? { totalSupply: 0n, reserveX: 0n, reserveY: 0n });
   const total = sumBinAmounts(amounts);
@@ -45,8 +53,9 @@ export function toLpPosition(p: LoadedPosition, pricing: PairPricing, depositedU
     bins: amounts.map((a) => ({
       binId: a.binId - BIN_ID_OFFSET, price: price(a.binId), base: { raw: a.x, decimals: decimalsX }, quote: { raw: a.y, decimals: decimalsY },
     })),
-    // The program compounds swap fees into the bins' reserves: they are inside valueUsd, not separately claimable.
-    feesUsd: 0n,
-    depositedUsd: depositedUsd ?? valueUsd,
+    // The program compounds swap fees into the bins' reserves: inside valueUsd, estimated from the baseline.
+    feesUsd: est?.feesUsd ?? 0n,
+    depositedUsd: est?.depositedUsd ?? valueUsd,
+    ...(est ? { hodlUsd: est.hodlUsd, trackedSince: est.since } : {}),
   };
 }

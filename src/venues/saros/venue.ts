@@ -4,13 +4,14 @@
  */
 import { Connection, PublicKey } from '@solana/web3.js';
 import type { LpPosition, UnpricedHolding } from '../../domain/index.ts';
-import type { Clock, LiquidityShape, LiquidityVenue, PositionSource, RecenterPreview, VenueSnapshot } from '../../ports/index.ts';
+import type { Clock, LiquidityShape, LiquidityVenue, LpBaselineRecord, LpBaselineRepo, PositionSource, RecenterPreview, VenueSnapshot } from '../../ports/index.ts';
 import { VenueError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { binArrayAddress, decodeBinArray, decodePair, sarosServices } from './accounts.ts';
-import { binArrayIndex, type BinState } from './math.ts';
+import { sinceBaseline } from './baseline.ts';
+import { binArrayIndex, usdMicros, type BinState } from './math.ts';
 import { planRecenter } from './recenter.ts';
-import { toLpPosition } from './mapping.ts';
+import { toLpPosition, type LpEstimates } from './mapping.ts';
 import { SarosReader, type LoadedPosition } from './reader.ts';
 
 export interface SarosVenueOptions {
@@ -23,6 +24,18 @@ export interface SarosVenueOptions {
   readonly prices: (symbols: readonly string[]) => Promise<Readonly<Record<string, number>>>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Where positions' baselines are kept across restarts (the state file); in memory without it. */
+  readonly baselines?: LpBaselineRepo;
+}
+
+/** Baselines kept in memory when no repository is given (tests, benchmarks). */
+function memoryBaselines(): LpBaselineRepo {
+  const m = new Map<string, LpBaselineRecord>();
+  return {
+    get: (id) => Promise.resolve(m.get(id)),
+    put: (r) => Promise.resolve(void m.set(r.id, r)),
+    prune: (venue, held) => Promise.resolve(void [...m.keys()].filter((k) => k.startsWith(`${venue}:`) && !held.includes(k)).forEach((k) => m.delete(k))),
+  };
 }
 
 /** Reads and values Saros positions on demand (each snapshot: ≤ 4 RPC calls, 3 once mint decimals are cached). */
@@ -32,13 +45,13 @@ export class SarosVenue implements PositionSource, LiquidityVenue {
   readonly connection: Connection;
   readonly sdk: ReturnType<typeof sarosServices>;
   private readonly reader: SarosReader;
-  /** Value when Vigil first saw each position (micro-USD): the base of "PnL vs deposit" until deposits are recorded. */
-  private readonly firstSeen = new Map<string, bigint>();
+  private readonly baselines: LpBaselineRepo;
   private last: LoadedPosition[] = [];
   private readonly opts: SarosVenueOptions;
 
   constructor(opts: SarosVenueOptions) {
     this.opts = opts;
+    this.baselines = opts.baselines ?? memoryBaselines();
     for (const o of opts.owners) new PublicKey(o); // throws on a bad address before anything is read
     this.connection = new Connection(opts.rpcUrl, { commitment: 'confirmed' });
     this.sdk = sarosServices(opts.rpcUrl);
@@ -94,6 +107,34 @@ export class SarosVenue implements PositionSource, LiquidityVenue {
     }
   }
 
+  /**
+   * Fees, HODL and deposit of `p` since its baseline; bins seen for the first time are recorded now (their fees count
+   * from now). Prices are USD per token.
+   */
+  private async estimates(p: LoadedPosition, priceX: number, priceY: number): Promise<LpEstimates> {
+    const id = `saros:${p.position.address}`;
+    const stored = await this.baselines.get(id);
+    const baseline = new Map<number, BinState>((stored?.bins ?? []).map((b) => [b.binId, { reserveX: BigInt(b.reserveX), reserveY: BigInt(b.reserveY), totalSupply: BigInt(b.totalSupply) }]));
+    const r = sinceBaseline({ shares: p.position.shares, lowerBinId: p.position.lowerBinId, binStep: p.pair.binStep, bins: (b) => p.bins.get(b), baseline });
+    const since = stored?.since ?? this.opts.clock.now();
+    const record: LpBaselineRecord = stored ?? { id, since, priceX, priceY, bins: [] };
+    if (r.unrecorded.length > 0) {
+      const added = r.unrecorded.map((binId) => {
+        const b = p.bins.get(binId) as BinState;
+        return { binId, reserveX: b.reserveX.toString(), reserveY: b.reserveY.toString(), totalSupply: b.totalSupply.toString() };
+      });
+      await this.baselines.put({ ...record, bins: [...record.bins.filter((b) => !r.unrecorded.includes(b.binId)), ...added].sort((a, b) => a.binId - b.binId) });
+    }
+    const { decimalsX: dx, decimalsY: dy } = p;
+    return {
+      feesUsd: usdMicros(r.feesY, dy, priceY),
+      hodlUsd: usdMicros(r.hodlX, dx, priceX) + usdMicros(r.hodlY, dy, priceY),
+      // The deposit: those tokens at the prices when the baseline was first recorded.
+      depositedUsd: usdMicros(r.hodlX, dx, record.priceX) + usdMicros(r.hodlY, dy, record.priceY),
+      since,
+    };
+  }
+
   async snapshot(): Promise<VenueSnapshot> {
     const loaded = await this.reader.read(this.opts.owners);
     this.last = loaded;
@@ -117,10 +158,10 @@ export class SarosVenue implements PositionSource, LiquidityVenue {
         unpriced.push({ venue: 'saros', owner: p.owner, mint: p.position.positionMint, amount: { raw: 1n, decimals: 0 } });
         continue;
       }
-      const pos = toLpPosition(p, { symbolX, symbolY, priceX, priceY }, this.firstSeen.get(p.position.address) ?? null);
-      if (!this.firstSeen.has(p.position.address)) this.firstSeen.set(p.position.address, pos.valueUsd);
-      positions.push(pos);
+      positions.push(toLpPosition(p, { symbolX, symbolY, priceX, priceY }, await this.estimates(p, priceX, priceY)));
     }
+    // Closed positions' baselines go (only after a full read: `loaded` holds every position of the wallets).
+    await this.baselines.prune('saros', loaded.map((p) => `saros:${p.position.address}`));
     return { venue: 'saros', positions, margin: null, prices, realizedPnlUsd: 0n, unpriced, asOf: this.opts.clock.now() };
   }
 }

@@ -10,6 +10,8 @@ import type { LiquidityBookServices } from '@saros-finance/dlmm-sdk';
 import { NATIVE_MINT } from '@solana/spl-token';
 import { PublicKey, SystemProgram } from '@solana/web3.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { LpBaselineRecord } from '../../../src/ports/index.ts';
+import { fmtTime } from '../../../src/shared/format.ts';
 import { sarosServices } from '../../../src/venues/saros/accounts.ts';
 import { SarosReader } from '../../../src/venues/saros/reader.ts';
 import { startSarosChain, type SarosChain } from '../../fakes/saros-chain.ts';
@@ -94,6 +96,19 @@ async function startLive(extra: Record<string, string> = {}): Promise<VigilChild
   return v;
 }
 
+/** The state file's LP baselines, by position id. */
+async function baselines(): Promise<Record<string, LpBaselineRecord>> {
+  const doc = JSON.parse(await readFile(join(dir, 'data', 'vigil.json'), 'utf8')) as { lpBaselines: Record<string, LpBaselineRecord> };
+  return doc.lpBaselines;
+}
+
+/** /lp as Lia: the text of the answer. */
+async function lpText(): Promise<string> {
+  const since = tg.mark();
+  tg.userSends('/lp', LIA);
+  return (await tg.waitForMessage((x) => x.chatId === USER && x.text.includes('Liquidity positions'), 30_000, { since })).text;
+}
+
 /** Sells `lamports` of SOL into the pool from the payer (someone else's trade, as far as Vigil knows). */
 async function sellSol(lamports: bigint): Promise<void> {
   const tx = await sdk.swap({
@@ -127,6 +142,10 @@ describeShared('Saros end to end (real program, real process, fake Telegram)', (
     expect((await chain.connection.getTokenAccountBalance(vaultY)).value.amount).toBe('500000000');
     // Priced from the CSV folder's freshest closes: SOL daily 124.65 (2025-12-31), USDC 0.99986702.
     expect(m.text).toContain('Value: $998.53 (4 SOL + 500 USDC)');
+    // Fees are counted from when Vigil first saw the position's bins (nothing traded since): an estimate, and no loss
+    // against holding the same tokens.
+    expect(m.text).toMatch(/Fees: ≈ \$0\.00 since \d{4}-\d\d-\d\d \d\d:\d\d UTC \(estimate, inside the value\)/);
+    expect(m.text).toContain('vs HODL: $0.00 (price moves, fees excluded)');
     // Pool price: the active bin createPairWithConfig chose for 124.65, lower edge 1.002^(id − 2^23) × 1000.
     const pool0 = 1.002 ** (pool.activeId - 8_388_608) * 1000;
     expect(m.text).toContain(`Pool / oracle: ${pool0.toFixed(2)} USDC / ${(lastClose / 0.99986702).toFixed(2)} USDC`);
@@ -153,8 +172,14 @@ describeShared('Saros end to end (real program, real process, fake Telegram)', (
   }, 120_000);
 
   it('live: Confirm sends one transaction per leg (close, then create + add) and the chain holds the new range', async () => {
+    // The baseline the first process recorded is in the state file and survives the restart.
+    const before = await baselines();
+    const oldId = `saros:${position.position.toBase58()}`;
+    expect(before[oldId]?.bins).toHaveLength(11);
     const v = await startLive();
     expect(v.stderr()).toContain(`vigil: Saros: re-centers of ${chain.payer.publicKey.toBase58()}'s positions signed by its own key`);
+    const lp0 = await lpText();
+    expect(lp0).toContain(`since ${fmtTime(before[oldId]!.since)}`);
     const sendsBefore = chain.rpc.transactions('send').length;
     const card = await recenter('/recenter 1 7');
     expect(card.text.split('\n')[0], v.stderr()).toBe('Re-center SOL/USDC LP: 7 bins, spot · LIVE');
@@ -173,13 +198,16 @@ describeShared('Saros end to end (real program, real process, fake Telegram)', (
     expect(sent.flatMap((r) => r.programIds)).not.toContain(SystemProgram.programId.toBase58());
     // The chain: the old position is closed, the wallet holds one new position over 7 bins around the active one.
     expect(await chain.connection.getAccountInfo(position.position)).toBeNull();
-    const since = tg.mark();
-    tg.userSends('/lp', LIA);
-    const lp = await tg.waitForMessage((x) => x.chatId === USER && x.text.includes('Liquidity positions'), 30_000, { since });
-    expect(lp.text).toContain('#1 SOL/USDC Saros LP · ✓ in range · 3 bins to lower, 3 to upper');
-    expect(lp.text).not.toContain('#2');
+    const lp = await lpText();
+    expect(lp).toContain('#1 SOL/USDC Saros LP · ✓ in range · 3 bins to lower, 3 to upper');
+    expect(lp).not.toContain('#2');
     const ended = await stop(v, 10_000);
     expect(ended.code, v.stderr()).toBe(0);
+    // The closed position's baseline is gone; the new one is recorded from its first sight, after the deposit.
+    const after = await baselines();
+    expect(Object.keys(after)).toHaveLength(1);
+    expect(after[oldId]).toBeUndefined();
+    expect(Object.values(after)[0]!.since).toBeGreaterThan(before[oldId]!.since);
   }, 120_000);
 
   it('live: a swap bound the pool no longer meets stops the re-center after the remove; the card says which leg landed', async () => {
