@@ -8,6 +8,9 @@ import positions from './positions.ts';
 import lp from './lp.ts';
 import bins from './bins.ts';
 import recenter from './recenter.ts';
+import withdraw from './withdraw.ts';
+import deposit from './deposit.ts';
+import swap from './swap.ts';
 import prices from './prices.ts';
 import start from './start.ts';
 import status from './status.ts';
@@ -38,5 +41,5 @@ import cancel from './cancel.ts';
 import audit from './audit.ts';
 
 export const COMMANDS: readonly AnyCommand<AppServices>[] = [
-  start, help, portfolio, positions, lp, bins, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, alerts, subscribe, unsubscribe, quiet, mute, snooze, thresholds, report, target, weights, hedge, rebalance, protect, recenter, pending, cancel, audit, status,
+  start, help, portfolio, positions, lp, bins, health, prices, risk, stress, limits, performance, correlation, optimize, size, signals, chart, alerts, subscribe, unsubscribe, quiet, mute, snooze, thresholds, report, target, weights, hedge, rebalance, protect, recenter, withdraw, deposit, swap, pending, cancel, audit, status,
 ] as readonly AnyCommand<AppServices>[];

@@ -94,15 +94,27 @@ export function buildApp(parts: AppParts): App {
     maxNotionalPerActionUsd: parts.approvals?.maxNotionalPerActionUsd !== undefined ? BigInt(Math.round(parts.approvals.maxNotionalPerActionUsd * 1e6)) : DEFAULT_GATE.maxNotionalPerActionUsd,
     maxNotionalPerDayUsd: parts.approvals?.maxNotionalPerDayUsd !== undefined ? BigInt(Math.round(parts.approvals.maxNotionalPerDayUsd * 1e6)) : DEFAULT_GATE.maxNotionalPerDayUsd,
   });
-  const previewRecenter: ActionServiceDeps['previewRecenter'] = async (positionId, o) => {
+  // Liquidity actions go to the venue that holds the position, or (a pool by name) the one liquidity venue there is.
+  const holding = (positionId: string): LiquidityVenue => {
     const venue = (parts.liquidity ?? []).find((v) => positionId.startsWith(`${v.venue}:`));
-    if (!venue) throw new UserError('unavailable', 'Re-center plans Saros positions (SAROS_WALLETS); this position is not one.');
-    return venue.previewRecenter(positionId, o);
+    if (!venue) throw new UserError('unavailable', 'Liquidity actions work on Saros positions (SAROS_WALLETS); this position is not one.');
+    return venue;
+  };
+  const pools = (): LiquidityVenue => {
+    const [only] = parts.liquidity ?? [];
+    if (!only) throw new UserError('unavailable', 'Liquidity actions need Saros (SAROS_WALLETS): no liquidity venue is connected.');
+    return only;
+  };
+  const liquidity: ActionServiceDeps['liquidity'] = {
+    previewRecenter: (id, o) => holding(id).previewRecenter(id, o),
+    previewWithdraw: (id, o) => holding(id).previewWithdraw(id, o),
+    previewDeposit: (pool, o) => pools().previewDeposit(pool, o),
+    previewSwap: (pool, o) => pools().previewSwap(pool, o),
   };
   const actions = new ActionService({
     portfolio, history: parts.history, limits, oracles, alerts, notifications, gate, executors, clock: parts.clock, logger: parts.logger,
     timeZone: parts.runtime.timeZone, lookbackDays: risk.settings.lookbackDays, rebalance: { minTradeUsd: parts.rebalanceMinTradeUsd ?? 25 },
-    previewRecenter, ...(parts.recenterSlippageBps !== undefined ? { recenterSlippageBps: parts.recenterSlippageBps } : {}),
+    liquidity, ...(parts.recenterSlippageBps !== undefined ? { recenterSlippageBps: parts.recenterSlippageBps } : {}),
   });
   const services: AppServices = {
     portfolio,
@@ -124,7 +136,7 @@ export function buildApp(parts: AppParts): App {
       ...(c.help ? { help: c.help } : {}), ...(c.group ? { group: c.group } : {}),
     })),
     views: { positions: positionViews, health: healthView, lps: lpViews, findLp },
-    liquidity: { previewRecenter },
+    liquidity: { previewRecenter: liquidity.previewRecenter },
   };
   const dispatcher = new Dispatcher<AppServices>({
     commands: parts.commands, services, actions: parts.repos.actions, clock: parts.clock, logger: parts.logger,

@@ -13,10 +13,10 @@ import type { PortfolioService } from './portfolio.ts';
 import type { RiskService } from './risk-service.ts';
 import type { HealthView, PositionView } from './views.ts';
 import type { LpView } from './lp-view.ts';
-import type { LiquidityShape, RecenterPreview } from '../ports/index.ts';
+import type { LiquidityShape, LiquidityPreview } from '../ports/index.ts';
 
 /** What /recenter shows (commands take port types through the app layer). */
-export type { LiquidityShape, RangeState, RecenterPreview, RecenterStep } from '../ports/index.ts';
+export type { LiquidityShape, RangeState, LiquidityPreview, LiquidityStep } from '../ports/index.ts';
 
 export interface CommandInfo {
   readonly name: string;
@@ -59,7 +59,7 @@ export interface AppServices {
   readonly runtime: RuntimeInfo;
   /** Liquidity positions' actions, by the venue that holds the position. */
   readonly liquidity: {
-    previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape }): Promise<RecenterPreview>;
+    previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape }): Promise<LiquidityPreview>;
   };
   /** Commands as /help lists them. */
   commands(): readonly CommandInfo[];

@@ -4,7 +4,7 @@ import type { VenueId } from './position.ts';
 
 export type Side = 'buy' | 'sell';
 export type ExecutionMode = 'dry-run' | 'paper' | 'live';
-export type ActionKind = 'hedge' | 'rebalance' | 'protect' | 'limits' | 'recenter';
+export type ActionKind = 'hedge' | 'rebalance' | 'protect' | 'limits' | 'recenter' | 'withdraw' | 'deposit' | 'swap';
 
 /** How liquidity is spread over a range (the Saros SDK's shapes). */
 export type LiquidityShape = 'spot' | 'curve' | 'bidask';
@@ -14,8 +14,11 @@ export type LiquidityShape = 'spot' | 'curve' | 'bidask';
  * quote (Y) tokens; bin ids as the domain's LpPosition (program id − 2^23).
  */
 export type LpLegDetail =
-  /** Withdraws all of a position's liquidity and closes it (its rent comes back). */
-  | { readonly step: 'remove'; readonly pool: string; readonly position: string; readonly lowerBinId: number; readonly upperBinId: number; readonly base: Amount; readonly quote: Amount }
+  /** Withdraws `fractionBps` of a position's liquidity; all of it (10,000) also closes the position (its rent comes back). */
+  | {
+    readonly step: 'remove'; readonly pool: string; readonly position: string; readonly lowerBinId: number; readonly upperBinId: number;
+    readonly base: Amount; readonly quote: Amount; readonly fractionBps: number;
+  }
   /** Exact-in swap on the pool; `minOut` is the bound sent to the program (the quote less the slippage allowance). */
   | { readonly step: 'swap'; readonly pool: string; readonly sell: 'base' | 'quote'; readonly amountIn: Amount; readonly expectedOut: Amount; readonly minOut: Amount }
   /** Opens a new position `left…right` bins around the active bin at execution and adds these amounts with `shape`. */

@@ -2,9 +2,16 @@ import type { Amount, LiquidityShape, VenueId } from '../domain/index.ts';
 
 export type { LiquidityShape };
 
+/** What a liquidity plan does: move a position (re-center), take liquidity out, put it in, or swap on the pool. */
+export type LiquidityAction = 'recenter' | 'withdraw' | 'deposit' | 'swap';
+
 /** One step of a re-center, as it would be sent. Amounts exact (base units); prices quote per base. */
-export type RecenterStep =
-  | { readonly kind: 'remove'; readonly base: Amount; readonly quote: Amount; readonly lowerBinId: number; readonly upperBinId: number }
+export type LiquidityStep =
+  | {
+    readonly kind: 'remove'; readonly base: Amount; readonly quote: Amount; readonly lowerBinId: number; readonly upperBinId: number;
+    /** Share of the position's liquidity taken out, basis points (10,000: all of it, and the position is closed). */
+    readonly fractionBps: number;
+  }
   | {
     readonly kind: 'swap'; readonly sell: 'base' | 'quote'; readonly amountIn: Amount; readonly amountOut: Amount; readonly fee: Amount;
     /** The least output the program may pay (amountOut less the slippage allowance): the bound sent with the swap. */
@@ -32,11 +39,13 @@ export interface RangeState {
   readonly delta: number;
 }
 
-/** A computed re-center: remove → optional swap → add around the active bin. */
-export interface RecenterPreview {
-  readonly positionId: string;
-  /** Address of the position (the program account) and of its pool. */
-  readonly position: string;
+/** A computed liquidity plan: a re-center (remove → optional swap → add), a withdrawal, a deposit or a swap. */
+export interface LiquidityPreview {
+  readonly kind: LiquidityAction;
+  /** The position moved or withdrawn from (LpPosition.id and its program account); absent for a deposit or a swap. */
+  readonly positionId?: string;
+  readonly position?: string;
+  /** Address of the pool (pair). */
   readonly pair: string;
   /** "SOL/USDC". */
   readonly pool: string;
@@ -50,9 +59,10 @@ export interface RecenterPreview {
   readonly priceQuote: number;
   /** Slippage allowed on the swap, basis points. */
   readonly slippageBps: number;
-  readonly steps: readonly RecenterStep[];
-  readonly before: RangeState;
-  readonly after: RangeState;
+  readonly steps: readonly LiquidityStep[];
+  /** The position before → after (a deposit: the new one after; a swap: none). */
+  readonly before?: RangeState;
+  readonly after?: RangeState;
   readonly notes: readonly string[];
 }
 
@@ -60,5 +70,11 @@ export interface RecenterPreview {
 export interface LiquidityVenue {
   readonly venue: VenueId;
   /** Plans moving position `positionId` around the active bin over `width` bins (default: its current width). */
-  previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape; readonly slippageBps?: number }): Promise<RecenterPreview>;
+  previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape; readonly slippageBps?: number }): Promise<LiquidityPreview>;
+  /** Plans taking `fractionBps` (1..10,000) of a position's liquidity out (all of it closes the position). */
+  previewWithdraw(positionId: string, o: { readonly fractionBps: number }): Promise<LiquidityPreview>;
+  /** Plans a new position on `pool` ("SOL/USDC" or its address) over `width` bins around the price, amounts as typed. */
+  previewDeposit(pool: string, o: { readonly base: string; readonly quote: string; readonly width: number; readonly shape: LiquidityShape }): Promise<LiquidityPreview>;
+  /** Plans selling `amount` (as typed) of `sell` (the pool's base or quote symbol) on `pool`. */
+  previewSwap(pool: string, o: { readonly sell: string; readonly amount: string; readonly slippageBps?: number }): Promise<LiquidityPreview>;
 }

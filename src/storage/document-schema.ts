@@ -67,14 +67,17 @@ const metrics = z.strictObject({
 });
 const binId = z.number().int();
 const lpLeg = z.discriminatedUnion('step', [
-  z.strictObject({ step: z.literal('remove'), pool: z.string(), position: z.string(), lowerBinId: binId, upperBinId: binId, base: amount, quote: amount }),
+  z.strictObject({
+    step: z.literal('remove'), pool: z.string(), position: z.string(), lowerBinId: binId, upperBinId: binId, base: amount, quote: amount,
+    fractionBps: z.number().int().min(1).max(10_000),
+  }),
   z.strictObject({ step: z.literal('swap'), pool: z.string(), sell: z.enum(['base', 'quote']), amountIn: amount, expectedOut: amount, minOut: amount }),
   z.strictObject({
     step: z.literal('add'), pool: z.string(), left: binId, right: binId, lowerBinId: binId, upperBinId: binId, base: amount, quote: amount,
     shape: z.enum(['spot', 'curve', 'bidask']),
   }),
 ]);
-const actionKind = z.enum(['hedge', 'rebalance', 'protect', 'limits', 'recenter']);
+const actionKind = z.enum(['hedge', 'rebalance', 'protect', 'limits', 'recenter', 'withdraw', 'deposit', 'swap']);
 const leg = z.strictObject({
   venue: z.string(), market: z.string(), kind: z.enum(['perp', 'spot', 'lp']), asset: z.string(), side, size: amount,
   refPrice: num, limitPrice: num, notionalUsd: big, estFeeUsd: big, estSlippageUsd: big, reduceOnly: z.boolean(), lp: lpLeg.optional(),

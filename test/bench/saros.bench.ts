@@ -9,7 +9,7 @@ import { test } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { sarosServices } from '../../src/venues/saros/accounts.ts';
-import { recenterDraft } from '../../src/app/actions/recenter.ts';
+import { liquidityDraft } from '../../src/app/actions/liquidity.ts';
 import type { ActionPlan } from '../../src/domain/index.ts';
 import { SarosExecutor } from '../../src/venues/saros/executor.ts';
 import { SarosVenue } from '../../src/venues/saros/venue.ts';
@@ -74,7 +74,7 @@ test.skipIf(!HAVE_SHARED)('saros: positions of a wallet with 10 positions over 3
   });
   await venue.snapshot();
   const target = `saros:${opened[0]!.position.toBase58()}`;
-  const draft = recenterDraft(await venue.previewRecenter(target, { width: 11, shape: 'spot' }), { kind: 'recenter', args: { positionId: target } });
+  const draft = liquidityDraft(await venue.previewRecenter(target, { width: 11, shape: 'spot' }), { kind: 'recenter', args: { positionId: target } });
   const plan: ActionPlan = {
     ...draft, id: 'bench', createdAt: 0, expiresAt: 1, planHash: '', mode: 'live', requestedBy: 'bench', requestedByName: 'bench', chat: { platform: 'console', chatId: 'bench' },
   };

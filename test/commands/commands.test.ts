@@ -143,7 +143,12 @@ describe('/positions', () => {
     expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(35);
     expect(plainText(await send('/bins 2'))).toContain('No position "2": use a number from /lp (1–1).');
     // Re-center plans Saros positions; the paper LP is not one.
-    expect(plainText(await send('/recenter 1', 'trader'))).toContain('Re-center plans Saros positions (SAROS_WALLETS); this position is not one.');
+    expect(plainText(await send('/recenter 1', 'trader'))).toContain('Liquidity actions work on Saros positions (SAROS_WALLETS); this position is not one.');
+    expect(plainText(await send('/withdraw 1 50%', 'trader'))).toContain('Liquidity actions work on Saros positions (SAROS_WALLETS); this position is not one.');
+    expect(plainText(await send('/withdraw 1 150%', 'trader'))).toContain('SHARE: expected a share from 0.01% to 100% (or all), got "150%".');
+    expect(plainText(await send('/deposit SOL/USDC 1 150', 'trader'))).toContain('Liquidity actions need Saros (SAROS_WALLETS): no liquidity venue is connected.');
+    expect(plainText(await send('/swap SOL/USDC 1 SOL', 'trader'))).toContain('Liquidity actions need Saros (SAROS_WALLETS): no liquidity venue is connected.');
+    expect(plainText(await send('/swap SOL/USDC 1 SOL'))).toMatch(/trader/i);
     expect(plainText(await send('/recenter 1'))).toMatch(/trader/i);
   });
 

@@ -44,13 +44,16 @@ function comparison(plan: ActionPlan): string[][] {
   }
   const lb = b.lp;
   const la = a.lp;
-  if (lb && la) {
+  if (lb || la) {
+    // One side may be missing: a deposit's position did not exist before.
     const [base, quote] = plan.legs[0]?.market.split('/') ?? ['base', 'quote'];
+    const side = (m: typeof lb, f: (x: NonNullable<typeof lb>) => string): string => (m ? f(m) : '—');
+    const range = (m: NonNullable<typeof lb>): string => `${fmtQty(m.priceLower, 2)}–${fmtQty(m.priceUpper, 2)}`;
     rows.push(
-      ['Range', `${fmtQty(lb.priceLower, 2)}–${fmtQty(lb.priceUpper, 2)}`, `${fmtQty(la.priceLower, 2)}–${fmtQty(la.priceUpper, 2)}`],
-      [base ?? 'base', fmtQty(lb.base), fmtQty(la.base)],
-      [quote ?? 'quote', fmtQty(lb.quote, 2), fmtQty(la.quote, 2)],
-      ['Value', fmtUsd(usdFromNumber(lb.valueUsd)), fmtUsd(usdFromNumber(la.valueUsd))],
+      ['Range', side(lb, range), side(la, range)],
+      [base ?? 'base', side(lb, (m) => fmtQty(m.base)), side(la, (m) => fmtQty(m.base))],
+      [quote ?? 'quote', side(lb, (m) => fmtQty(m.quote, 2)), side(la, (m) => fmtQty(m.quote, 2))],
+      ['Value', side(lb, (m) => fmtUsd(usdFromNumber(m.valueUsd))), side(la, (m) => fmtUsd(usdFromNumber(m.valueUsd)))],
     );
   }
   return rows;

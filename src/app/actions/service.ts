@@ -8,7 +8,7 @@ import type { Button, Reply } from '../../core/reply.ts';
 import { reply } from '../../core/reply.ts';
 import type { ActionPlan, Actor, ChatRef, MarketInfo, PlanRequest } from '../../domain/index.ts';
 import { REPRICED, type ApprovalGate, type PlanDraft, type Requester } from '../../approvals/gate.ts';
-import type { ApprovalRecord, AuditEntry, Clock, LiquidityShape, PriceHistory, RecenterPreview, TradeExecutor } from '../../ports/index.ts';
+import type { ApprovalRecord, AuditEntry, Clock, LiquidityShape, LiquidityVenue, PriceHistory, TradeExecutor } from '../../ports/index.ts';
 import { betaStats } from '../../risk/beta.ts';
 import { UserError } from '../../shared/errors.ts';
 import { fmtClock, fmtSignedUsd, fmtUsd } from '../../shared/format.ts';
@@ -28,7 +28,7 @@ import { planCard, resolvedCard } from './card.ts';
 import { perpFor, planHedge, type CrossHedge } from './hedge.ts';
 import { planProtect, planTrims } from './protect.ts';
 import { DEFAULT_REBALANCE_THRESHOLD, planRebalance } from './rebalance.ts';
-import { recenterDraft } from './recenter.ts';
+import { liquidityDraft } from './liquidity.ts';
 
 /** Confirm/Cancel buttons outlive the plan by this much, so a late tap gets a truthful "expired" instead of silence. */
 const BUTTON_GRACE_MS = 60 * 60 * 1000;
@@ -49,11 +49,20 @@ export interface ActionServiceDeps {
   readonly timeZone: string;
   readonly lookbackDays: number;
   readonly rebalance: { readonly minTradeUsd: number; readonly threshold?: number };
-  /** Plans a re-center of a liquidity position on the venue that holds it. */
-  readonly previewRecenter: (positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape; readonly slippageBps?: number }) => Promise<RecenterPreview>;
-  /** Slippage allowed on a re-center's swap, bps (venue default when absent). */
+  /** Plans liquidity actions on the venue that holds the position or the pool. */
+  readonly liquidity: Omit<LiquidityVenue, 'venue'>;
+  /** Slippage allowed on a liquidity plan's swap, bps (venue default when absent). */
   readonly recenterSlippageBps?: number;
 }
+
+/** A withdrawal: the position's id and the share taken out, basis points (10,000: all, closing it). */
+export type WithdrawArgs = { positionId: string; fractionBps: number };
+/** A deposit: the pool ("SOL/USDC" or its address), amounts as typed, width in bins and shape. */
+export type DepositArgs = { pool: string; base: string; quote: string; width: number; shape: LiquidityShape };
+/** A swap on a pool: the token sold (its symbol) and the amount as typed. */
+export type SwapArgs = { pool: string; sell: string; amount: string };
+
+const LIQUIDITY_KINDS: ReadonlySet<string> = new Set(['recenter', 'withdraw', 'deposit', 'swap']);
 
 /** A re-center: the position's id (as LpPosition.id), a new width in bins (null: keep) and the shape. */
 export type RecenterArgs = { positionId: string; width: number | null; shape: LiquidityShape };
@@ -104,6 +113,18 @@ export class ActionService {
     return this.open({ kind: 'recenter', args: { positionId: args.positionId, width: args.width, shape: args.shape } }, actor, chat);
   }
 
+  async withdraw(args: WithdrawArgs, actor: Actor, chat: ChatRef): Promise<Reply> {
+    return this.open({ kind: 'withdraw', args: { ...args } }, actor, chat);
+  }
+
+  async deposit(args: DepositArgs, actor: Actor, chat: ChatRef): Promise<Reply> {
+    return this.open({ kind: 'deposit', args: { ...args } }, actor, chat);
+  }
+
+  async swap(args: SwapArgs, actor: Actor, chat: ChatRef): Promise<Reply> {
+    return this.open({ kind: 'swap', args: { ...args } }, actor, chat);
+  }
+
   async trims(actor: Actor, chat: ChatRef): Promise<Reply> {
     return this.open({ kind: 'limits', args: {} }, actor, chat);
   }
@@ -140,7 +161,8 @@ export class ActionService {
 
   /** Builds a plan draft at current prices. */
   async draft(request: PlanRequest): Promise<PlanDraft> {
-    if (request.kind === 'recenter') return this.recenterDraft(request);
+    // Liquidity actions are planned by their venue on the pool's bins, not on the risk model.
+    if (LIQUIDITY_KINDS.has(request.kind)) return this.planLiquidity(request);
     const portfolio = await this.deps.portfolio.refresh();
     const model = buildRiskModel(portfolio);
     const markets = this.markets();
@@ -226,6 +248,8 @@ export class ActionService {
         title = 'Trim to risk limits';
         break;
       }
+      case 'recenter': case 'withdraw': case 'deposit': case 'swap':
+        return this.planLiquidity(request);
     }
     const after = applyLegs(model, legs, markets);
     return {
@@ -235,14 +259,25 @@ export class ActionService {
     };
   }
 
-  private async recenterDraft(request: PlanRequest): Promise<PlanDraft> {
-    const { positionId, width, shape } = request.args;
-    if (typeof positionId !== 'string') throw new UserError('bad_argument', 'Which position? Use its number from /lp.');
-    const preview = await this.deps.previewRecenter(positionId, {
-      shape: shape === 'curve' || shape === 'bidask' ? shape : 'spot', ...(typeof width === 'number' ? { width } : {}),
-      ...(this.deps.recenterSlippageBps !== undefined ? { slippageBps: this.deps.recenterSlippageBps } : {}),
-    });
-    return recenterDraft(preview, request);
+  /** A liquidity action's plan, from its request (re-read from storage on a re-price, so checked field by field). */
+  private async planLiquidity(request: PlanRequest): Promise<PlanDraft> {
+    const a = request.args;
+    const text = (k: string): string => {
+      const v = a[k];
+      if (typeof v !== 'string') throw new UserError('bad_argument', `The plan is missing its ${k}; run the command again.`);
+      return v;
+    };
+    const shape: LiquidityShape = a.shape === 'curve' || a.shape === 'bidask' ? a.shape : 'spot';
+    const slippage = this.deps.recenterSlippageBps !== undefined ? { slippageBps: this.deps.recenterSlippageBps } : {};
+    const l = this.deps.liquidity;
+    const preview = request.kind === 'recenter'
+      ? await l.previewRecenter(text('positionId'), { shape, ...(typeof a.width === 'number' ? { width: a.width } : {}), ...slippage })
+      : request.kind === 'withdraw'
+        ? await l.previewWithdraw(text('positionId'), { fractionBps: typeof a.fractionBps === 'number' ? a.fractionBps : 10_000 })
+        : request.kind === 'deposit'
+          ? await l.previewDeposit(text('pool'), { base: text('base'), quote: text('quote'), width: typeof a.width === 'number' ? a.width : 11, shape })
+          : await l.previewSwap(text('pool'), { sell: text('sell'), amount: text('amount'), ...slippage });
+    return liquidityDraft(preview, request);
   }
 
   /** Daily returns of the book's risky assets over the risk window; undefined when history is missing. */
@@ -383,7 +418,9 @@ export class ActionService {
     for (const leg of plan.legs) {
       if (leg.kind === 'lp') {
         // A pool's price is its active bin's (quote per base), read with the position it moves.
-        const lp = p.positions.find((x) => x.kind === 'lp' && x.id === plan.request.args.positionId);
+        // A deposit or a swap names no position: any position of the wallet on that pool carries its price.
+        const lp = p.positions.find((x) => x.kind === 'lp' && x.id === plan.request.args.positionId)
+          ?? p.positions.find((x) => x.kind === 'lp' && x.venue === leg.venue && x.market === leg.market);
         if (lp?.kind === 'lp') out[leg.market] = lpBinPrice(lp, lp.activeBinId);
         continue;
       }

@@ -1,8 +1,8 @@
 /**
- * Saros DLMM as a TradeExecutor: a plan's liquidity legs (remove → swap → add) are sent as one transaction each, in
- * order, each built on fresh chain state from the SDK's program and IDL:
- * - remove: `close_position` withdraws all of the position's liquidity and closes it (the SDK's
- *   removeMultipleLiquidity throws on pairs without a reward hook);
+ * Saros DLMM as a TradeExecutor: a plan's liquidity legs (a re-center's remove → swap → add, or one withdrawal,
+ * deposit or swap) are sent as one transaction each, in order, each built on fresh chain state from the SDK's program and IDL:
+ * - remove: `close_position` withdraws all of the position's liquidity and closes it, `decrease_position` takes a
+ *   share of every bin's shares out (the SDK's removeMultipleLiquidity throws on pairs without a reward hook);
  * - swap: `swap` exact-in with the leg's minimum output as the program's bound (the SDK's swap would wrap native SOL
  *   again although the wSOL the remove released is already in the token account);
  * - add: `create_position` around the active bin + `increase_position` with the SDK's distribution (its
@@ -193,11 +193,19 @@ export class SarosExecutor implements TradeExecutor {
         if (!info) throw new VenueError('saros', `position ${lp.position} no longer exists`);
         const position = decodePosition(sdk.lbProgram.coder, lp.position, info.data);
         const mint = new PublicKey(position.positionMint);
-        ixs.push(await methods.closePosition!().accountsPartial({
+        const accounts = {
           ...tokens, position: new PublicKey(lp.position), positionMint: mint,
           positionTokenAccount: getAssociatedTokenAddressSync(mint, owner, true, TOKEN_2022_PROGRAM_ID), positionTokenProgram: TOKEN_2022_PROGRAM_ID,
           ...this.arrays(pairKey, position.lowerBinId), hook,
-        }).instruction());
+        };
+        if (lp.fractionBps >= 10_000) {
+          // All of it: close_position withdraws every share and closes the position (its rent comes back).
+          ixs.push(await methods.closePosition!().accountsPartial(accounts).instruction());
+        } else {
+          // A share: that share of every bin's shares, as the plan computed it (one u128 per bin of the range).
+          const shares = position.shares.slice(0, position.upperBinId - position.lowerBinId + 1).map((sh) => new BN(((sh * BigInt(lp.fractionBps)) / 10_000n).toString()));
+          ixs.push(await methods.decreasePosition!(shares).accountsPartial(accounts).instruction());
+        }
         return { ixs, extraSigners: [] };
       }
       case 'swap': {

@@ -50,6 +50,19 @@ export class SarosReader {
     this.programId = programId;
   }
 
+  /** Decimals of `mints` (base58), undefined for one that does not exist; one RPC call for those not cached. */
+  async mintDecimals(mints: readonly string[]): Promise<(number | undefined)[]> {
+    const unknown = [...new Set(mints)].filter((m) => !this.decimals.has(m));
+    if (unknown.length > 0) {
+      const infos = await fetchMany(this.connection, unknown.map((m) => new PublicKey(m)));
+      unknown.forEach((m, i) => {
+        const info = infos[i];
+        if (info) this.decimals.set(m, mintDecimals(m, info.data));
+      });
+    }
+    return mints.map((m) => this.decimals.get(m));
+  }
+
   /** All positions of `owners` (base58), ordered by owner then position address. */
   async read(owners: readonly string[]): Promise<LoadedPosition[]> {
     // 1. Candidate NFTs per wallet.
@@ -96,14 +109,7 @@ export class SarosReader {
     });
 
     // 4. Decimals of mints not seen before.
-    const unknown = [...new Set([...pairs.values()].flatMap((p) => [p.tokenMintX, p.tokenMintY]))].filter((m) => !this.decimals.has(m));
-    if (unknown.length > 0) {
-      const mints = await fetchMany(this.connection, unknown.map((m) => new PublicKey(m)));
-      unknown.forEach((m, i) => {
-        const info = mints[i];
-        if (info) this.decimals.set(m, mintDecimals(m, info.data));
-      });
-    }
+    await this.mintDecimals([...pairs.values()].flatMap((p) => [p.tokenMintX, p.tokenMintY]));
 
     const out: LoadedPosition[] = [];
     for (const { owner, position } of positions) {

@@ -4,7 +4,7 @@
  * from the bins (the position's share of each), the swap is quoted by walking the pool's bins as the program does,
  * with our own liquidity taken out first (it is removed before the swap runs).
  */
-import type { LiquidityShape, RangeState, RecenterPreview, RecenterStep } from '../../ports/index.ts';
+import type { LiquidityShape, RangeState, LiquidityPreview, LiquidityStep } from '../../ports/index.ts';
 import type { PairAccount, PositionAccount } from './accounts.ts';
 import { BIN_ID_OFFSET, binPrice, positionBinAmounts, SarosMathError, sumBinAmounts, toTokens, usdMicros, type BinState } from './math.ts';
 import { quoteExactIn } from './swap-math.ts';
@@ -45,7 +45,8 @@ export function recenterRange(width: number): { left: number; right: number } {
   return { left, right: left + width - 1 };
 }
 
-function state(o: { lower: number; upper: number; x: bigint; y: bigint }, i: RecenterInput): RangeState {
+/** A range (program bin ids) holding `x`/`y` base units, priced and valued as the port's RangeState. */
+export function rangeStateOf(o: { lower: number; upper: number; x: bigint; y: bigint }, i: Pick<RecenterInput, 'pair' | 'decimalsX' | 'decimalsY' | 'priceX' | 'priceY'>): RangeState {
   const p = (id: number): number => binPrice(id, i.pair.binStep, i.decimalsX, i.decimalsY);
   return {
     lowerBinId: o.lower - BIN_ID_OFFSET, upperBinId: o.upper - BIN_ID_OFFSET, priceLower: p(o.lower), priceUpper: p(o.upper + 1),
@@ -56,7 +57,7 @@ function state(o: { lower: number; upper: number; x: bigint; y: bigint }, i: Rec
 }
 
 /** Plans the three legs and the before → after of a re-center. */
-export function planRecenter(i: RecenterInput): RecenterPreview {
+export function planRecenter(i: RecenterInput): LiquidityPreview {
   const { position, pair } = i;
   const currentWidth = position.upperBinId - position.lowerBinId + 1;
   const width = i.width ?? currentWidth;
@@ -68,9 +69,9 @@ export function planRecenter(i: RecenterInput): RecenterPreview {
   if (total.x === 0n && total.y === 0n) throw new RangeError('the position holds no liquidity: nothing to move');
   const active = pair.activeId;
   const { left, right } = recenterRange(width);
-  const steps: RecenterStep[] = [{
+  const steps: LiquidityStep[] = [{
     kind: 'remove', base: { raw: total.x, decimals: i.decimalsX }, quote: { raw: total.y, decimals: i.decimalsY },
-    lowerBinId: position.lowerBinId - BIN_ID_OFFSET, upperBinId: position.upperBinId - BIN_ID_OFFSET,
+    lowerBinId: position.lowerBinId - BIN_ID_OFFSET, upperBinId: position.upperBinId - BIN_ID_OFFSET, fractionBps: 10_000,
   }];
   const notes: string[] = [];
 
@@ -129,11 +130,11 @@ export function planRecenter(i: RecenterInput): RecenterPreview {
     lowerBinId: active + left - BIN_ID_OFFSET, upperBinId: active + right - BIN_ID_OFFSET, shape: i.shape, left, right,
   });
   return {
-    positionId: i.positionId, position: i.positionAddress, pair: pair.address, pool: `${i.symbolX}/${i.symbolY}`, baseAsset: i.symbolX, quoteAsset: i.symbolY,
+    kind: 'recenter', positionId: i.positionId, position: i.positionAddress, pair: pair.address, pool: `${i.symbolX}/${i.symbolY}`, baseAsset: i.symbolX, quoteAsset: i.symbolY,
     activeBinId: active - BIN_ID_OFFSET, activePrice: binPrice(active, pair.binStep, i.decimalsX, i.decimalsY), priceBase: i.priceX, priceQuote: i.priceY, slippageBps,
     steps,
-    before: state({ lower: position.lowerBinId, upper: position.upperBinId, x: total.x, y: total.y }, i),
-    after: state({ lower: active + left, upper: active + right, x, y }, i),
+    before: rangeStateOf({ lower: position.lowerBinId, upper: position.upperBinId, x: total.x, y: total.y }, i),
+    after: rangeStateOf({ lower: active + left, upper: active + right, x, y }, i),
     notes,
   };
 }

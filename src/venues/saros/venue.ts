@@ -4,12 +4,14 @@
  */
 import { Connection, PublicKey } from '@solana/web3.js';
 import type { LpPosition, UnpricedHolding } from '../../domain/index.ts';
-import type { Clock, LiquidityShape, LiquidityVenue, LpBaselineRecord, LpBaselineRepo, PositionSource, RecenterPreview, VenueSnapshot } from '../../ports/index.ts';
+import type { Clock, LiquidityShape, LiquidityVenue, LpBaselineRecord, LpBaselineRepo, PositionSource, LiquidityPreview, VenueSnapshot } from '../../ports/index.ts';
 import { VenueError } from '../../shared/errors.ts';
+import { parseDecimal } from '../../shared/money.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { binArrayAddress, decodeBinArray, decodePair, sarosServices } from './accounts.ts';
 import { sinceBaseline } from './baseline.ts';
-import { binArrayIndex, usdMicros, type BinState } from './math.ts';
+import { planDeposit, planSwap, planWithdraw, type PoolState } from './actions.ts';
+import { binArrayIndex, SarosMathError, usdMicros, type BinState } from './math.ts';
 import { planRecenter } from './recenter.ts';
 import { toLpPosition, type LpEstimates } from './mapping.ts';
 import { SarosReader, type LoadedPosition } from './reader.ts';
@@ -26,6 +28,26 @@ export interface SarosVenueOptions {
   readonly logger: Logger;
   /** Where positions' baselines are kept across restarts (the state file); in memory without it. */
   readonly baselines?: LpBaselineRepo;
+}
+
+/** Runs a pure planner: its refusals (RangeError, a pool it cannot quote) become venue errors a person can read. */
+function planned(plan: () => LiquidityPreview): LiquidityPreview {
+  try {
+    return plan();
+  } catch (err) {
+    if (err instanceof RangeError || err instanceof SarosMathError) throw new VenueError('saros', err.message);
+    throw err;
+  }
+}
+
+/** `text` (a decimal as typed) as exact base units of a token with `decimals`; refused with the token's name. */
+function amountOf(text: string, decimals: number, symbol: string): bigint {
+  // Exact or refused: a digit beyond the token's decimals would be rounded away, a sign is not an amount.
+  const m = /^\d+(?:\.(\d+))?$/.exec(text.trim());
+  if (!m || (m[1] ?? '').slice(decimals).replace(/0/g, '') !== '') {
+    throw new VenueError('saros', `${text} is not an amount of ${symbol} (at most ${decimals} decimals)`);
+  }
+  return parseDecimal(text, decimals);
 }
 
 /** Baselines kept in memory when no repository is given (tests, benchmarks). */
@@ -69,17 +91,71 @@ export class SarosVenue implements PositionSource, LiquidityVenue {
    * Plans a re-center on fresh chain state (2 RPC calls: the pair, then the bin arrays of the position's range and
    * around the active bin) and the current prices.
    */
-  async previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape; readonly slippageBps?: number }): Promise<RecenterPreview> {
+  async previewRecenter(positionId: string, o: { readonly width?: number; readonly shape: LiquidityShape; readonly slippageBps?: number }): Promise<LiquidityPreview> {
+    const loaded = await this.position(positionId);
+    const pool = await this.readPool(loaded.pair.address, loaded.position);
+    return planned(() => planRecenter({
+      ...pool, positionId, position: loaded.position, ...(o.width === undefined ? {} : { width: o.width }), shape: o.shape,
+      positionAddress: loaded.position.address, ...(o.slippageBps === undefined ? {} : { slippageBps: o.slippageBps }),
+    }));
+  }
+
+  /** Plans taking a share of a position's liquidity out, on fresh chain state (2 RPC calls). */
+  async previewWithdraw(positionId: string, o: { readonly fractionBps: number }): Promise<LiquidityPreview> {
+    const loaded = await this.position(positionId);
+    const pool = await this.readPool(loaded.pair.address, loaded.position);
+    return planned(() => planWithdraw({ ...pool, positionId, position: loaded.position, fractionBps: o.fractionBps }));
+  }
+
+  /** Plans a new position on `pool` around its price, amounts as typed (exact to the token's decimals). */
+  async previewDeposit(pool: string, o: { readonly base: string; readonly quote: string; readonly width: number; readonly shape: LiquidityShape }): Promise<LiquidityPreview> {
+    const state = await this.readPool(await this.pairOf(pool));
+    const base = amountOf(o.base, state.decimalsX, state.symbolX);
+    const quote = amountOf(o.quote, state.decimalsY, state.symbolY);
+    return planned(() => planDeposit({ ...state, base, quote, width: o.width, shape: o.shape }));
+  }
+
+  /** Plans selling `amount` of `sell` (the pool's base or quote symbol) on `pool`, quoted from its bins. */
+  async previewSwap(pool: string, o: { readonly sell: string; readonly amount: string; readonly slippageBps?: number }): Promise<LiquidityPreview> {
+    const state = await this.readPool(await this.pairOf(pool));
+    const sell = o.sell.toUpperCase() === state.symbolX.toUpperCase() ? 'base' : o.sell.toUpperCase() === state.symbolY.toUpperCase() ? 'quote' : null;
+    if (!sell) throw new VenueError('saros', `${o.sell} is not a token of ${state.symbolX}/${state.symbolY}`);
+    const amountIn = amountOf(o.amount, sell === 'base' ? state.decimalsX : state.decimalsY, o.sell);
+    return planned(() => planSwap({ ...state, sell, amountIn, ...(o.slippageBps === undefined ? {} : { slippageBps: o.slippageBps }) }));
+  }
+
+  /** A watched position by id (read again if it is not among the last read). */
+  private async position(positionId: string): Promise<LoadedPosition> {
     if (!this.last.some((p) => `saros:${p.position.address}` === positionId)) await this.snapshot();
     const loaded = this.last.find((p) => `saros:${p.position.address}` === positionId);
     if (!loaded) throw new VenueError('saros', `no Saros position ${positionId} in the watched wallets`);
+    return loaded;
+  }
+
+  /** The pair address of `pool`: a pair address as given, or "BASE/QUOTE" among the pools of the watched positions. */
+  private async pairOf(pool: string): Promise<string> {
+    if (/^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(pool)) return pool;
+    if (this.last.length === 0) await this.snapshot();
+    const label = pool.toUpperCase();
+    const pairs = new Set(this.last.filter((p) => `${this.opts.symbolOf(p.pair.tokenMintX) ?? '?'}/${this.opts.symbolOf(p.pair.tokenMintY) ?? '?'}`.toUpperCase() === label).map((p) => p.pair.address));
+    const [only, ...more] = [...pairs];
+    if (!only) throw new VenueError('saros', `no ${pool} pool among your Saros positions: give the pair's address`);
+    if (more.length > 0) throw new VenueError('saros', `${pool} names ${pairs.size} pools (bin steps differ): give the pair's address`);
+    return only;
+  }
+
+  /**
+   * A pool as read now (2 RPC calls: the pair, then the bin arrays around the active bin and of `range`), with its
+   * tokens' names, decimals (cached) and USD prices.
+   */
+  private async readPool(address: string, range?: { readonly lowerBinId: number; readonly upperBinId: number }): Promise<PoolState> {
     const coder = this.sdk.lbProgram.coder;
-    const pairKey = new PublicKey(loaded.pair.address);
+    const pairKey = new PublicKey(address);
     const pairInfo = await this.connection.getAccountInfo(pairKey);
-    if (!pairInfo) throw new VenueError('saros', `pair ${loaded.pair.address} not found`);
-    const pair = decodePair(coder, loaded.pair.address, pairInfo.data);
+    if (!pairInfo) throw new VenueError('saros', `pair ${address} not found`);
+    const pair = decodePair(coder, address, pairInfo.data);
     const indexes = new Set<number>();
-    for (let k = binArrayIndex(loaded.position.lowerBinId); k <= binArrayIndex(loaded.position.upperBinId); k++) indexes.add(k);
+    if (range) for (let k = binArrayIndex(range.lowerBinId); k <= binArrayIndex(range.upperBinId); k++) indexes.add(k);
     for (const k of [-1, 0, 1]) indexes.add(binArrayIndex(pair.activeId) + k);
     const keys = [...indexes].map((k) => binArrayAddress(pairKey, k, this.sdk.lbProgram.programId));
     const infos = await this.connection.getMultipleAccountsInfo(keys);
@@ -89,22 +165,16 @@ export class SarosVenue implements PositionSource, LiquidityVenue {
       const a = decodeBinArray(coder, keys[n]!.toBase58(), info.data);
       a.bins.forEach((b, slot) => bins.set(a.index * 256 + slot, b));
     });
+    const [decimalsX, decimalsY] = await this.reader.mintDecimals([pair.tokenMintX, pair.tokenMintY]);
     const symbolX = this.opts.symbolOf(pair.tokenMintX);
     const symbolY = this.opts.symbolOf(pair.tokenMintY);
     const prices = symbolX && symbolY ? await this.opts.prices([symbolX, symbolY]) : {};
     const priceX = symbolX ? prices[symbolX] : undefined;
     const priceY = symbolY ? prices[symbolY] : undefined;
-    if (!symbolX || !symbolY || priceX === undefined || priceY === undefined) throw new VenueError('saros', `no USD price for the tokens of pair ${pair.address}`);
-    try {
-      return planRecenter({
-        positionId, position: loaded.position, pair, decimalsX: loaded.decimalsX, decimalsY: loaded.decimalsY, bins, symbolX, symbolY, priceX, priceY,
-        ...(o.width === undefined ? {} : { width: o.width }), shape: o.shape, nowSeconds: Math.floor(this.opts.clock.now() / 1000),
-        positionAddress: loaded.position.address, ...(o.slippageBps === undefined ? {} : { slippageBps: o.slippageBps }),
-      });
-    } catch (err) {
-      if (err instanceof RangeError) throw new VenueError('saros', err.message);
-      throw err;
+    if (!symbolX || !symbolY || priceX === undefined || priceY === undefined || decimalsX === undefined || decimalsY === undefined) {
+      throw new VenueError('saros', `no USD price for the tokens of pair ${pair.address}`);
     }
+    return { pair, decimalsX, decimalsY, bins, symbolX, symbolY, priceX, priceY, nowSeconds: Math.floor(this.opts.clock.now() / 1000) };
   }
 
   /**

@@ -6,9 +6,9 @@
 import type { LiquidityBookServices } from '@saros-finance/dlmm-sdk';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { recenterDraft } from '../../../src/app/actions/recenter.ts';
+import { liquidityDraft } from '../../../src/app/actions/liquidity.ts';
 import type { ActionPlan, LpLegDetail } from '../../../src/domain/index.ts';
-import type { BroadcastHooks } from '../../../src/ports/index.ts';
+import type { BroadcastHooks, LiquidityPreview } from '../../../src/ports/index.ts';
 import { ManualClock } from '../../../src/shared/clock.ts';
 import { decodePosition, sarosServices } from '../../../src/venues/saros/accounts.ts';
 import { SarosExecutor } from '../../../src/venues/saros/executor.ts';
@@ -55,7 +55,7 @@ async function planFor(positionId: string, o: { width: number; slippageBps?: num
   // Planned at the bank's time: the dynamic fee decays from the pair's last swap.
   clock.set(Number((await chain.context.banksClient.getClock()).unixTimestamp) * 1000);
   const preview = await venue.previewRecenter(positionId, { width: o.width, shape: 'spot', ...(o.slippageBps === undefined ? {} : { slippageBps: o.slippageBps }) });
-  const draft = recenterDraft(preview, { kind: 'recenter', args: { positionId, width: o.width, shape: 'spot' } });
+  const draft = liquidityDraft(preview, { kind: 'recenter', args: { positionId, width: o.width, shape: 'spot' } });
   return {
     ...draft, id: 'p1', createdAt: 0, expiresAt: 1, planHash: 'h', mode: 'live', requestedBy: 'test:1', requestedByName: 't', chat: { platform: 'console', chatId: 'c' },
   };
@@ -71,6 +71,18 @@ const lpOf = (plan: ActionPlan, step: LpLegDetail['step']): LpLegDetail => {
   if (!l) throw new Error(`no ${step} leg`);
   return l;
 };
+
+/** A plan as the gate stores it, from any preview. */
+function planOf(preview: LiquidityPreview, args: Readonly<Record<string, string | number | null>>): ActionPlan {
+  const draft = liquidityDraft(preview, { kind: preview.kind, args });
+  return {
+    ...draft, id: 'p2', createdAt: 0, expiresAt: 1, planHash: 'h', mode: 'live', requestedBy: 'test:1', requestedByName: 't', chat: { platform: 'console', chatId: 'c' },
+  };
+}
+
+async function syncClock(): Promise<void> {
+  clock.set(Number((await chain.context.banksClient.getClock()).unixTimestamp) * 1000);
+}
 
 async function balances(): Promise<{ x: bigint; y: bigint }> {
   return { x: await chain.tokenBalance(chain.payer.publicKey, pool.mintX), y: await chain.tokenBalance(chain.payer.publicKey, pool.mintY) };
@@ -146,6 +158,68 @@ describeShared('Saros executor on the real program', () => {
     expect(r.fills.map((f) => f.leg.lp?.step)).toEqual(['remove']);
     // The liquidity came out (position closed); nothing was added.
     expect(await chain.connection.getAccountInfo(narrow.position)).toBeNull();
+  });
+
+  it('withdraw 40%: decrease_position pays exactly the planned amounts and the position keeps the rest', async () => {
+    const pos = await openPosition(chain, sdk, pool, { left: -3, right: 3, amountX: 2n * SOL, amountY: 300n * USDC });
+    const id = `saros:${pos.position.toBase58()}`;
+    await syncClock();
+    const preview = await venue.previewWithdraw(id, { fractionBps: 4_000 });
+    const plan = planOf(preview, { positionId: id, fractionBps: 4_000 });
+    expect(plan.title).toBe('Withdraw 40% of SOL/USDC LP');
+    const remove = lpOf(plan, 'remove');
+    if (remove.step !== 'remove') throw new Error('step');
+    expect((await executor.simulate(plan)).ok).toBe(true);
+    const b0 = await balances();
+    const r = await executor.execute(plan, recorder());
+    expect(r.error).toBeUndefined();
+    const b1 = await balances();
+    expect([b1.x - b0.x, b1.y - b0.y]).toEqual([remove.base.raw, remove.quote.raw]);
+    // 40% of what it held, to the rounding of each bin's share (down, as the program rounds).
+    expect(Number(remove.base.raw) / Number(preview.before!.base.raw)).toBeCloseTo(0.4, 6);
+    const left = (await venue.snapshot()).positions.find((p) => p.id === id);
+    if (left?.kind !== 'lp') throw new Error('the position should stay open');
+    // What stays is what the plan said, to a base unit per bin (the remaining shares redeem against reserves the
+    // withdrawal rounded).
+    const bins = BigInt(pos.upperBinId - pos.lowerBinId + 1);
+    expect(left.baseAmount.raw - preview.after!.base.raw).toBeGreaterThanOrEqual(-bins);
+    expect(left.baseAmount.raw - preview.after!.base.raw).toBeLessThanOrEqual(bins);
+    expect(left.quoteAmount.raw - preview.after!.quote.raw).toBeGreaterThanOrEqual(-bins);
+    expect(left.quoteAmount.raw - preview.after!.quote.raw).toBeLessThanOrEqual(bins);
+  });
+
+  it('deposit and swap by pool name: a new position with the amounts given; a swap paying its exact quote', async () => {
+    await syncClock();
+    const dep = await venue.previewDeposit('sol/usdc', { base: '0.5', quote: '75', width: 5, shape: 'curve' });
+    const depPlan = planOf(dep, { pool: 'sol/usdc', base: '0.5', quote: '75', width: 5, shape: 'curve' });
+    expect(depPlan.title).toBe('Deposit into SOL/USDC: 5 bins, curve');
+    const b0 = await balances();
+    const before = new Set((await venue.snapshot()).positions.map((p) => p.id));
+    const r = await executor.execute(depPlan, recorder());
+    expect(r.error).toBeUndefined();
+    const made = (await venue.snapshot()).positions.filter((p) => !before.has(p.id));
+    expect(made).toHaveLength(1);
+    const b1 = await balances();
+    expect(b0.x - b1.x).toBeLessThanOrEqual(SOL / 2n);
+    expect(SOL / 2n - (b0.x - b1.x)).toBeLessThan(20n);
+    expect(75n * USDC - (b0.y - b1.y)).toBeLessThan(20n);
+
+    await syncClock();
+    const sw = await venue.previewSwap('SOL/USDC', { sell: 'usdc', amount: '30' });
+    const swPlan = planOf(sw, { pool: 'SOL/USDC', sell: 'usdc', amount: '30' });
+    const swap = lpOf(swPlan, 'swap');
+    if (swap.step !== 'swap') throw new Error('step');
+    expect(swPlan.title).toBe('Swap 30 USDC → SOL on SOL/USDC');
+    const r2 = await executor.execute(swPlan, recorder());
+    expect(r2.error).toBeUndefined();
+    const b2 = await balances();
+    expect(b1.y - b2.y).toBe(30n * USDC);
+    expect(b2.x - b1.x).toBe(swap.expectedOut.raw);
+    await expect(venue.previewSwap('SOL/USDC', { sell: 'BONK', amount: '1' })).rejects.toThrow('BONK is not a token of SOL/USDC');
+    await expect(venue.previewDeposit('SOL/USDC', { base: '0.0000000001', quote: '1', width: 5, shape: 'spot' })).rejects.toThrow('0.0000000001 is not an amount of SOL (at most 9 decimals)');
+    await expect(venue.previewDeposit('SOL/USDC', { base: '-1', quote: '1', width: 5, shape: 'spot' })).rejects.toThrow('-1 is not an amount of SOL');
+    await expect(venue.previewDeposit('SOL/USDC', { base: '0', quote: '0', width: 5, shape: 'spot' })).rejects.toThrow('give an amount of at least one of the two tokens');
+    await expect(venue.previewDeposit('JUP/USDC', { base: '1', quote: '1', width: 5, shape: 'spot' })).rejects.toThrow(/no JUP\/USDC pool among your Saros positions/);
   });
 
   it('refuses to send without the LP wallet’s key, or with another key, before anything is stored', async () => {

@@ -8,7 +8,7 @@ import { createUniformDistribution, LiquidityShape, type LiquidityBookServices }
 import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID } from '@solana/spl-token';
 import { Keypair, PublicKey, Transaction } from '@solana/web3.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RecenterStep } from '../../../src/ports/index.ts';
+import type { LiquidityStep } from '../../../src/ports/index.ts';
 import { ManualClock } from '../../../src/shared/clock.ts';
 import { VenueError } from '../../../src/shared/errors.ts';
 import { sarosServices } from '../../../src/venues/saros/accounts.ts';
@@ -55,10 +55,10 @@ function arrays(lowerBinId: number): { binArrayLower: PublicKey; binArrayUpper: 
   return { binArrayLower: at(idx), binArrayUpper: at(idx + 1) };
 }
 
-function step<K extends RecenterStep['kind']>(steps: readonly RecenterStep[], kind: K): Extract<RecenterStep, { kind: K }> {
+function step<K extends LiquidityStep['kind']>(steps: readonly LiquidityStep[], kind: K): Extract<LiquidityStep, { kind: K }> {
   const s = steps.find((x) => x.kind === kind);
   if (!s) throw new Error(`no ${kind} step`);
-  return s as Extract<RecenterStep, { kind: K }>;
+  return s as Extract<LiquidityStep, { kind: K }>;
 }
 
 describeShared('re-center planned on the real pool, executed by the real program', () => {
@@ -71,7 +71,7 @@ describeShared('re-center planned on the real pool, executed by the real program
     const add = step(plan.steps, 'add');
     // Before: bins active+3 … active+9, all SOL: 2 SOL × 7 × floor(10000/7) bp = 1.9992 SOL (the SDK's Spot
     // distribution over 7 bins floors each bin's share to 1428 bp), less the program's rounding.
-    expect([plan.before.lowerBinId, plan.before.upperBinId]).toEqual([pool.activeId + 3 - 8_388_608, pool.activeId + 9 - 8_388_608]);
+    expect([plan.before?.lowerBinId, plan.before?.upperBinId]).toEqual([pool.activeId + 3 - 8_388_608, pool.activeId + 9 - 8_388_608]);
     expect(remove.quote.raw).toBe(0n);
     expect(remove.base.raw).toBeGreaterThan(1_999_200_000n - 10n);
     expect(remove.base.raw).toBeLessThanOrEqual(1_999_200_000n);
@@ -83,7 +83,7 @@ describeShared('re-center planned on the real pool, executed by the real program
     // The add takes what the swap is sure to pay: the quote less the default 50 bps slippage (rounded down).
     expect(swap.minOut.raw).toBe((swap.amountOut.raw * 9_950n) / 10_000n);
     expect(add.quote.raw).toBe(swap.minOut.raw);
-    expect(plan.after.delta).toBeCloseTo(Number(add.base.raw) / 1e9, 9);
+    expect(plan.after?.delta).toBeCloseTo(Number(add.base.raw) / 1e9, 9);
 
     const payer = chain.payer.publicKey;
     const bal = async (): Promise<{ x: bigint; y: bigint }> => ({ x: await chain.tokenBalance(payer, pool.mintX), y: await chain.tokenBalance(payer, pool.mintY) });

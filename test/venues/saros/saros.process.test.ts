@@ -96,6 +96,13 @@ async function startLive(extra: Record<string, string> = {}): Promise<VigilChild
   return v;
 }
 
+/** Sends a /withdraw command as Lia and returns the card. */
+async function withdrawCard(text: string): Promise<SentMessage> {
+  const since = tg.mark();
+  tg.userSends(text, LIA);
+  return tg.waitForMessage((x) => x.chatId === USER && x.text.includes('Withdraw'), 30_000, { since });
+}
+
 /** The state file's LP baselines, by position id. */
 async function baselines(): Promise<Record<string, LpBaselineRecord>> {
   const doc = JSON.parse(await readFile(join(dir, 'data', 'vigil.json'), 'utf8')) as { lpBaselines: Record<string, LpBaselineRecord> };
@@ -230,6 +237,42 @@ describeShared('Saros end to end (real program, real process, fake Telegram)', (
     expect(done.text).toContain('landed: 1 remove');
     const sent = chain.rpc.transactions('send').slice(sendsBefore);
     expect(sent.map(sarosInstructions)).toEqual([['closePosition'], ['swap']]);
+    const ended = await stop(v, 10_000);
+    expect(ended.code, v.stderr()).toBe(0);
+  }, 120_000);
+
+  it('a price move out of the range raises the alert with Re-center; its button opens the card; Confirm moves it', async () => {
+    // A narrow position around the price, then a monitor that evaluates every 2 s.
+    const narrow = await openPosition(chain, sdk, pool, { left: -2, right: 2, amountX: 10n ** 9n, amountY: 125n * 10n ** 6n });
+    const v = await startLive({ MONITOR_RISK_CRON: '*/2 * * * * *', MONITOR_REFRESH_CRON: '*/2 * * * * *' });
+    const subscribed = tg.mark();
+    tg.userSends('/subscribe', LIA);
+    await tg.waitForMessage((x) => x.chatId === USER, 30_000, { since: subscribed });
+    // Someone sells 8 SOL: the price falls through the narrow range and past it (the position now holds only SOL).
+    const moved = tg.mark();
+    await sellSol(8n * 10n ** 9n);
+    const alert = await tg.waitForMessage((x) => x.chatId === USER && x.text.includes('LP out of range') && buttonLabels(x).includes('Re-center'), 60_000, { since: moved });
+    expect(alert.text, v.stderr()).toContain('it earns no fees and holds only');
+    // The button runs /recenter for that position: a card with Confirm, for the same position.
+    const opened = tg.mark();
+    await pressButton(tg, alert, 'Re-center', LIA);
+    const card = await tg.waitForMessage((x) => x.chatId === USER && x.text.startsWith('Re-center SOL/USDC LP') && buttonLabels(x).includes('Confirm'), 30_000, { since: opened });
+    expect(card.text).toMatch(/1 Remove\s+\+[\d.]+\s+\+0\n/);
+    const sendsBefore = chain.rpc.transactions('send').length;
+    expect((await pressButton(tg, card, 'Confirm', LIA)).text).toBe('Executed.');
+    const sent = chain.rpc.transactions('send').slice(sendsBefore);
+    expect(sent.map(sarosInstructions)).toEqual([['closePosition'], ['swap'], ['createPosition', 'increasePosition']]);
+    expect(await chain.connection.getAccountInfo(narrow.position)).toBeNull();
+    // Half of the new position back out: one decrease_position, the position stays open.
+    const reader = new SarosReader(chain.connection, sdk.lbProgram.coder, sdk.lbProgram.programId);
+    const fresh = (await reader.read([chain.payer.publicKey.toBase58()])).find((p) => p.position.upperBinId - p.position.lowerBinId === 4);
+    if (!fresh) throw new Error('no re-centered position');
+    const half = await withdrawCard(`/withdraw ${fresh.position.address} 50%`);
+    expect(half.text.split('\n')[0]).toBe('Withdraw 50% of SOL/USDC LP · LIVE');
+    const sends2 = chain.rpc.transactions('send').length;
+    expect((await pressButton(tg, half, 'Confirm', LIA)).text).toBe('Executed.');
+    expect(chain.rpc.transactions('send').slice(sends2).map(sarosInstructions)).toEqual([['decreasePosition']]);
+    expect(await chain.connection.getAccountInfo(new PublicKey(fresh.position.address))).not.toBeNull();
     const ended = await stop(v, 10_000);
     expect(ended.code, v.stderr()).toBe(0);
   }, 120_000);
