@@ -60,6 +60,8 @@ export interface Config {
   } | undefined;
   /** Saros DLMM wallets to watch (with SOLANA_RPC_URL). */
   /** Saros LP wallets; their key (SAROS_KEYPAIR) to send re-centers; swap slippage allowed, bps (venue default if unset). */
+  /** Discord bot credentials: the slash commands' registration (npm run discord:deploy) uses them. */
+  readonly discord: { readonly token: string; readonly applicationId: string; readonly guildId: string | undefined; readonly apiRoot: string | undefined } | undefined;
   readonly saros: { readonly wallets: readonly string[]; readonly keypairFile: string | undefined; readonly slippageBps: number | undefined } | undefined;
   /** Which chat transport runs: console unless a chat token is configured. */
   readonly transport: 'console' | 'telegram';
@@ -220,6 +222,11 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
   const webhookUrl = read(env, 'TELEGRAM_WEBHOOK_URL', cwd);
   const webhookSecret = read(env, 'TELEGRAM_WEBHOOK_SECRET', cwd);
   if (webhookUrl && !webhookSecret) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET: missing, expected a secret token (TELEGRAM_WEBHOOK_URL is set)');
+  const discordToken = read(env, 'DISCORD_TOKEN', cwd);
+  const discordApp = read(env, 'DISCORD_APPLICATION_ID', cwd);
+  const discordGuild = read(env, 'DISCORD_GUILD_ID', cwd);
+  const discordApi = read(env, 'DISCORD_API_ROOT', cwd);
+  if (discordToken && !discordApp) throw new ConfigError('DISCORD_APPLICATION_ID: missing, expected the application id from the Discord developer portal (DISCORD_TOKEN is set)');
   const rpcUrl = read(env, 'SOLANA_RPC_URL', cwd);
   const keypair = read(env, 'WALLET_KEYPAIR', cwd);
   if (keypair && !rpcUrl) throw new ConfigError('SOLANA_RPC_URL: missing, expected an http(s) URL (WALLET_KEYPAIR is set)');
@@ -292,6 +299,7 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
       startupTimeoutMs: (startupTimeoutS ?? 60) * 1000,
     } : undefined,
     consoleEnabled: token ? consoleFlag === 'on' : true,
+    discord: discordToken && discordApp ? { token: discordToken, applicationId: discordApp, guildId: discordGuild, apiRoot: discordApi } : undefined,
     solana: rpcUrl ? { rpcUrl, wsUrl, keypairFile: keypair } : undefined,
     drift: driftOn ? { authorities: authorities ?? [], subAccounts: subAccounts ?? null, subscription, env: driftEnv, allowOwnerKey } : undefined,
     saros: rpcUrl && sarosWallets ? { wallets: sarosWallets, keypairFile: sarosKeypair, slippageBps: sarosSlippageBps } : undefined,

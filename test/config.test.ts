@@ -8,7 +8,7 @@ import { CONFIG_KEYS, KEY_PREFIXES, configWarnings, loadConfig, parseConfig, typ
 import { ConfigError } from '../src/shared/errors.ts';
 
 const TOKEN = '123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ';
-const SECRET_KEYS: readonly ConfigKey[] = ['TELEGRAM_BOT_TOKEN', 'WALLET_KEYPAIR', 'SAROS_KEYPAIR', 'TELEGRAM_WEBHOOK_SECRET'];
+const SECRET_KEYS: readonly ConfigKey[] = ['TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'WALLET_KEYPAIR', 'SAROS_KEYPAIR', 'TELEGRAM_WEBHOOK_SECRET'];
 /** Characters that end a line: \n, \r, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. */
 const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
 /** A well-formed Solana keypair file's content: 64 bytes as a JSON array. */
@@ -181,6 +181,14 @@ describe('parseConfig valid values', () => {
     expect(c.solana).toEqual({ rpcUrl: 'https://rpc.example', keypairFile: keypair });
   });
 
+  it('Discord: the token needs its application id; a server id scopes the commands to that server', () => {
+    const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gfake0.vigil-test-token-not-real-000000000000';
+    expect(configError({ DISCORD_TOKEN: token }).message).toBe('DISCORD_APPLICATION_ID: missing, expected the application id from the Discord developer portal (DISCORD_TOKEN is set)');
+    expect(parseConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_GUILD_ID: '222222222222222222' }, cwd).discord)
+      .toEqual({ token, applicationId: '111111111111111111', guildId: '222222222222222222', apiRoot: undefined });
+    expect(parseConfig({}, cwd).discord).toBeUndefined();
+  });
+
   it('Saros signing: SAROS_KEYPAIR needs the wallets it signs for; live with only the LP wallet’s key is accepted', () => {
     const W = '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p';
     expect(configError({ ...LIVE, DRIFT_AUTHORITIES: W, SAROS_KEYPAIR: 'keypair.json' }).message)
@@ -245,6 +253,10 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   DRIFT_ALLOW_OWNER_KEY: ['yes', '1'],
   WALLET_KEYPAIR: ['no-such-SECRETVALUE.json', 'a-dir'],
   SAROS_KEYPAIR: ['no-such-SECRETVALUE.json', 'a-dir'],
+  DISCORD_TOKEN: ['not-a-token-SECRETVALUE', 'abc.def.SECRETVALUE'],
+  DISCORD_APPLICATION_ID: ['12345', 'app', '1234567890123456789012'],
+  DISCORD_GUILD_ID: ['guild', '1'],
+  DISCORD_API_ROOT: ['discord', 'ftp://discord.example/api'],
   SAROS_SLIPPAGE_BPS: ['-1', '1001', '0.5', 'lots'],
   PRICE_HISTORY: ['yahoo', 'CSV!'],
   PRICE_HISTORY_DIR: ['missing-dir', 'a-file'],
@@ -449,7 +461,8 @@ describe('parseConfig on arbitrary input (property)', () => {
     PAPER_PORTFOLIO: 'book.json', DEMO_SPEED: '10', PAPER_TICK_MS: '500', CONSOLE_ROLE: 'trader', TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_ALLOWED_USERS: '1:admin', SOLANA_RPC_URL: 'https://rpc.example', WALLET_KEYPAIR: 'keypair.json',
     SOLANA_WS_URL: 'wss://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p', DRIFT_SUBACCOUNTS: '0,2', SAROS_WALLETS: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p',
-    SAROS_KEYPAIR: 'keypair.json', SAROS_SLIPPAGE_BPS: '30', DRIFT_SUBSCRIPTION: 'polling', DRIFT_ENV: 'devnet', DRIFT_ALLOW_OWNER_KEY: 'false',
+    SAROS_KEYPAIR: 'keypair.json', SAROS_SLIPPAGE_BPS: '30', DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gfake0.vigil-test-token-not-real-000000000000',
+    DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_GUILD_ID: '222222222222222222', DISCORD_API_ROOT: 'http://127.0.0.1:9/api', DRIFT_SUBSCRIPTION: 'polling', DRIFT_ENV: 'devnet', DRIFT_ALLOW_OWNER_KEY: 'false',
     PRICE_HISTORY: 'binance', PRICE_HISTORY_DIR: 'a-dir', PRICE_API_URL: 'https://api.example', RISK_LOOKBACK_DAYS: '730',
     TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'https://vigil.example/hook', TELEGRAM_WEBHOOK_SECRET: 's3cret_token',
     TELEGRAM_WEBHOOK_PORT: '8443', TELEGRAM_STARTUP_TIMEOUT: '30', CONSOLE: 'on', MONITOR_REFRESH_CRON: '*/10 * * * * *', MONITOR_RISK_CRON: '0 * * * * *',
