@@ -61,7 +61,11 @@ export interface Config {
   /** Saros DLMM wallets to watch (with SOLANA_RPC_URL). */
   /** Saros LP wallets; their key (SAROS_KEYPAIR) to send re-centers; swap slippage allowed, bps (venue default if unset). */
   /** Discord bot credentials: the slash commands' registration (npm run discord:deploy) uses them. */
-  readonly discord: { readonly token: string; readonly applicationId: string; readonly guildId: string | undefined; readonly apiRoot: string | undefined } | undefined;
+  readonly discord: {
+    readonly token: string; readonly applicationId: string; readonly guildId: string | undefined; readonly apiRoot: string | undefined;
+    /** Users allowed, with their role; and server roles granting a Vigil role (DISCORD_ROLE_MAP). */
+    readonly allowed: readonly AccessEntry[]; readonly roleMap: readonly { readonly roleId: string; readonly role: Role }[];
+  } | undefined;
   readonly saros: { readonly wallets: readonly string[]; readonly keypairFile: string | undefined; readonly slippageBps: number | undefined } | undefined;
   /** Which chat transport runs: console unless a chat token is configured. */
   readonly transport: 'console' | 'telegram';
@@ -226,6 +230,8 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
   const discordApp = read(env, 'DISCORD_APPLICATION_ID', cwd);
   const discordGuild = read(env, 'DISCORD_GUILD_ID', cwd);
   const discordApi = read(env, 'DISCORD_API_ROOT', cwd);
+  const discordAllowed = read(env, 'DISCORD_ALLOWED_USERS', cwd) ?? [];
+  const discordRoleMap = read(env, 'DISCORD_ROLE_MAP', cwd) ?? [];
   if (discordToken && !discordApp) throw new ConfigError('DISCORD_APPLICATION_ID: missing, expected the application id from the Discord developer portal (DISCORD_TOKEN is set)');
   const rpcUrl = read(env, 'SOLANA_RPC_URL', cwd);
   const keypair = read(env, 'WALLET_KEYPAIR', cwd);
@@ -299,7 +305,10 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
       startupTimeoutMs: (startupTimeoutS ?? 60) * 1000,
     } : undefined,
     consoleEnabled: token ? consoleFlag === 'on' : true,
-    discord: discordToken && discordApp ? { token: discordToken, applicationId: discordApp, guildId: discordGuild, apiRoot: discordApi } : undefined,
+    discord: discordToken && discordApp ? {
+      token: discordToken, applicationId: discordApp, guildId: discordGuild, apiRoot: discordApi,
+      allowed: discordAllowed, roleMap: discordRoleMap.map((e) => ({ roleId: e.userId, role: e.role })),
+    } : undefined,
     solana: rpcUrl ? { rpcUrl, wsUrl, keypairFile: keypair } : undefined,
     drift: driftOn ? { authorities: authorities ?? [], subAccounts: subAccounts ?? null, subscription, env: driftEnv, allowOwnerKey } : undefined,
     saros: rpcUrl && sarosWallets ? { wallets: sarosWallets, keypairFile: sarosKeypair, slippageBps: sarosSlippageBps } : undefined,

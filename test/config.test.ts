@@ -185,7 +185,10 @@ describe('parseConfig valid values', () => {
     const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gfake0.vigil-test-token-not-real-000000000000';
     expect(configError({ DISCORD_TOKEN: token }).message).toBe('DISCORD_APPLICATION_ID: missing, expected the application id from the Discord developer portal (DISCORD_TOKEN is set)');
     expect(parseConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_GUILD_ID: '222222222222222222' }, cwd).discord)
-      .toEqual({ token, applicationId: '111111111111111111', guildId: '222222222222222222', apiRoot: undefined });
+      .toEqual({ token, applicationId: '111111111111111111', guildId: '222222222222222222', apiRoot: undefined, allowed: [], roleMap: [] });
+    const access = parseConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_ALLOWED_USERS: '444444444444444444:trader, 777777777777777777', DISCORD_ROLE_MAP: '555555555555555555:admin' }, cwd).discord;
+    expect(access?.allowed).toEqual([{ userId: '444444444444444444', role: 'trader' }, { userId: '777777777777777777', role: 'viewer' }]);
+    expect(access?.roleMap).toEqual([{ roleId: '555555555555555555', role: 'admin' }]);
     expect(parseConfig({}, cwd).discord).toBeUndefined();
   });
 
@@ -256,6 +259,8 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   DISCORD_TOKEN: ['not-a-token-SECRETVALUE', 'abc.def.SECRETVALUE'],
   DISCORD_APPLICATION_ID: ['12345', 'app', '1234567890123456789012'],
   DISCORD_GUILD_ID: ['guild', '1'],
+  DISCORD_ALLOWED_USERS: ['bob', '123:owner', '1;2'],
+  DISCORD_ROLE_MAP: ['mods', '123:boss'],
   DISCORD_API_ROOT: ['discord', 'ftp://discord.example/api'],
   SAROS_SLIPPAGE_BPS: ['-1', '1001', '0.5', 'lots'],
   PRICE_HISTORY: ['yahoo', 'CSV!'],
@@ -462,7 +467,8 @@ describe('parseConfig on arbitrary input (property)', () => {
     TELEGRAM_ALLOWED_USERS: '1:admin', SOLANA_RPC_URL: 'https://rpc.example', WALLET_KEYPAIR: 'keypair.json',
     SOLANA_WS_URL: 'wss://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p', DRIFT_SUBACCOUNTS: '0,2', SAROS_WALLETS: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p',
     SAROS_KEYPAIR: 'keypair.json', SAROS_SLIPPAGE_BPS: '30', DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gfake0.vigil-test-token-not-real-000000000000',
-    DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_GUILD_ID: '222222222222222222', DISCORD_API_ROOT: 'http://127.0.0.1:9/api', DRIFT_SUBSCRIPTION: 'polling', DRIFT_ENV: 'devnet', DRIFT_ALLOW_OWNER_KEY: 'false',
+    DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_GUILD_ID: '222222222222222222', DISCORD_ALLOWED_USERS: '444444444444444444:trader',
+    DISCORD_ROLE_MAP: '555555555555555555:viewer', DISCORD_API_ROOT: 'http://127.0.0.1:9/api', DRIFT_SUBSCRIPTION: 'polling', DRIFT_ENV: 'devnet', DRIFT_ALLOW_OWNER_KEY: 'false',
     PRICE_HISTORY: 'binance', PRICE_HISTORY_DIR: 'a-dir', PRICE_API_URL: 'https://api.example', RISK_LOOKBACK_DAYS: '730',
     TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'https://vigil.example/hook', TELEGRAM_WEBHOOK_SECRET: 's3cret_token',
     TELEGRAM_WEBHOOK_PORT: '8443', TELEGRAM_STARTUP_TIMEOUT: '30', CONSOLE: 'on', MONITOR_REFRESH_CRON: '*/10 * * * * *', MONITOR_RISK_CRON: '0 * * * * *',

@@ -114,6 +114,8 @@ export const CONFIG_KEYS = {
   RISK_LOOKBACK_DAYS: { expected: 'a whole number of days from 30 to 3000', schema: decimalText(true).pipe(z.number().int().min(30).max(3000)) },
   DISCORD_TOKEN: { expected: 'a bot token from the Discord developer portal (three dot-separated parts)', schema: z.string().regex(/^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/), secret: true },
   DISCORD_APPLICATION_ID: { expected: 'the application id (a snowflake of 17 to 20 digits)', schema: z.string().regex(/^\d{17,20}$/) },
+  DISCORD_ALLOWED_USERS: { expected: 'comma-separated Discord user ids, each optionally :viewer, :trader or :admin', schema: accessList() },
+  DISCORD_ROLE_MAP: { expected: 'comma-separated Discord role ids, each :viewer, :trader or :admin', schema: accessList() },
   DISCORD_GUILD_ID: { expected: 'a server id (a snowflake of 17 to 20 digits)', schema: z.string().regex(/^\d{17,20}$/) },
   DISCORD_API_ROOT: { expected: 'an http(s) URL of a Discord API proxy (its /api path)', schema: url },
   TELEGRAM_BOT_TOKEN: { expected: 'a bot token from @BotFather (digits:secret)', schema: z.string().regex(/^\d{5,20}:[A-Za-z0-9_-]{30,}$/), secret: true },
