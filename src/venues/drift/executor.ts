@@ -19,13 +19,14 @@ import {
   type DriftClient, type OptionalOrderParams, type PerpMarketAccount, type User, type UserAccount,
 } from '@drift-labs/sdk';
 import {
-  ComputeBudgetProgram, PublicKey, TransactionMessage, VersionedTransaction, type AccountMeta, type Keypair, type TransactionInstruction,
+  ComputeBudgetProgram, PublicKey, type AccountMeta, type Keypair, type TransactionInstruction,
 } from '@solana/web3.js';
 import type { ActionPlan, MarketInfo, PlanLeg } from '../../domain/index.ts';
 import type { BroadcastHooks, ExecutionResult, LegFill, SignatureStatus, SimulationResult, TradeExecutor } from '../../ports/index.ts';
 import { VenueError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { Broadcaster, reasonOf } from '../solana/broadcast.ts';
+import { compileV0, simulateUnsigned } from '../solana/transaction.ts';
 import { decodeSendFailure, decodeTransactionError, type DecodeContext, type IdlErrorEntry } from '../solana/errors.ts';
 import { assetOf } from './mapping.ts';
 import type { DriftVenue } from './venue.ts';
@@ -93,6 +94,9 @@ function limitPriceOf(leg: PlanLeg, tick: BN): BN {
   return leg.side === 'buy' ? raw.sub(rem) : raw.sub(rem).add(tick);
 }
 
+/** Why a plan could not be compiled into one transaction (the two compute-budget instructions are not orders). */
+const tooBig = (ixs: readonly TransactionInstruction[]): string => `the plan's ${ixs.length - 2} orders do not fit in one Solana transaction; split the plan`;
+
 /** Exact micro-USD of `raw` base units (9 decimals on Drift perps) at `price` USD per unit. */
 function notionalMicroUsd(raw: bigint, decimals: number, price: number): bigint {
   const priceMicro = BigInt(Math.round(price * 1e6));
@@ -141,11 +145,9 @@ export class DriftExecutor implements TradeExecutor {
       const payer = this.opts.signer?.publicKey ?? this.opts.authority;
       const ixs = await this.instructions(legs, payer);
       const programIds = ixs.map((ix) => ix.programId.toBase58());
-      // replaceRecentBlockhash: the node puts in a fresh one, so no getLatestBlockhash round trip is needed.
-      const tx = this.compile(ixs, payer, PublicKey.default.toBase58());
-      const { value } = await this.client.connection.simulateTransaction(tx, { sigVerify: false, replaceRecentBlockhash: true, commitment: 'confirmed' });
-      if (value.err !== null) {
-        const failure = decodeTransactionError(value.err, this.decodeContext(programIds, value.logs));
+      const sim = await simulateUnsigned(this.client.connection, ixs, payer, 'drift', tooBig(ixs));
+      if (sim.err !== null) {
+        const failure = decodeTransactionError(sim.err, this.decodeContext(programIds, sim.logs));
         return { ok: false, authoritative: true, error: failure.text, fills: [] };
       }
       return { ok: true, authoritative: true, fills: this.estimatedFills(legs) };
@@ -172,7 +174,7 @@ export class DriftExecutor implements TradeExecutor {
     const programIds = ixs.map((ix) => ix.programId.toBase58());
     const connection = this.client.connection;
     const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash('confirmed');
-    const tx = this.compile(ixs, signer.publicKey, blockhash);
+    const tx = compileV0(ixs, signer.publicKey, blockhash, 'drift', tooBig(ixs));
     tx.sign([signer]);
     const sent = await this.broadcaster.send(tx, blockhash, lastValidBlockHeight, hooks);
     const signatures = [sent.signature];
@@ -263,17 +265,6 @@ export class DriftExecutor implements TradeExecutor {
       p: OptionalOrderParams, ctx: { accounts: Record<string, PublicKey>; remainingAccounts: AccountMeta[] },
     ) => TransactionInstruction;
     return build(full, { accounts, remainingAccounts });
-  }
-
-  private compile(ixs: TransactionInstruction[], payer: PublicKey, recentBlockhash: string): VersionedTransaction {
-    const message = new TransactionMessage({ payerKey: payer, recentBlockhash, instructions: ixs }).compileToV0Message();
-    const tx = new VersionedTransaction(message);
-    try {
-      tx.serialize();
-    } catch (err) {
-      throw new VenueError('drift', `the plan's ${ixs.length - 2} orders do not fit in one Solana transaction; split the plan`, { cause: err });
-    }
-    return tx;
   }
 
   /** Fill estimates: each leg's whole size at its refPrice, taker fee on that notional (micro-USD, truncated). */

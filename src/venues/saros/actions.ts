@@ -3,25 +3,12 @@
  * share of a position's liquidity out, open a new position around the price, or swap. Pure; amounts exact base units.
  */
 import type { LiquidityPreview, LiquidityShape } from '../../ports/index.ts';
-import type { PairAccount, PositionAccount } from './accounts.ts';
+import type { PositionAccount } from './accounts.ts';
 import { BIN_ID_OFFSET, binPrice, positionBinAmounts, sumBinAmounts, toTokens, type BinState } from './math.ts';
-import { DEFAULT_SLIPPAGE_BPS, rangeStateOf, recenterRange } from './recenter.ts';
-import { quoteExactIn } from './swap-math.ts';
+import { DEFAULT_SLIPPAGE_BPS, rangeStateOf, recenterRange, type PoolState } from './recenter.ts';
 
-/** A pool as read now, with its tokens' names and USD prices. */
-export interface PoolState {
-  readonly pair: PairAccount;
-  readonly decimalsX: number;
-  readonly decimalsY: number;
-  readonly bins: ReadonlyMap<number, BinState>;
-  readonly symbolX: string;
-  readonly symbolY: string;
-  /** USD per token. */
-  readonly priceX: number;
-  readonly priceY: number;
-  /** Block time a swap would run at, unix seconds. */
-  readonly nowSeconds: number;
-}
+export type { PoolState };
+import { quoteExactIn } from './swap-math.ts';
 
 /** The fields every preview of `s` shares. */
 function common(s: PoolState, slippageBps: number): Omit<LiquidityPreview, 'kind' | 'steps' | 'notes'> {

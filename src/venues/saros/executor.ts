@@ -15,14 +15,13 @@
 import { BN } from '@coral-xyz/anchor';
 import { createUniformDistribution, LiquidityShape as SdkShape } from '@saros-finance/dlmm-sdk';
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID } from '@solana/spl-token';
-import {
-  ComputeBudgetProgram, Keypair, PublicKey, TransactionMessage, VersionedTransaction, type TransactionInstruction,
-} from '@solana/web3.js';
+import { ComputeBudgetProgram, Keypair, PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import type { ActionPlan, LiquidityShape, LpLegDetail, MarketInfo, PlanLeg } from '../../domain/index.ts';
 import type { BroadcastHooks, ExecutionResult, LegFill, SignatureStatus, SimulationResult, TradeExecutor } from '../../ports/index.ts';
 import { VenueError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { Broadcaster, reasonOf } from '../solana/broadcast.ts';
+import { compileV0, simulateUnsigned } from '../solana/transaction.ts';
 import { decodeSendFailure, decodeTransactionError, type DecodeContext, type IdlErrorEntry } from '../solana/errors.ts';
 import { binArrayAddress, decodePair, decodePosition, type PairAccount } from './accounts.ts';
 import { binArrayIndex, BINS_PER_ARRAY } from './math.ts';
@@ -30,6 +29,9 @@ import type { SarosVenue } from './venue.ts';
 
 /** Compute units per leg: measured 90–200k per instruction on the real program (npm run bench), with headroom. */
 const COMPUTE_UNITS = 400_000;
+
+/** Why a leg could not be compiled into one transaction. */
+const TOO_BIG = 'the leg does not fit in one Solana transaction (too many bins?)';
 
 /** Priority fee when none is configured, micro-lamports per compute unit. */
 export const DEFAULT_SAROS_PRIORITY_FEE_MICRO_LAMPORTS = 50_000;
@@ -78,10 +80,9 @@ export class SarosExecutor implements TradeExecutor {
     try {
       const owner = this.ownerOf(plan);
       const built = await this.build(first, owner);
-      const tx = this.compile(built.ixs, owner, PublicKey.default.toBase58());
-      const { value } = await this.opts.venue.connection.simulateTransaction(tx, { sigVerify: false, replaceRecentBlockhash: true, commitment: 'confirmed' });
-      if (value.err !== null) {
-        return { ok: false, authoritative: true, error: `leg 1 (${this.lpOf(first).step}): ${decodeTransactionError(value.err, this.decodeContext(built.ixs, value.logs)).text}`, fills: [] };
+      const sim = await simulateUnsigned(this.opts.venue.connection, built.ixs, owner, 'saros', TOO_BIG);
+      if (sim.err !== null) {
+        return { ok: false, authoritative: true, error: `leg 1 (${this.lpOf(first).step}): ${decodeTransactionError(sim.err, this.decodeContext(built.ixs, sim.logs)).text}`, fills: [] };
       }
       return { ok: true, authoritative: true, fills: legs.map((l) => this.fillOf(l)) };
     } catch (err) {
@@ -112,7 +113,7 @@ export class SarosExecutor implements TradeExecutor {
         return { ok: false, error: `${where} not sent: ${reasonOf(err, 'could not be built')}; landed: ${landed()}`, fills, signatures };
       }
       const { blockhash, lastValidBlockHeight } = await this.opts.venue.connection.getLatestBlockhash('confirmed');
-      const tx = this.compile(built.ixs, signer.publicKey, blockhash);
+      const tx = compileV0(built.ixs, signer.publicKey, blockhash, 'saros', TOO_BIG);
       tx.sign([signer, ...built.extraSigners]);
       const sent = await this.broadcaster.send(tx, blockhash, lastValidBlockHeight, hooks);
       signatures.push(sent.signature);
@@ -288,17 +289,6 @@ export class SarosExecutor implements TradeExecutor {
     const offset = activeId - idx * BINS_PER_ARRAY;
     const [lower, upper] = present.length === 2 ? present : offset < BINS_PER_ARRAY / 2 ? [present[0], present[1]] : [present[1], present[2]];
     return { binArrayLower: binArrayAddress(pair, lower as number, programId), binArrayUpper: binArrayAddress(pair, upper as number, programId) };
-  }
-
-  private compile(ixs: TransactionInstruction[], payer: PublicKey, recentBlockhash: string): VersionedTransaction {
-    const message = new TransactionMessage({ payerKey: payer, recentBlockhash, instructions: ixs }).compileToV0Message();
-    const tx = new VersionedTransaction(message);
-    try {
-      tx.serialize();
-    } catch (err) {
-      throw new VenueError('saros', 'the leg does not fit in one Solana transaction (too many bins?)', { cause: err });
-    }
-    return tx;
   }
 
   private decodeContext(ixs: readonly TransactionInstruction[], logs: readonly string[] | null | undefined): DecodeContext {

@@ -15,26 +15,27 @@ export const MIN_SWAP_SHARE = 0.005;
 /** Slippage allowed on a re-center's swap when none is configured, basis points. */
 export const DEFAULT_SLIPPAGE_BPS = 50;
 
-export interface RecenterInput {
-  readonly positionId: string;
-  readonly position: PositionAccount;
+/** A pool as read now (the bins around its active bin, and any range planned on), with its tokens' names and USD prices. */
+export interface PoolState {
   readonly pair: PairAccount;
   readonly decimalsX: number;
   readonly decimalsY: number;
-  /** Bins of the pair as read now: the position's range and the arrays around the active bin. */
   readonly bins: ReadonlyMap<number, BinState>;
   readonly symbolX: string;
   readonly symbolY: string;
   /** USD per token. */
   readonly priceX: number;
   readonly priceY: number;
+  /** Block time a swap would run at, unix seconds (the dynamic fee decays with it). */
+  readonly nowSeconds: number;
+}
+
+export interface RecenterInput extends PoolState {
+  readonly positionId: string;
+  readonly position: PositionAccount;
   /** New range width in bins (default: the current one). */
   readonly width?: number;
   readonly shape: LiquidityShape;
-  /** Block time the swap would run at, unix seconds (the dynamic fee decays with it). */
-  readonly nowSeconds: number;
-  /** Position and pair addresses (base58). */
-  readonly positionAddress: string;
   /** Slippage allowed on the swap, basis points (default DEFAULT_SLIPPAGE_BPS). */
   readonly slippageBps?: number;
 }
@@ -130,7 +131,7 @@ export function planRecenter(i: RecenterInput): LiquidityPreview {
     lowerBinId: active + left - BIN_ID_OFFSET, upperBinId: active + right - BIN_ID_OFFSET, shape: i.shape, left, right,
   });
   return {
-    kind: 'recenter', positionId: i.positionId, position: i.positionAddress, pair: pair.address, pool: `${i.symbolX}/${i.symbolY}`, baseAsset: i.symbolX, quoteAsset: i.symbolY,
+    kind: 'recenter', positionId: i.positionId, position: position.address, pair: pair.address, pool: `${i.symbolX}/${i.symbolY}`, baseAsset: i.symbolX, quoteAsset: i.symbolY,
     activeBinId: active - BIN_ID_OFFSET, activePrice: binPrice(active, pair.binStep, i.decimalsX, i.decimalsY), priceBase: i.priceX, priceQuote: i.priceY, slippageBps,
     steps,
     before: rangeStateOf({ lower: position.lowerBinId, upper: position.upperBinId, x: total.x, y: total.y }, i),

@@ -96,7 +96,7 @@ export class SarosVenue implements PositionSource, LiquidityVenue {
     const pool = await this.readPool(loaded.pair.address, loaded.position);
     return planned(() => planRecenter({
       ...pool, positionId, position: loaded.position, ...(o.width === undefined ? {} : { width: o.width }), shape: o.shape,
-      positionAddress: loaded.position.address, ...(o.slippageBps === undefined ? {} : { slippageBps: o.slippageBps }),
+      ...(o.slippageBps === undefined ? {} : { slippageBps: o.slippageBps }),
     }));
   }
 
