@@ -11,7 +11,7 @@ export default defineCommand<AppServices>()({
   role: 'viewer',
   group: 'Portfolio',
   args: {
-    position: arg.string({ maxLength: 64, expected: 'a position number from /lp (1, 2 …) or the start of its address', description: 'Position (# from /lp)' }),
+    position: arg.string({ maxLength: 64, suggest: 'position', expected: 'a position number from /lp (1, 2 …) or the start of its address', description: 'Position (# from /lp)' }),
   },
   async run({ args, services, buttons }) {
     const p = await services.portfolio.refresh();

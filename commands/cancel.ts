@@ -8,7 +8,7 @@ export default defineCommand<AppServices>()({
   role: 'trader',
   group: 'Trade',
   args: {
-    id: arg.string({ maxLength: 16, pattern: /^[a-z0-9]{4,16}$/, expected: 'a plan id from /pending, like k3m9x2ab', description: 'Plan id' }),
+    id: arg.string({ maxLength: 16, suggest: 'plan', pattern: /^[a-z0-9]{4,16}$/, expected: 'a plan id from /pending, like k3m9x2ab', description: 'Plan id' }),
   },
   async run({ args, services, actor }) {
     const r = await services.actions.cancel(args.id, actor);

@@ -9,7 +9,7 @@ export default defineCommand<AppServices>()({
   help: 'POOL as in /lp (SOL/USDC) or the pair address; BASE and QUOTE amounts in tokens (0 for none); WIDTH in bins (default 11); '
     + 'SHAPE spot, curve or bidask. Base goes into the active bin and above, quote into it and below.',
   args: {
-    pool: arg.string({ maxLength: 64, expected: 'a pool such as SOL/USDC or a pair address', description: 'Pool (SOL/USDC)' }),
+    pool: arg.string({ maxLength: 64, suggest: 'pool', expected: 'a pool such as SOL/USDC or a pair address', description: 'Pool (SOL/USDC)' }),
     base: arg.string({ maxLength: 40, expected: 'an amount of the base token, e.g. 1.5', description: 'Base amount' }),
     quote: arg.string({ maxLength: 40, expected: 'an amount of the quote token, e.g. 200', description: 'Quote amount' }),
     width: arg.number({ integer: true, min: 1, max: 64, default: 11, description: 'Width in bins' }),

@@ -40,9 +40,9 @@ export default defineCommand<AppServices>()({
     'Nothing is sent until you tap Confirm.',
   ].join('\n'),
   args: {
-    market: arg.string({ default: 'all', maxLength: 20, expected: 'an asset or perp such as SOL or SOL-PERP, or all', description: 'Asset or perp (default all)' }),
+    market: arg.string({ default: 'all', suggest: 'market', maxLength: 20, expected: 'an asset or perp such as SOL or SOL-PERP, or all', description: 'Asset or perp (default all)' }),
     target: arg.string({ optional: true, maxLength: 24, expected: 'a USD amount like 0 or -2000, or a share like 50%', description: 'Target delta, USD or %' }),
-    via: arg.string({ optional: true, maxLength: 20, expected: 'an asset whose perp to hedge with, such as SOL', description: 'Hedge with this asset’s perp (β-weighted)' }),
+    via: arg.string({ optional: true, suggest: 'asset', maxLength: 20, expected: 'an asset whose perp to hedge with, such as SOL', description: 'Hedge with this asset’s perp (β-weighted)' }),
   },
   async run({ args, services, actor, chat }) {
     const asset = parseMarket(args.market);

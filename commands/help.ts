@@ -7,7 +7,7 @@ export default defineCommand<AppServices>()({
   description: 'List commands, or explain one: /help positions',
   role: 'viewer',
   group: 'General',
-  args: { command: arg.string({ optional: true, pattern: /^\/?[a-z0-9_]{1,32}$/i, expected: 'a command name such as portfolio' }) },
+  args: { command: arg.string({ optional: true, suggest: 'command', pattern: /^\/?[a-z0-9_]{1,32}$/i, expected: 'a command name such as portfolio' }) },
   run({ args, services, actor }) {
     const all = services.commands();
     const role = actor.role ?? 'viewer';

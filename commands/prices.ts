@@ -9,7 +9,7 @@ export default defineCommand<AppServices>()({
   description: 'Current prices with 24h change; /prices SOL for one asset',
   role: 'viewer',
   group: 'Market',
-  args: { asset: arg.string({ optional: true, upper: true, pattern: /^[A-Z0-9]{2,10}$/, expected: 'an asset symbol such as SOL' }) },
+  args: { asset: arg.string({ optional: true, upper: true, suggest: 'asset', pattern: /^[A-Z0-9]{2,10}$/, expected: 'an asset symbol such as SOL' }) },
   async run({ args, services }) {
     const p = await services.portfolio.refresh();
     const now = p.asOf;

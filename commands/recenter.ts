@@ -9,7 +9,7 @@ export default defineCommand<AppServices>()({
   help: 'POSITION is its number in /lp. WIDTH in bins (1–64, default: its current width); SHAPE spot, curve or bidask. '
     + 'Each leg is its own transaction, sent in order after Confirm; a leg that fails stops the rest.',
   args: {
-    position: arg.string({ maxLength: 80, expected: 'a position number from /lp (1, 2 …) or its id', description: 'Position (# from /lp)' }),
+    position: arg.string({ maxLength: 80, suggest: 'position', expected: 'a position number from /lp (1, 2 …) or its id', description: 'Position (# from /lp)' }),
     width: arg.number({ integer: true, min: 1, max: 64, optional: true, description: 'New width in bins (default: current)' }),
     shape: arg.enum({ values: ['spot', 'curve', 'bidask'], default: 'spot', description: 'Liquidity shape' }),
   },

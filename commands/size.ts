@@ -12,7 +12,7 @@ export default defineCommand<AppServices>()({
   group: 'Risk',
   help: 'RISK means: fixed → fraction of equity; vol → target annual vol; var → 1-day VaR budget (fraction of equity); kelly → ignored (half-Kelly).',
   args: {
-    market: arg.string({ upper: true, pattern: /^[A-Z0-9]{2,10}(-PERP)?$/, expected: 'an asset or market such as SOL or SOL-PERP' }),
+    market: arg.string({ upper: true, suggest: 'market', pattern: /^[A-Z0-9]{2,10}(-PERP)?$/, expected: 'an asset or market such as SOL or SOL-PERP' }),
     strategy: arg.enum({ values: ['fixed', 'vol', 'var', 'kelly'], default: 'var', description: 'Sizing strategy' }),
     risk: arg.number({ min: 0, max: 100, default: 0.02, description: 'Risk setting (see /help size)' }),
   },

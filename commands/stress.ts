@@ -22,7 +22,7 @@ export default defineCommand<AppServices>()({
   args: {
     scenario: arg.string({ optional: true, maxLength: 32, description: 'Scenario id, asset, or a move for all' }),
     move: arg.string({ optional: true, maxLength: 10, description: 'Move of the asset, e.g. -30%' }),
-    asset2: arg.string({ optional: true, upper: true, maxLength: 10, description: 'Second asset' }),
+    asset2: arg.string({ optional: true, upper: true, suggest: 'asset', maxLength: 10, description: 'Second asset' }),
     move2: arg.string({ optional: true, maxLength: 10, description: 'Move of the second asset' }),
   },
   async run({ args, services, buttons }) {

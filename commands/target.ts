@@ -1,6 +1,6 @@
 import type { AppServices } from '../src/app/services.ts';
 import { arg, defineCommand, reply, UserError } from '../src/core/index.ts';
-import { roleAllows } from '../src/domain/index.ts';
+import { actorKey, roleAllows } from '../src/domain/index.ts';
 import { fmtPct, fmtSignedPct, fmtTime } from '../src/shared/format.ts';
 
 export default defineCommand<AppServices>()({
@@ -14,7 +14,7 @@ export default defineCommand<AppServices>()({
     objective: arg.enum({ values: ['min-variance', 'max-sharpe', 'target-vol', 'risk-parity'], optional: true, description: 'Optimiser whose weights become the target' }),
   },
   async run({ args, services, actor }) {
-    const who = `${actor.platform}:${actor.userId}`;
+    const who = actorKey(actor);
     if (args.action !== 'show' && !roleAllows(actor.role ?? 'viewer', 'trader')) throw new UserError('forbidden', 'Changing the target needs the trader role.');
     if (args.action === 'clear') {
       await services.alerts.clearTargetWeights(who);

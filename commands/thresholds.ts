@@ -1,6 +1,6 @@
 import type { AppServices } from '../src/app/services.ts';
 import { arg, defineCommand, reply, UserError } from '../src/core/index.ts';
-import { roleAllows } from '../src/domain/index.ts';
+import { actorKey, roleAllows } from '../src/domain/index.ts';
 import { fmtPct } from '../src/shared/format.ts';
 
 export default defineCommand<AppServices>()({
@@ -19,7 +19,7 @@ export default defineCommand<AppServices>()({
     if (args.action === 'set') {
       if (!roleAllows(actor.role ?? 'viewer', 'admin')) throw new UserError('forbidden', 'Changing thresholds needs the admin role.');
       if (!args.key || args.value === undefined) throw new UserError('bad_argument', 'set needs a key and a value.', 'Usage: /thresholds set health_warning 40');
-      t = await services.alerts.setThreshold(args.key, args.value, `${actor.platform}:${actor.userId}`);
+      t = await services.alerts.setThreshold(args.key, args.value, actorKey(actor));
     }
     const tiers = (x: { warning: number; critical: number | null; emergency: number | null }, f: (v: number) => string): string =>
       [`⚠ ${f(x.warning)}`, x.critical === null ? null : `🚨 ${f(x.critical)}`, x.emergency === null ? null : `🆘 ${f(x.emergency)}`].filter(Boolean).join(' · ');

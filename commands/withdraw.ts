@@ -17,7 +17,7 @@ export default defineCommand<AppServices>()({
   group: 'Trade',
   help: 'POSITION is its number in /lp; SHARE a percentage (default all: the position is closed). Every bin gives up that share.',
   args: {
-    position: arg.string({ maxLength: 80, expected: 'a position number from /lp (1, 2 …) or its id', description: 'Position (# from /lp)' }),
+    position: arg.string({ maxLength: 80, suggest: 'position', expected: 'a position number from /lp (1, 2 …) or its id', description: 'Position (# from /lp)' }),
     share: arg.string({ maxLength: 8, optional: true, expected: 'a share such as 50% (default all)', description: 'Share to take out (default all)' }),
   },
   async run({ args, services, actor, chat }) {

@@ -60,15 +60,19 @@ export interface Config {
   } | undefined;
   /** Saros DLMM wallets to watch (with SOLANA_RPC_URL). */
   /** Saros LP wallets; their key (SAROS_KEYPAIR) to send re-centers; swap slippage allowed, bps (venue default if unset). */
-  /** Discord bot credentials: the slash commands' registration (npm run discord:deploy) uses them. */
+  /** Discord bot: credentials (also for `npm run discord:deploy`), who may use it, channels that get the alerts. */
   readonly discord: {
     readonly token: string; readonly applicationId: string; readonly guildId: string | undefined; readonly apiRoot: string | undefined;
     /** Users allowed, with their role; and server roles granting a Vigil role (DISCORD_ROLE_MAP). */
     readonly allowed: readonly AccessEntry[]; readonly roleMap: readonly { readonly roleId: string; readonly role: Role }[];
+    /** Channels subscribed to alerts and the daily report at start-up (DISCORD_ALERT_CHANNELS). */
+    readonly alertChannels: readonly string[];
   } | undefined;
   readonly saros: { readonly wallets: readonly string[]; readonly keypairFile: string | undefined; readonly slippageBps: number | undefined } | undefined;
-  /** Which chat transport runs: console unless a chat token is configured. */
-  readonly transport: 'console' | 'telegram';
+  /** Which chat transports run: console unless a chat token is configured. */
+  readonly transport: 'console' | 'telegram' | 'discord' | 'telegram+discord';
+  /** One person's Telegram and Discord ids (LINKED_IDENTITIES): a plan asked for on one may be confirmed on the other. */
+  readonly linkedIdentities: readonly { readonly telegram: string; readonly discord: string }[];
   /** Which venue supplies positions: paper unless an RPC is configured. */
   readonly venue: 'paper' | 'live';
   /** Confirm-gated execution: how long a confirm card lives, how far prices may move, who may confirm, notional caps. */
@@ -232,7 +236,12 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
   const discordApi = read(env, 'DISCORD_API_ROOT', cwd);
   const discordAllowed = read(env, 'DISCORD_ALLOWED_USERS', cwd) ?? [];
   const discordRoleMap = read(env, 'DISCORD_ROLE_MAP', cwd) ?? [];
+  const discordChannels = read(env, 'DISCORD_ALERT_CHANNELS', cwd) ?? [];
+  const links = read(env, 'LINKED_IDENTITIES', cwd) ?? [];
   if (discordToken && !discordApp) throw new ConfigError('DISCORD_APPLICATION_ID: missing, expected the application id from the Discord developer portal (DISCORD_TOKEN is set)');
+  if (discordToken && discordAllowed.length === 0 && discordRoleMap.length === 0) {
+    throw new ConfigError('DISCORD_ALLOWED_USERS: missing, expected comma-separated Discord user ids (or DISCORD_ROLE_MAP; the bot refuses everyone else)');
+  }
   const rpcUrl = read(env, 'SOLANA_RPC_URL', cwd);
   const keypair = read(env, 'WALLET_KEYPAIR', cwd);
   if (keypair && !rpcUrl) throw new ConfigError('SOLANA_RPC_URL: missing, expected an http(s) URL (WALLET_KEYPAIR is set)');
@@ -304,15 +313,16 @@ function settings(env: Readonly<Record<string, string | undefined>>, cwd: string
       webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret, port: webhookPort ?? 8443 } : undefined,
       startupTimeoutMs: (startupTimeoutS ?? 60) * 1000,
     } : undefined,
-    consoleEnabled: token ? consoleFlag === 'on' : true,
+    consoleEnabled: token || discordToken ? consoleFlag === 'on' : true,
     discord: discordToken && discordApp ? {
       token: discordToken, applicationId: discordApp, guildId: discordGuild, apiRoot: discordApi,
-      allowed: discordAllowed, roleMap: discordRoleMap.map((e) => ({ roleId: e.userId, role: e.role })),
+      allowed: discordAllowed, roleMap: discordRoleMap.map((e) => ({ roleId: e.userId, role: e.role })), alertChannels: discordChannels,
     } : undefined,
+    linkedIdentities: links,
     solana: rpcUrl ? { rpcUrl, wsUrl, keypairFile: keypair } : undefined,
     drift: driftOn ? { authorities: authorities ?? [], subAccounts: subAccounts ?? null, subscription, env: driftEnv, allowOwnerKey } : undefined,
     saros: rpcUrl && sarosWallets ? { wallets: sarosWallets, keypairFile: sarosKeypair, slippageBps: sarosSlippageBps } : undefined,
-    transport: token ? 'telegram' : 'console',
+    transport: token && discordToken ? 'telegram+discord' : token ? 'telegram' : discordToken ? 'discord' : 'console',
     venue: rpcUrl ? 'live' : 'paper',
     approvals: {
       ttlMs: ttlSeconds * 1000,

@@ -20,6 +20,7 @@ import { createLogger } from './shared/logger.ts';
 import { backupStateFile, openLowdbRepositories } from './storage/lowdb/index.ts';
 import { ConsoleTransport } from './transports/console/transport.ts';
 import { TelegramTransport } from './transports/telegram/bot.ts';
+import { DiscordTransport } from './transports/discord/bot.ts';
 import { DEFAULT_PORTFOLIO, loadPortfolioFile } from './venues/paper/portfolio-file.ts';
 import { portfolioOrigin } from './venues/paper/book.ts';
 import { acquireStateLock } from './storage/lock.ts';
@@ -219,6 +220,13 @@ async function run(config: Config): Promise<void> {
       token: config.telegram.token, allowed: config.telegram.allowed, dispatcher, commands: COMMANDS, logger,
       ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}),
       ...(config.telegram.webhook ? { webhook: config.telegram.webhook } : {}),
+      links: config.linkedIdentities,
+    })
+    : undefined;
+  const discord = config.discord
+    ? new DiscordTransport({
+      token: config.discord.token, access: config.discord, links: config.linkedIdentities, dispatcher, logger,
+      ...(config.discord.apiRoot ? { apiRoot: config.discord.apiRoot } : {}),
     })
     : undefined;
   const chat = config.consoleEnabled
@@ -235,8 +243,11 @@ async function run(config: Config): Promise<void> {
     void services.notifications.publish({ reply: reply.of(reply.text(text, level === 'critical' ? 'error' : 'body')), level }).catch(() => undefined);
   };
   if (telegram) services.notifications.addNotifier(telegram);
+  if (discord) services.notifications.addNotifier(discord);
+  // Channels named in the configuration get alerts and the daily report like a chat that sent /subscribe.
+  for (const chatId of config.discord?.alertChannels ?? []) await services.notifications.subscribe({ platform: 'discord', chatId });
   if (chat) services.notifications.addNotifier(chat);
-  logger.info({ venue: venues.sources.map((s) => s.label).join(' + '), seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name, telegram: Boolean(telegram), console: Boolean(chat) }, 'vigil started');
+  logger.info({ venue: venues.sources.map((s) => s.label).join(' + '), seed: config.paper.seed, speed: config.paper.demoSpeed, history: history.name, telegram: Boolean(telegram), discord: Boolean(discord), console: Boolean(chat) }, 'vigil started');
   // The job table (UTC; the daily report in the configured time zone). Jobs log their own failures and run again.
   const scheduler = new Scheduler({ logger, clock: systemClock, timezone: 'UTC' });
   scheduler.add({ name: 'refresh', cron: schedules.refresh, run: async () => { await services.portfolio.refresh(); } });
@@ -298,9 +309,17 @@ async function run(config: Config): Promise<void> {
       if (!stopRequested()) fail(`Telegram start-up failed (${err instanceof Error ? err.message : String(err)}); check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT`);
     }
   }
-  // The terminal chat alone ends at EOF/quit; with a Telegram bot the process runs until a signal.
+  if (discord && !stopRequested()) {
+    try {
+      await discord.start({ signal: stopSignal });
+      process.stderr.write(`vigil: Discord bot ${discord.username} is running; Ctrl-C stops it.\n`);
+    } catch (err) {
+      if (!stopRequested()) fail(`Discord start-up failed (${err instanceof Error ? err.message : String(err)}); check DISCORD_TOKEN and DISCORD_API_ROOT`);
+    }
+  }
+  // The terminal chat alone ends at EOF/quit; with a chat bot the process runs until a signal.
   if (!stopRequested()) {
-    if (chat && !telegram) await Promise.race([chat.run(), stopped]);
+    if (chat && !telegram && !discord) await Promise.race([chat.run(), stopped]);
     else {
       if (chat) void chat.run();
       await stopped;
@@ -316,10 +335,11 @@ async function run(config: Config): Promise<void> {
     }
   };
   await step('telegram', () => telegram?.stop());
+  await step('discord', () => discord?.stop());
   unwatch();
   await step('push', () => push.close());
   await step('scheduler', () => scheduler.stop());
-  await step('notifications', () => services.notifications.idle());
+  await step('notifications', () => services.notifications.close());
   await step('venue', () => venues.stop());
   await step('storage', () => repos.close());
   lock.release();

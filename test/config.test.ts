@@ -61,7 +61,7 @@ describe('parseConfig defaults', () => {
       schedules: {},
       telegram: undefined,
       solana: undefined,
-      transport: 'console',
+      transport: 'console', linkedIdentities: [],
       venue: 'paper',
       approvals: { ttlMs: 60_000, priceToleranceBps: 50, confirmer: 'requester', maxNotionalPerActionUsd: 100_000, maxNotionalPerDayUsd: 500_000 },
       rebalance: { minTradeUsd: 25 },
@@ -184,8 +184,23 @@ describe('parseConfig valid values', () => {
   it('Discord: the token needs its application id; a server id scopes the commands to that server', () => {
     const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gfake0.vigil-test-token-not-real-000000000000';
     expect(configError({ DISCORD_TOKEN: token }).message).toBe('DISCORD_APPLICATION_ID: missing, expected the application id from the Discord developer portal (DISCORD_TOKEN is set)');
-    expect(parseConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_GUILD_ID: '222222222222222222' }, cwd).discord)
-      .toEqual({ token, applicationId: '111111111111111111', guildId: '222222222222222222', apiRoot: undefined, allowed: [], roleMap: [] });
+    expect(configError({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '111111111111111111' }).message).toMatch(/^DISCORD_ALLOWED_USERS: missing, expected comma-separated Discord user ids \(or DISCORD_ROLE_MAP/);
+    const viaRoles = parseConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_GUILD_ID: '222222222222222222', DISCORD_ROLE_MAP: '555555555555555555:trader' }, cwd);
+    expect(viaRoles.discord).toEqual({
+      token, applicationId: '111111111111111111', guildId: '222222222222222222', apiRoot: undefined, allowed: [],
+      roleMap: [{ roleId: '555555555555555555', role: 'trader' }], alertChannels: [],
+    });
+    // Discord alone: the terminal chat is off unless CONSOLE=on.
+    expect([viaRoles.transport, viaRoles.consoleEnabled]).toEqual(['discord', false]);
+    const both = parseConfig({
+      DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_ALLOWED_USERS: '444444444444444444', DISCORD_ALERT_CHANNELS: '333333333333333333, 333333333333333333',
+      TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij', TELEGRAM_ALLOWED_USERS: '42', LINKED_IDENTITIES: 'telegram:42=discord:444444444444444444', CONSOLE: 'on',
+    }, cwd);
+    expect([both.transport, both.consoleEnabled, both.discord?.alertChannels, both.linkedIdentities]).toEqual(['telegram+discord', true, ['333333333333333333'], [{ telegram: '42', discord: '444444444444444444' }]]);
+    expect(parseConfig({ LINKED_IDENTITIES: 'discord:444444444444444444=telegram:42' }, cwd).linkedIdentities).toEqual([{ telegram: '42', discord: '444444444444444444' }]);
+    for (const bad of ['telegram:42=telegram:43', 'telegram:42', 'telegram:42=discord:444444444444444444,telegram:42=discord:555555555555555555']) {
+      expect(configError({ LINKED_IDENTITIES: bad }).message).toMatch(/^LINKED_IDENTITIES: /);
+    }
     const access = parseConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_ALLOWED_USERS: '444444444444444444:trader, 777777777777777777', DISCORD_ROLE_MAP: '555555555555555555:admin' }, cwd).discord;
     expect(access?.allowed).toEqual([{ userId: '444444444444444444', role: 'trader' }, { userId: '777777777777777777', role: 'viewer' }]);
     expect(access?.roleMap).toEqual([{ roleId: '555555555555555555', role: 'admin' }]);
@@ -262,6 +277,8 @@ const INVALID: Record<ConfigKey, readonly string[]> = {
   DISCORD_ALLOWED_USERS: ['bob', '123:owner', '1;2'],
   DISCORD_ROLE_MAP: ['mods', '123:boss'],
   DISCORD_API_ROOT: ['discord', 'ftp://discord.example/api'],
+  DISCORD_ALERT_CHANNELS: ['alerts', '123'],
+  LINKED_IDENTITIES: ['42', 'telegram:42=discord:1'],
   SAROS_SLIPPAGE_BPS: ['-1', '1001', '0.5', 'lots'],
   PRICE_HISTORY: ['yahoo', 'CSV!'],
   PRICE_HISTORY_DIR: ['missing-dir', 'a-file'],
@@ -468,7 +485,8 @@ describe('parseConfig on arbitrary input (property)', () => {
     SOLANA_WS_URL: 'wss://rpc.example', DRIFT_AUTHORITIES: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p', DRIFT_SUBACCOUNTS: '0,2', SAROS_WALLETS: '5MWFVJxGtAY2Tm3Bx8GqCnN7JBcAnR4gGBJ9NYkuyC9p',
     SAROS_KEYPAIR: 'keypair.json', SAROS_SLIPPAGE_BPS: '30', DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gfake0.vigil-test-token-not-real-000000000000',
     DISCORD_APPLICATION_ID: '111111111111111111', DISCORD_GUILD_ID: '222222222222222222', DISCORD_ALLOWED_USERS: '444444444444444444:trader',
-    DISCORD_ROLE_MAP: '555555555555555555:viewer', DISCORD_API_ROOT: 'http://127.0.0.1:9/api', DRIFT_SUBSCRIPTION: 'polling', DRIFT_ENV: 'devnet', DRIFT_ALLOW_OWNER_KEY: 'false',
+    DISCORD_ROLE_MAP: '555555555555555555:viewer', DISCORD_API_ROOT: 'http://127.0.0.1:9/api', DISCORD_ALERT_CHANNELS: '333333333333333333',
+    LINKED_IDENTITIES: 'telegram:42=discord:444444444444444444', DRIFT_SUBSCRIPTION: 'polling', DRIFT_ENV: 'devnet', DRIFT_ALLOW_OWNER_KEY: 'false',
     PRICE_HISTORY: 'binance', PRICE_HISTORY_DIR: 'a-dir', PRICE_API_URL: 'https://api.example', RISK_LOOKBACK_DAYS: '730',
     TELEGRAM_API_ROOT: 'http://127.0.0.1:8081', TELEGRAM_WEBHOOK_URL: 'https://vigil.example/hook', TELEGRAM_WEBHOOK_SECRET: 's3cret_token',
     TELEGRAM_WEBHOOK_PORT: '8443', TELEGRAM_STARTUP_TIMEOUT: '30', CONSOLE: 'on', MONITOR_REFRESH_CRON: '*/10 * * * * *', MONITOR_RISK_CRON: '0 * * * * *',

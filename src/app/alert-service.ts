@@ -6,7 +6,7 @@
 import type { Dispatcher, PressContext, PressResult } from '../core/dispatcher.ts';
 import { reply, type Button, type Reply } from '../core/reply.ts';
 import {
-  EDITABLE_THRESHOLDS, type Actor, type AlertLevel, type AlertRule, type ChatRef, type EditableThreshold, type Portfolio, type ThresholdSpec,
+  actorKey, EDITABLE_THRESHOLDS, type Actor, type AlertLevel, type AlertRule, type ChatRef, type EditableThreshold, type Portfolio, type ThresholdSpec,
 } from '../domain/index.ts';
 import type { AuditRepo, Clock, SettingsRepo, SnapshotRepo } from '../ports/index.ts';
 import { SETTINGS } from '../ports/settings.ts';
@@ -207,7 +207,7 @@ export class AlertService {
     const p = ctx.action.payload as { key?: unknown; rule?: unknown; action?: unknown; positionId?: unknown };
     if (typeof p.key !== 'string' || typeof p.rule !== 'string') throw new UserError('expired', 'This button is no longer valid.');
     const now = this.deps.clock.now();
-    const who = `${ctx.actor.platform}:${ctx.actor.userId}`;
+    const who = actorKey(ctx.actor);
     switch (ctx.verb) {
       case 'ack': {
         const ok = await this.engine.acknowledge(p.key, who, now);

@@ -19,6 +19,7 @@ import { RiskService, type RiskSettings } from './risk-service.ts';
 import type { AppServices, RuntimeInfo } from './services.ts';
 import { healthView, positionViews } from './views.ts';
 import { findLp, lpViews } from './lp-view.ts';
+import { suggestionSource } from './suggestions.ts';
 import { UserError } from '../shared/errors.ts';
 
 export interface AppParts {
@@ -34,6 +35,8 @@ export interface AppParts {
   readonly refreshIntervalMs?: number;
   /** Least time between two alert messages to one chat, ms (default 1 s, Telegram's per-chat pace). */
   readonly notificationSpacingMs?: number;
+  /** First wait before retrying a failed delivery (ms; doubles each time). */
+  readonly notificationBackoffMs?: number;
   /** Alert thresholds, cooldowns and repeat interval (defaults: DEFAULT_THRESHOLDS). */
   readonly alertThresholds?: AlertThresholds;
   /** Venues' trade executors (their markets are what planners may trade). */
@@ -79,6 +82,7 @@ export function buildApp(parts: AppParts): App {
   const notifications = new NotificationService({
     notifiers: [], settings: parts.repos.settings, clock: parts.clock, logger: parts.logger,
     ...(parts.notificationSpacingMs !== undefined ? { perChatIntervalMs: parts.notificationSpacingMs } : {}),
+    ...(parts.notificationBackoffMs !== undefined ? { backoffMs: parts.notificationBackoffMs } : {}),
   });
   const alerts = new AlertService({
     portfolio, risk, limits, snapshots: parts.repos.snapshots, settings: parts.repos.settings, audit: parts.repos.audit, engine: new AlertEngine(parts.repos.alerts, parts.alertThresholds), notifications,
@@ -140,6 +144,7 @@ export function buildApp(parts: AppParts): App {
   };
   const dispatcher = new Dispatcher<AppServices>({
     commands: parts.commands, services, actions: parts.repos.actions, clock: parts.clock, logger: parts.logger,
+    suggestions: suggestionSource({ portfolio, actions }),
   });
   alerts.attach(dispatcher);
   actions.attach(dispatcher);

@@ -1,5 +1,5 @@
 /** Risk limits: defaults from seed 003, overrides kept in settings, every change audited. */
-import { DEFAULT_RISK_LIMITS, LIMIT_ALIASES, LIMIT_SPECS, type Actor, type RiskLimits } from '../domain/index.ts';
+import { actorKey, DEFAULT_RISK_LIMITS, LIMIT_ALIASES, LIMIT_SPECS, type Actor, type RiskLimits } from '../domain/index.ts';
 import type { AuditRepo, Clock, SettingsRepo } from '../ports/index.ts';
 import { SETTINGS } from '../ports/settings.ts';
 import { UserError } from '../shared/errors.ts';
@@ -45,7 +45,7 @@ export class LimitsService {
     const next = { ...(stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {}), [key]: value };
     await this.settings.set(SETTINGS_KEY, next);
     await this.audit.append({
-      at: this.clock.now(), actor: `${actor.platform}:${actor.userId}`, action: 'limits.set', detail: { key, from: before[key], to: value },
+      at: this.clock.now(), actor: actorKey(actor), action: 'limits.set', detail: { key, from: before[key], to: value },
     });
     return this.get();
   }

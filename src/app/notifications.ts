@@ -9,6 +9,7 @@ import type { Clock, Notifier, SettingsRepo } from '../ports/index.ts';
 import type { Reply } from '../core/reply.ts';
 import type { Logger } from '../shared/logger.ts';
 import { UserError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
 
 const SETTINGS_KEY = SETTINGS.alertSubscriptions;
 
@@ -42,8 +43,13 @@ export interface NotificationOptions {
   readonly logger: Logger;
   /** Minimum time between two messages to one chat (Telegram allows about one a second per chat). */
   readonly perChatIntervalMs?: number;
+  /** Optional cap on attempts per message; by default a retryable failure is retried for `retryForMs`. */
   readonly maxAttempts?: number;
+  /** How long (real ms) a platform may stay unreachable before a message to it is given up (default 30 min). */
+  readonly retryForMs?: number;
+  /** First wait between attempts (ms), doubling up to `maxBackoffMs` (default 60 s). */
   readonly backoffMs?: number;
+  readonly maxBackoffMs?: number;
   /** Waits (injectable for tests). */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Real time in ms for pacing (platform limits are in real time, whatever the app clock does); injectable for tests. */
@@ -91,8 +97,15 @@ const SEVERITY: Readonly<Record<AlertLevel, number>> = { info: 0, warning: 1, cr
 interface Job {
   readonly chat: ChatRef;
   readonly message: OutboundMessage;
+  /** Same on every attempt: a platform that deduplicates by it never posts a retried message twice. */
+  readonly key: string;
   attempts: number;
+  /** Real time of the first attempt (ms). */
+  firstAttemptAt?: number;
 }
+
+/** Retry a platform outage this long by default before giving a message up (real ms). */
+export const DEFAULT_RETRY_FOR_MS = 30 * 60 * 1000;
 
 export class NotificationService {
   private readonly opts: NotificationOptions;
@@ -100,6 +113,8 @@ export class NotificationService {
   private readonly queues = new Map<string, Job[]>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly lastSent = new Map<string, number>();
+  private readonly wakers = new Set<() => void>();
+  private closing = false;
 
   constructor(opts: NotificationOptions) {
     this.opts = opts;
@@ -179,7 +194,7 @@ export class NotificationService {
     // More severe first: a critical alert never waits behind a repeat or a report (order kept within a level).
     const rank = SEVERITY[message.level];
     const at = q.findIndex((j, i) => i > 0 && SEVERITY[j.message.level] < rank);
-    const job = { chat, message, attempts: 0 };
+    const job: Job = { chat, message, key: newId(12), attempts: 0 };
     if (at < 0) q.push(job);
     else q.splice(at, 0, job);
     this.queues.set(key, q);
@@ -209,14 +224,40 @@ export class NotificationService {
     return this.opts.realNow ? this.opts.realNow() : performance.now();
   }
 
+  /** A wait that close() cuts short. */
   private sleep(ms: number): Promise<void> {
-    return this.opts.sleep ? this.opts.sleep(ms) : new Promise((r) => setTimeout(r, ms));
+    if (this.opts.sleep) return this.opts.sleep(ms);
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+  }
+
+  /**
+   * Shutdown: what is being sent finishes, nothing new is tried; messages still waiting for a platform that is down
+   * are logged as not delivered (resolves once every queue has stopped).
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const wake of [...this.wakers]) wake();
+    await this.idle();
   }
 
   private async drain(key: string): Promise<void> {
     const q = this.queues.get(key);
     while (q && q.length > 0) {
       const job = q[0] as Job;
+      // Stopping: a chat whose platform is failing is not waited for (the rest still goes out).
+      if (this.closing && job.attempts > 0) {
+        this.opts.logger.warn({ chat: key, messages: q.length }, 'stopping: messages not delivered');
+        q.length = 0;
+        return;
+      }
       const spacing = this.opts.perChatIntervalMs ?? 1_000;
       const wait = (this.lastSent.get(key) ?? -Infinity) + spacing - this.realNow();
       if (wait > 0) await this.sleep(wait);
@@ -227,10 +268,11 @@ export class NotificationService {
         continue;
       }
       job.attempts += 1;
+      job.firstAttemptAt ??= this.realNow();
       const silent = job.message.level === 'info' || job.message.level === 'warning';
       let result;
       try {
-        result = await notifier.send(job.chat, job.message.reply, { silent });
+        result = await notifier.send(job.chat, job.message.reply, { silent, key: job.key });
       } catch (err) {
         result = { ok: false as const, retryable: true, error: err instanceof Error ? err.message : String(err) };
       }
@@ -240,14 +282,16 @@ export class NotificationService {
         await job.message.onDelivered?.(job.chat, result.messageId);
         continue;
       }
-      const max = this.opts.maxAttempts ?? 5;
-      if (!result.retryable || job.attempts >= max) {
+      const outOfTime = this.realNow() - job.firstAttemptAt >= (this.opts.retryForMs ?? DEFAULT_RETRY_FOR_MS);
+      if (!result.retryable || job.attempts >= (this.opts.maxAttempts ?? Infinity) || outOfTime) {
         q.shift();
         this.opts.logger.warn({ chat: key, error: result.error, attempts: job.attempts }, 'alert delivery gave up');
         await job.message.onFailed?.(job.chat, result.error);
         continue;
       }
-      await this.sleep((this.opts.backoffMs ?? 2_000) * 2 ** (job.attempts - 1));
+      if (this.closing) continue;
+      if (job.attempts === 1) this.opts.logger.warn({ chat: key, error: result.error }, 'alert delivery failed; retrying until the platform is back');
+      await this.sleep(Math.min(this.opts.maxBackoffMs ?? 60_000, (this.opts.backoffMs ?? 2_000) * 2 ** (job.attempts - 1)));
     }
   }
 }

@@ -37,6 +37,37 @@ function accessList(): z.ZodType<AccessEntry[]> {
   });
 }
 
+const snowflakeList = z.string().transform((text, ctx) => {
+  const ids = text.split(',').map((p) => p.trim()).filter(Boolean);
+  if (ids.length === 0 || ids.some((id) => !/^\d{17,20}$/.test(id))) {
+    ctx.addIssue({ code: 'custom', message: 'bad id' });
+    return z.NEVER;
+  }
+  return [...new Set(ids)];
+});
+
+/** "telegram:123=discord:456,…" (either order): each pair is one person; an identity may appear in one pair only. */
+const identityLinks = z.string().transform((text, ctx) => {
+  const pairs: { telegram: string; discord: string }[] = [];
+  const seen = new Set<string>();
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const ids: Record<string, string> = {};
+    for (const side of part.split('=')) {
+      const m = /^(telegram):(\d{1,20})$/.exec(side.trim()) ?? /^(discord):(\d{17,20})$/.exec(side.trim());
+      if (m?.[1] && m[2]) ids[m[1]] = m[2];
+    }
+    const { telegram, discord } = ids;
+    if (part.split('=').length !== 2 || !telegram || !discord || seen.has(`telegram:${telegram}`) || seen.has(`discord:${discord}`)) {
+      ctx.addIssue({ code: 'custom', message: 'bad pair' });
+      return z.NEVER;
+    }
+    seen.add(`telegram:${telegram}`);
+    seen.add(`discord:${discord}`);
+    pairs.push({ telegram, discord });
+  }
+  return pairs;
+});
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -117,6 +148,8 @@ export const CONFIG_KEYS = {
   DISCORD_ALLOWED_USERS: { expected: 'comma-separated Discord user ids, each optionally :viewer, :trader or :admin', schema: accessList() },
   DISCORD_ROLE_MAP: { expected: 'comma-separated Discord role ids, each :viewer, :trader or :admin', schema: accessList() },
   DISCORD_GUILD_ID: { expected: 'a server id (a snowflake of 17 to 20 digits)', schema: z.string().regex(/^\d{17,20}$/) },
+  DISCORD_ALERT_CHANNELS: { expected: 'comma-separated channel ids (snowflakes of 17 to 20 digits)', schema: snowflakeList },
+  LINKED_IDENTITIES: { expected: 'comma-separated telegram:ID=discord:ID pairs (one person on both platforms)', schema: identityLinks },
   DISCORD_API_ROOT: { expected: 'an http(s) URL of a Discord API proxy (its /api path)', schema: url },
   TELEGRAM_BOT_TOKEN: { expected: 'a bot token from @BotFather (digits:secret)', schema: z.string().regex(/^\d{5,20}:[A-Za-z0-9_-]{30,}$/), secret: true },
   TELEGRAM_ALLOWED_USERS: { expected: 'comma-separated numeric ids, each optionally :viewer, :trader or :admin', schema: accessList() },

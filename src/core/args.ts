@@ -5,6 +5,9 @@
 
 export type ArgKind = 'string' | 'number' | 'enum';
 
+/** Where suggestions for a text argument come from: markets, assets held, LP positions, pending plans, pools, commands. */
+export type SuggestSource = 'market' | 'asset' | 'position' | 'plan' | 'pool' | 'command';
+
 type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
 
 /** One argument. `R` is true when the parsed value is always present (required, or has a default). */
@@ -21,6 +24,8 @@ export interface ArgDef<T, R extends boolean = boolean> {
   readonly integer?: boolean;
   /** Maximum characters for strings (also Discord's max_length). */
   readonly maxLength?: number;
+  /** Live values a chat may suggest while it is typed (Discord autocomplete). */
+  readonly suggest?: SuggestSource;
   readonly parse: (token: string) => Parsed<T>;
   /** Phantom marker for inference; never set. */
   readonly __present?: R;
@@ -44,6 +49,7 @@ interface StringOpts extends Common {
   /** How to describe a valid value when `pattern` fails: "an asset symbol like SOL". */
   readonly expected?: string;
   readonly maxLength?: number;
+  readonly suggest?: SuggestSource;
 }
 
 interface NumberOpts extends Common {
@@ -122,7 +128,7 @@ function stringArg(o?: StringOpts & { default?: string }): ArgDef<string, true>;
 function stringArg(o: StringOpts & { optional?: boolean; default?: string } = {}): ArgDef<string> {
   const parse = stringParser(o);
   return build('string', o, parse, o.expected ?? `text of at most ${o.maxLength ?? DEFAULT_MAX_LENGTH} characters`,
-    { maxLength: o.maxLength ?? DEFAULT_MAX_LENGTH });
+    { maxLength: o.maxLength ?? DEFAULT_MAX_LENGTH, ...(o.suggest ? { suggest: o.suggest } : {}) });
 }
 
 function numberArg(o: NumberOpts & { optional: true }): ArgDef<number, false>;

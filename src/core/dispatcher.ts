@@ -1,10 +1,10 @@
 import type { Actor, ChatRef, Role } from '../domain/index.ts';
-import { roleAllows } from '../domain/index.ts';
+import { actorKey, roleAllows } from '../domain/index.ts';
 import type { ActionRepo, Clock, Json, StoredAction } from '../ports/index.ts';
 import { StorageError, UserError, VenueError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
-import { parseArgs, parseNamed, tokenize, usageLine, type ArgsSpec } from './args.ts';
+import { parseArgs, parseNamed, tokenize, usageLine, type ArgsSpec, type SuggestSource } from './args.ts';
 import type { AnyCommand, ButtonFactory } from './command.ts';
 import { decodeActionRef, reply, type Button, type ButtonStyle, type Reply } from './reply.ts';
 
@@ -26,6 +26,15 @@ export interface PressContext {
   readonly action: StoredAction;
 }
 
+/** A value offered while an argument is typed: what the person sees, and what is sent. */
+export interface Suggestion {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** Most suggestions returned (Discord shows 25). */
+export const MAX_SUGGESTIONS = 25;
+
 /** Handles presses of one kind of stored action ("approval", "alert" …). */
 export type ButtonHandler = (ctx: PressContext) => Promise<PressResult>;
 
@@ -37,12 +46,10 @@ export interface DispatcherOptions<S> {
   readonly logger: Logger;
   readonly buttonTtlMs?: number;
   readonly handlers?: Readonly<Record<string, ButtonHandler>>;
+  /** Live values for arguments marked `suggest` (the 'command' source is the dispatcher's own list). */
+  readonly suggestions?: (source: Exclude<SuggestSource, 'command'>, actor: Actor) => Promise<readonly Suggestion[]>;
   /** Shown to people who are not on the allow-list (no data, one polite line). */
   readonly refusal?: (actor: Actor) => string;
-}
-
-function actorKey(a: Actor): string {
-  return `${a.platform}:${a.userId}`;
 }
 
 const COMMAND_LINE = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/;
@@ -105,6 +112,31 @@ export class Dispatcher<S> {
         buttons: this.buttonFactory(input.actor, input.chat), via: input.via ?? 'text',
       });
     });
+  }
+
+  /**
+   * Suggestions for `option` of `/command` while `prefix` is typed: those starting with it first, then those containing
+   * it. Nothing for someone refused or without the command's role (a suggestion is data too), nothing on failure.
+   */
+  async suggest(input: { actor: Actor; command: string; option: string; prefix: string }): Promise<Suggestion[]> {
+    const role = input.actor.role;
+    const cmd = this.commands.get(input.command);
+    const source = cmd?.args[input.option]?.suggest;
+    if (role === null || !cmd || !source || !roleAllows(role, cmd.role)) return [];
+    try {
+      const found = source === 'command'
+        ? [...this.commands.values()].filter((c) => roleAllows(role, c.role)).map((c) => ({ label: `${c.name} · ${c.description}`, value: c.name }))
+        : await this.opts.suggestions?.(source, input.actor) ?? [];
+      const typed = input.prefix.trim().toLowerCase().replace(/^\//, '');
+      // One entry per value (an asset may be both held and a market): the first, most specific label wins.
+      const unique = [...new Map(found.map((s) => [s.value, s])).values()];
+      const starts = unique.filter((s) => s.value.toLowerCase().startsWith(typed) || s.label.toLowerCase().startsWith(typed));
+      const contains = unique.filter((s) => !starts.includes(s) && s.label.toLowerCase().includes(typed));
+      return [...starts, ...contains].slice(0, MAX_SUGGESTIONS);
+    } catch (err) {
+      this.opts.logger.warn({ err, command: cmd.name, option: input.option }, 'suggestions failed');
+      return [];
+    }
   }
 
   /** Handles a button press carrying encoded ActionRef data. Every press is authorised again. */
@@ -189,10 +221,10 @@ export class Dispatcher<S> {
 
   private async guard(actor: Actor, fn: () => Promise<Reply>): Promise<Reply> {
     try {
-      if (actor.role === null) return reply.of(reply.text(this.refusalText(actor)));
+      if (actor.role === null) return reply.private(reply.of(reply.text(this.refusalText(actor))));
       return await fn();
     } catch (err) {
-      if (err instanceof RefusedError) return reply.of(reply.text(err.message));
+      if (err instanceof RefusedError) return reply.private(reply.of(reply.text(err.message)));
       if (err instanceof UserError) return reply.error(err.message, err.hint);
       if (err instanceof StorageError) {
         const ref = this.logUnexpected(err, { user: actorKey(actor), code: err.code });

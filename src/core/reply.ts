@@ -105,11 +105,11 @@ export const reply = {
   divider(): DividerBlock {
     return { kind: 'divider' };
   },
-  /** A one-block error reply with an optional hint line (e.g. usage). */
+  /** A one-block error reply with an optional hint line (e.g. usage); private to the asker where a platform can. */
   error(message: string, hint?: string): Reply {
     const blocks: Block[] = [{ kind: 'text', text: message, style: 'error' }];
     if (hint) blocks.push({ kind: 'text', text: hint, style: 'muted' });
-    return { blocks };
+    return { blocks, visibility: 'private' };
   },
 };
 

@@ -9,4 +9,4 @@ export type * from './limits.ts';
 export { DEFAULT_RISK_LIMITS, LIMIT_ALIASES, LIMIT_SPECS } from './limits.ts';
 export { APPROVAL_TRANSITIONS } from './action.ts';
 export { ALERT_RULE_NAMES, EDITABLE_THRESHOLDS } from './alert.ts';
-export { ROLES, roleAllows } from './roles.ts';
+export { ROLES, actorKey, linkedPerson, roleAllows } from './roles.ts';

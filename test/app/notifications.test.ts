@@ -9,6 +9,8 @@ import { memoryRepositories } from '../../src/storage/memory/index.ts';
 
 class FakeNotifier implements Notifier {
   readonly sent: { chat: string; text: string; silent: boolean; at: number }[] = [];
+  /** The delivery key of every attempt, failed or not. */
+  readonly keys: (string | undefined)[] = [];
   readonly platform: Platform;
   private readonly script: DeliveryResult[];
   private readonly clock: ManualClock;
@@ -20,6 +22,7 @@ class FakeNotifier implements Notifier {
   }
 
   send(chat: ChatRef, message: Parameters<Notifier['send']>[1], options: Parameters<Notifier['send']>[2] = {}): Promise<DeliveryResult> {
+    this.keys.push(options.key);
     const r = this.script.shift() ?? { ok: true, messageId: String(this.sent.length + 1) };
     if (r.ok) this.sent.push({ chat: chat.chatId, text: message.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join(''), silent: Boolean(options.silent), at: this.clock.now() });
     return Promise.resolve(r);
@@ -78,6 +81,51 @@ describe('NotificationService', () => {
     expect(delivered).toBe(1);
     // Backoff 500 then 1000 ms, plus the per-chat spacing before each attempt.
     expect(clock.now() - t0).toBeGreaterThanOrEqual(1500);
+  });
+
+  it('a platform down for 20 minutes gets the message once it is back (same key on every attempt); the other platform is not delayed', async () => {
+    const down: DeliveryResult = { ok: false, retryable: true, error: '503' };
+    const { svc, telegram, console_, clock } = setup(Array.from({ length: 30 }, () => down));
+    await svc.subscribe(TG);
+    await svc.subscribe(CON);
+    const t0 = clock.now();
+    await svc.publish({ reply: reply.of(reply.text('Health 24')), level: 'critical' });
+    await svc.idle();
+    expect(console_.sent.map((m) => m.at - t0)).toEqual([0]);
+    expect(telegram.sent).toHaveLength(1);
+    // 30 failures: backoff 0.5, 1, 2 … capped at 60 s → well past 20 minutes, under the 30-minute budget.
+    expect(telegram.sent[0]!.at - t0).toBeGreaterThan(20 * 60_000);
+    expect(telegram.keys).toHaveLength(31);
+    expect(new Set(telegram.keys).size).toBe(1);
+    expect(telegram.keys[0]).toMatch(/^\w{12}$/);
+  });
+
+  it('gives a message up after retryForMs of outage, and close() stops retrying at once', async () => {
+    const down: DeliveryResult = { ok: false, retryable: true, error: '503' };
+    const { svc, telegram, clock } = setup(Array.from({ length: 100 }, () => down));
+    await svc.subscribe(TG);
+    const failed: string[] = [];
+    const t0 = clock.now();
+    await svc.publish({ reply: reply.of(reply.text('a')), level: 'critical', onFailed: (_c, e) => { failed.push(e); } });
+    await svc.idle();
+    expect(failed).toEqual(['503']);
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(clock.now() - t0).toBeLessThan(32 * 60_000);
+    expect(telegram.sent).toEqual([]);
+  });
+
+  it('close(): a chat whose platform is failing is dropped, not waited for', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0));
+    const telegram = new FakeNotifier('telegram', clock, Array.from({ length: 100 }, () => ({ ok: false as const, retryable: true, error: '503' })));
+    const repos = memoryRepositories();
+    const svc = new NotificationService({ notifiers: [telegram], settings: repos.settings, clock, logger: silentLogger(), perChatIntervalMs: 0, backoffMs: 60_000 });
+    await svc.subscribe(TG);
+    await svc.publish({ reply: reply.of(reply.text('a')), level: 'critical' });
+    await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    await svc.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(telegram.keys).toHaveLength(1);
   });
 
   it('spaces messages to one chat and sends low severity silently', async () => {

@@ -188,3 +188,53 @@ describe('defineCommand', () => {
     })).toThrow(/required arguments must come before/);
   });
 });
+
+describe('Dispatcher.suggest (autocomplete)', () => {
+  const pick = cmd({
+    name: 'pick', description: 'Pick a market', role: 'trader',
+    args: { market: arg.string({ suggest: 'market' }), note: arg.string({ optional: true }) },
+    run: () => Promise.resolve(reply.of(reply.text('ok'))),
+  });
+  const help = cmd({ name: 'help', description: 'Help', role: 'viewer', args: { command: arg.string({ optional: true, suggest: 'command' }) }, run: () => Promise.resolve(reply.of()) });
+  const markets = ['SOL-PERP', 'ETH-PERP', 'BTC-PERP', 'SOL', ...Array.from({ length: 40 }, (_, i) => `M${i}-PERP`)];
+  function make(fail = false) {
+    const repos = memoryRepositories();
+    const { logger, records } = captureLogger();
+    const asked: string[] = [];
+    const d = new Dispatcher<Svc>({
+      commands: [pick, help, trade], services: { calls: [] }, actions: repos.actions, clock: new ManualClock(), logger,
+      suggestions: (source, who) => {
+        asked.push(`${source}:${who.userId}`);
+        return fail ? Promise.reject(new Error('venue down')) : Promise.resolve(markets.map((m) => ({ label: `${m} · paper`, value: m })));
+      },
+    });
+    return { d, asked, records };
+  }
+
+  it('prefix matches first, then matches inside the label, at most 25', async () => {
+    const { d } = make();
+    const sol = await d.suggest({ actor: actor('trader'), command: 'pick', option: 'market', prefix: 'sol' });
+    expect(sol.map((s) => s.value)).toEqual(['SOL-PERP', 'SOL']);
+    const perp = await d.suggest({ actor: actor('trader'), command: 'pick', option: 'market', prefix: 'perp' });
+    expect(perp).toHaveLength(25);
+    expect(perp[0]?.value).toBe('SOL-PERP');
+    expect((await d.suggest({ actor: actor('trader'), command: 'pick', option: 'market', prefix: '' }))).toHaveLength(25);
+  });
+
+  it('nothing for a stranger, a role below the command’s, an option without suggestions or an unknown command; the source is not even asked', async () => {
+    const { d, asked } = make();
+    for (const [who, command, option] of [[actor(null), 'pick', 'market'], [actor('viewer'), 'pick', 'market'], [actor('trader'), 'pick', 'note'], [actor('trader'), 'nope', 'x']] as const) {
+      expect(await d.suggest({ actor: who, command, option, prefix: '' })).toEqual([]);
+    }
+    expect(asked).toEqual([]);
+  });
+
+  it('the command list follows the asker’s role; a failing source is no suggestions and a log line', async () => {
+    const { d } = make();
+    expect((await d.suggest({ actor: actor('viewer'), command: 'help', option: 'command', prefix: '/' })).map((s) => s.value)).toEqual(['help']);
+    expect((await d.suggest({ actor: actor('trader'), command: 'help', option: 'command', prefix: '' })).map((s) => s.value)).toEqual(['pick', 'help', 'trade']);
+    const failing = make(true);
+    expect(await failing.d.suggest({ actor: actor('trader'), command: 'pick', option: 'market', prefix: 's' })).toEqual([]);
+    expect(failing.records.some((r) => r.msg === 'suggestions failed')).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@ import type { Dispatcher, PressContext, PressResult } from '../../core/dispatche
 import type { Button, Reply } from '../../core/reply.ts';
 import { reply } from '../../core/reply.ts';
 import type { ActionPlan, Actor, ChatRef, MarketInfo, PlanRequest } from '../../domain/index.ts';
+import { actorKey } from '../../domain/index.ts';
 import { REPRICED, type PlanDraft, type Requester } from '../../approvals/gate.ts';
 import type { ApprovalRecord, AuditEntry } from '../../ports/index.ts';
 import { UserError } from '../../shared/errors.ts';
@@ -22,10 +23,6 @@ export { MIN_CROSS_HEDGE_R2 } from './drafter.ts';
 
 /** Confirm/Cancel buttons outlive the plan by this much, so a late tap gets a truthful "expired" instead of silence. */
 const BUTTON_GRACE_MS = 60 * 60 * 1000;
-
-function actorKey(a: Actor): string {
-  return `${a.platform}:${a.userId}`;
-}
 
 export class ActionService {
   private readonly deps: ActionServiceDeps;
@@ -154,8 +151,10 @@ export class ActionService {
       case 'already': {
         if (superseded(outcome.record)) return stale;
         const s = outcome.record.approval.state;
-        const toast = s === 'executing' ? 'Already confirmed: it is being executed. Nothing more is sent.'
-          : s === 'executed' ? 'Already executed. Nothing more is sent.' : `This plan is already ${s}. Nothing was sent by this tap.`;
+        // Still executing: the first tap will put the outcome on the card; an "executing" card from this tap could land
+        // after it and hide the outcome, so this tap only answers.
+        if (s === 'executing') return { reply: null, edit: false, toast: 'Already confirmed: it is being executed. Nothing more is sent.' };
+        const toast = s === 'executed' ? 'Already executed. Nothing more is sent.' : `This plan is already ${s}. Nothing was sent by this tap.`;
         return resolved(outcome.record, toast);
       }
       case 'expired':

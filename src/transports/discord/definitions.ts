@@ -53,6 +53,8 @@ export function slashCommand(c: AnyCommand<unknown>): Json {
       b.addStringOption((o) => {
         o.setName(key).setDescription(description).setRequired(a.required);
         if (a.maxLength !== undefined) o.setMaxLength(Math.min(a.maxLength, 6000));
+        // Live values (markets, assets, positions, plans) come from the bot as the person types.
+        if (a.suggest) o.setAutocomplete(true);
         return o;
       });
     }

@@ -10,7 +10,7 @@ import { Bot, GrammyError, HttpError, InputFile, webhookCallback, type Context }
 import type { AnyCommand } from '../../core/command.ts';
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Reply } from '../../core/reply.ts';
-import { roleAllows, type Actor, type ChatRef, type Role } from '../../domain/index.ts';
+import { linkedPerson, roleAllows, type Actor, type ChatRef, type IdentityLink, type Role } from '../../domain/index.ts';
 import type { DeliveryOptions, DeliveryResult, Notifier } from '../../ports/index.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { renderTelegram, type TelegramPart } from './render.ts';
@@ -28,6 +28,8 @@ export interface TelegramOptions<S> {
   readonly rateLimit?: { readonly limit: number; readonly windowMs: number };
   /** Webhook mode: public URL Telegram posts to, secret token it must present, and the local port to listen on. */
   readonly webhook?: { readonly url: string; readonly secret: string; readonly port: number };
+  /** Users linked to their Discord identity (LINKED_IDENTITIES). */
+  readonly links?: readonly IdentityLink[];
   /** How long a button press may run before Telegram is answered with "Working…" (its deadline is ~15 s). */
   readonly pressAnswerMs?: number;
 }
@@ -111,7 +113,8 @@ export class TelegramTransport<S> implements Notifier {
     const from = ctx.from;
     if (!from) return null;
     const id = String(from.id);
-    return { platform: 'telegram', userId: id, displayName: from.first_name || from.username || id, role: this.roles.get(id) ?? null };
+    const person = linkedPerson(this.opts.links ?? [], 'telegram', id);
+    return { platform: 'telegram', userId: id, displayName: from.first_name || from.username || id, role: this.roles.get(id) ?? null, ...(person ? { person } : {}) };
   }
 
   /**

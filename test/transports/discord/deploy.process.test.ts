@@ -27,7 +27,7 @@ afterEach(async () => {
 
 function deploy(env: Record<string, string>, args: string[] = []): Promise<Ended> {
   return spawnProcess(process.execPath, [DEPLOY, ...args], {
-    cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, TZ: 'UTC', DISCORD_TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_ROOT: fake.apiUrl, ...env },
+    cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, TZ: 'UTC', DISCORD_TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_ALLOWED_USERS: '444444444444444444:admin', DISCORD_API_ROOT: fake.apiUrl, ...env },
   }).exited;
 }
 
