@@ -442,6 +442,8 @@ export class FakeDiscord {
   private readonly dmChannels = new Map<string, string>();
   private readonly failures: { route: RegExp; status: number; retryAfter?: number }[] = [];
   private readonly lostResponses: RegExp[] = [];
+  /** Called as each interaction callback is accepted (benchmarks time round trips with it, without polling). */
+  callbackListener: ((c: InteractionCallback) => void) | undefined;
   /** Channel message nonces (channel:nonce → message id, time), for `enforce_nonce`. */
   private readonly nonces = new Map<string, { id: string; at: number }>();
   /** How long Discord remembers an enforced nonce (ms; "a few minutes"). */
@@ -816,6 +818,7 @@ export class FakeDiscord {
     it.originalId = originalId;
     const callback: InteractionCallback = { interactionId: id, token, type, data: b.data ?? null, files: files.map(fileInfo), at: Date.now() };
     this.callbacks.push(callback);
+    this.callbackListener?.(callback);
     this.callbacksByToken.set(token, callback);
     // with_response=true: Discord answers the interaction callback resource instead of 204.
     if (query.get('with_response') === 'true') {

@@ -29,6 +29,7 @@ const VIEWER = '400000000000000002';
 const MAPPED = '400000000000000003';
 const OTHER_TRADER = '400000000000000004';
 const STRANGER = '400000000000000009';
+const ADMIN = '400000000000000005';
 const TRADER_ROLE = '500000000000000001';
 const TG_TRADER = 222_222;
 const GUILD: FakeGuild = {
@@ -49,8 +50,19 @@ const LEVERED: StartingPortfolio = { spot: [{ asset: 'USDC', amount: '1000' }], 
 // Test-only commands: one slower than the deferral threshold, one slow and failing.
 const cmd = defineCommand<AppServices>();
 const slow = cmd({ name: 'slow_test', description: 'Answers after 700 ms', role: 'viewer', args: {}, run: async () => { await new Promise((r) => setTimeout(r, 700)); return reply.of(reply.title('Slow'), reply.text('done')); } });
+const slowRefresh = cmd({
+  name: 'slow_refresh', description: 'Slow answer with a Refresh button', role: 'viewer', args: {},
+  run: async ({ buttons, via }) => {
+    if (via === 'button') await new Promise((r) => setTimeout(r, 700));
+    return reply.of(reply.title('Slow refresh'), reply.text(via), reply.buttons([await buttons.command('↻ Refresh', 'slow_refresh')]));
+  },
+});
+const long = cmd({
+  name: 'long_test', description: 'A reply longer than one Discord message', role: 'viewer', args: {},
+  run: () => Promise.resolve(reply.of(reply.title('Long'), ...Array.from({ length: 40 }, (_, i) => reply.text(`[${i}] ${'x'.repeat(300)}`)))),
+});
 const slowFail = cmd({ name: 'slow_fail', description: 'Fails after 700 ms', role: 'viewer', args: {}, run: async () => { await new Promise((r) => setTimeout(r, 700)); throw new UserError('bad_argument', 'Nope: that went wrong.'); } });
-const commands = [...COMMANDS, slow, slowFail] as AnyCommand<AppServices>[];
+const commands = [...COMMANDS, slow, slowFail, slowRefresh, long] as AnyCommand<AppServices>[];
 
 interface Env {
   fake: FakeDiscord;
@@ -79,7 +91,7 @@ async function setup(o: { portfolio?: StartingPortfolio; mode?: ExecutionMode; t
   const discord = new DiscordTransport({
     token: DISCORD_TOKEN, apiRoot: fake.apiUrl, dispatcher: app.dispatcher, logger, deferAfterMs: 300, restRetries: 1,
     access: {
-      allowed: [{ userId: TRADER, role: 'trader' }, { userId: OTHER_TRADER, role: 'trader' }, { userId: VIEWER, role: 'viewer' }],
+      allowed: [{ userId: TRADER, role: 'trader' }, { userId: OTHER_TRADER, role: 'trader' }, { userId: VIEWER, role: 'viewer' }, { userId: ADMIN, role: 'admin' }],
       roleMap: [{ roleId: TRADER_ROLE, role: 'trader' }],
     },
     links: o.links ?? [],
@@ -233,6 +245,58 @@ describe('Discord transport against the fake', () => {
     expect([f.type, f.ephemeral]).toEqual([5, true]);
     expect(f.text).toContain('Nope: that went wrong.');
     expect(e.fake.original(f.token)).toBeUndefined(); // the public "thinking…" message was deleted
+  }, 30_000);
+
+  it('every command without required options answers on Discord, and Discord refuses none of the messages', async () => {
+    const e = await setup();
+    const names = COMMANDS.filter((c) => Object.values(c.args).every((a) => !a.required)).map((c) => c.name);
+    expect(names.length).toBeGreaterThan(25);
+    for (const name of names) {
+      const a = await run(e, name, ADMIN);
+      expect(a.text.length, name).toBeGreaterThan(0);
+      // None of them is an error with the paper book and default options.
+      expect(a.ephemeral, `${name}: ${a.text.slice(0, 200)}`).toBe(false);
+    }
+    const refused = e.fake.calls().filter((c) => c.status >= 400);
+    expect(refused.map((c) => `${c.method} ${c.path} ${c.status} ${JSON.stringify(c.body).slice(0, 200)}`)).toEqual([]);
+  }, 120_000);
+
+  it('a long answer is split into follow-ups in order; a DM works like a channel', async () => {
+    const e = await setup();
+    const a = await run(e, 'long_test', VIEWER);
+    const follow = [...e.fake.messages.values()].filter((m) => m.interactionToken === a.token && m.via === 'followup');
+    expect(follow.length).toBeGreaterThanOrEqual(2);
+    const all = [a.text, ...follow.map((m) => fromMessage(m).text)].join('\n');
+    const order = [...all.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    expect(order).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const { token } = e.fake.chatInput({ name: 'portfolio', userId: VIEWER, dm: true });
+    const dm = await answerOf(e.fake, token);
+    expect(dm.text).toContain('Total value: **$');
+  }, 30_000);
+
+  it('a slow Refresh is acknowledged at once (deferred update), then edits the same message', async () => {
+    const e = await setup();
+    const a = await run(e, 'slow_refresh', VIEWER);
+    expect(a.text).toBe('Slow refresh\ntext');
+    const r = await press(e, buttonId(a, '↻ Refresh'), VIEWER, e.fake.original(a.token)!.id);
+    expect(r.type).toBe(6);
+    expect(r.text).toBe('Slow refresh\nbutton');
+    expect(e.fake.original(a.token)?.edits).toBe(1);
+  }, 30_000);
+
+  it('autocomplete offers the asker’s own pending plans to /cancel', async () => {
+    const e = await setup();
+    const card = await run(e, 'hedge', TRADER, [{ name: 'market', type: 3, value: 'BTC' }]);
+    const id = /Plan ([a-z0-9]+) · /.exec(card.text)?.[1];
+    expect(id).toBeDefined();
+    const ask = async (userId: string): Promise<string[]> => {
+      const { token } = e.fake.autocomplete({ name: 'cancel', userId, options: [{ name: 'id', type: 3, value: '', focused: true }] });
+      const cb = await until(() => e.fake.callbackFor(token));
+      return (cb.data as { choices: { value: string }[] }).choices.map((c) => c.value);
+    };
+    expect(await ask(TRADER)).toEqual([id]);
+    expect(await ask(OTHER_TRADER)).toEqual([]);
+    expect(await ask(ADMIN)).toEqual([id]);
   }, 30_000);
 
   it('/chart allocation: the chart is an attachment shown in its embed', async () => {
