@@ -13,7 +13,7 @@ import { reply } from './core/index.ts';
 import { loadConfig, type Config } from './config.ts';
 import { ConfigError, StorageError, UserError } from './shared/errors.ts';
 import { onStop, stopRequested, stopSignal } from './shared/stop-signal.ts';
-import { ScaledClock, systemClock } from './shared/clock.ts';
+import { systemClock } from './shared/clock.ts';
 import { resolveSchedules } from './monitor/schedules.ts';
 import { PushTrigger, Scheduler } from './monitor/scheduler.ts';
 import { createLogger } from './shared/logger.ts';
@@ -30,7 +30,7 @@ import { PaperVenue } from './venues/paper/venue.ts';
 import { CachedPriceHistory } from './prices/cached.ts';
 import { CsvPriceHistory } from './prices/csv.ts';
 import { HttpPriceHistory } from './prices/http.ts';
-import type { LiquidityVenue, PositionSource, PriceHistory, Repositories, TradeExecutor } from './ports/index.ts';
+import type { Clock, LiquidityVenue, PositionSource, PriceHistory, Repositories, TradeExecutor } from './ports/index.ts';
 import { DriftExecutor } from './venues/drift/executor.ts';
 import { driftSigning } from './venues/drift/signer.ts';
 import { DriftVenue } from './venues/drift/venue.ts';
@@ -56,7 +56,8 @@ const SHUTDOWN_DEADLINE_MS = 8_000;
 /** What the composition root needs from the venue side: positions, (paper) history and executors, start/stop. */
 interface Venues {
   readonly sources: readonly PositionSource[];
-  readonly clock: ScaledClock;
+  /** The wall clock every TTL, cooldown, schedule and audit entry uses (DEMO_SPEED only speeds the paper market). */
+  readonly clock: Clock;
   /** The venue's own history (paper simulator); live venues use the configured history source. */
   readonly history: PriceHistory | undefined;
   readonly executors: TradeExecutor[];
@@ -69,9 +70,9 @@ interface Venues {
 
 /** The paper venue with its book restored from the state file, ticking. */
 async function paperVenues(config: Config, repos: Repositories, storageFile: string): Promise<Venues> {
-  const clock = new ScaledClock(config.paper.demoSpeed);
+  const clock = systemClock;
   const portfolio = config.paper.portfolioFile ? loadPortfolioFile(config.paper.portfolioFile) : DEFAULT_PORTFOLIO;
-  const venue = new PaperVenue({ clock, seed: config.paper.seed, portfolio });
+  const venue = new PaperVenue({ clock, speed: config.paper.demoSpeed, seed: config.paper.seed, portfolio });
   // The paper book (fills, cash, realised PnL, signatures) lives in the state file: restored before anything trades.
   const paperExecutor = new PaperExecutor(venue, { book: repos.paperBook, origin: portfolioOrigin(portfolio) });
   const restored = await paperExecutor.restore();
@@ -88,7 +89,7 @@ async function paperVenues(config: Config, repos: Repositories, storageFile: str
 }
 
 /** Drift: the watched accounts over SOLANA_RPC_URL, and their executor (watch-only without WALLET_KEYPAIR). */
-async function driftVenues(config: Config, logger: Logger, clock: ScaledClock): Promise<{ venue: DriftVenue; executor: DriftExecutor }> {
+async function driftVenues(config: Config, logger: Logger, clock: Clock): Promise<{ venue: DriftVenue; executor: DriftExecutor }> {
   const drift = config.drift;
   const solana = config.solana;
   if (!drift || !solana) throw new ConfigError('SOLANA_RPC_URL: missing');
@@ -109,7 +110,7 @@ async function driftVenues(config: Config, logger: Logger, clock: ScaledClock): 
  * close (`latestHistory` is bound once the history source exists).
  */
 async function liveVenues(config: Config, repos: Repositories, logger: Logger, latestHistory: { get?: PriceHistory }): Promise<Venues> {
-  const clock = new ScaledClock(1);
+  const clock = systemClock;
   // The SDKs (and web3.js) log with console.*: into our log, never onto the terminal chat's stdout.
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     // eslint-disable-next-line no-console -- replacing console itself, not logging through it

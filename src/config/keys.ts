@@ -136,7 +136,7 @@ export const CONFIG_KEYS = {
   EXECUTION_MODE: { expected: 'one of dry-run, paper, live', schema: z.enum(['dry-run', 'paper', 'live']) },
   PAPER_SEED: { expected: 'a whole number from 0 to 4294967295', schema: decimalText(true).pipe(z.number().int().min(0).max(4294967295)) },
   PAPER_PORTFOLIO: { expected: 'the path of an existing JSON portfolio file', schema: z.string().refine((p) => pathKind(p) === 'file'), path: true },
-  DEMO_SPEED: { expected: 'a number from 1 to 100000 (simulated seconds per real second)', schema: decimalText(false).pipe(z.number().min(1).max(100_000)) },
+  DEMO_SPEED: { expected: 'a number from 1 to 100000 (paper market seconds per real second)', schema: decimalText(false).pipe(z.number().min(1).max(100_000)) },
   PAPER_TICK_MS: { expected: 'a whole number of milliseconds from 100 to 60000', schema: decimalText(true).pipe(z.number().int().min(100).max(60_000)) },
   CONSOLE_ROLE: { expected: 'one of viewer, trader, admin', schema: z.enum(ROLE_VALUES) },
   PRICE_HISTORY: { expected: 'one of paper, csv, binance', schema: z.enum(['paper', 'csv', 'binance']) },

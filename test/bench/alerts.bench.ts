@@ -14,7 +14,7 @@
  *
  * Three cases, one line each: push (ManualClock; every crossing reaches an idle trigger, which is the pipeline
  * itself), cron (ManualClock; the job ticks on whole seconds, crossings land at random phases of the second), and push
- * as main.ts runs it (ScaledClock ×60 and a ticking venue: the trigger is then busy once a second on its own, so a
+ * as src/root.ts runs it (a market ×60 on the wall clock and a ticking venue: the trigger is then busy once a second on its own, so a
  * crossing waits for its next slot). Per-chat pacing is left out everywhere (notificationSpacingMs 0).
  *
  * Percentiles are computed here (numpy's linear method); nothing asserts a speed, the lines are for issue notes.
@@ -30,7 +30,7 @@ import { buildApp, type App } from '../../src/app/build.ts';
 import type { ChatRef } from '../../src/domain/index.ts';
 import { PushTrigger, Scheduler } from '../../src/monitor/scheduler.ts';
 import type { Clock } from '../../src/ports/index.ts';
-import { ManualClock, ScaledClock, systemClock } from '../../src/shared/clock.ts';
+import { ManualClock, systemClock } from '../../src/shared/clock.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import { memoryRepositories } from '../../src/storage/memory/index.ts';
 import { TelegramTransport } from '../../src/transports/telegram/bot.ts';
@@ -116,11 +116,11 @@ interface Rig {
   readonly problems: string[];
 }
 
-async function rig(clock: Clock): Promise<Rig> {
+async function rig(clock: Clock, speed = 1): Promise<Rig> {
   const fake = new FakeTelegramBotApi({ chats: [{ id: USER, type: 'private', firstName: 'Bench' }] });
   const { url } = await fake.start();
   // volScale ≈ 0: the market holds still between scripted prices, so every crossing lands in the critical band.
-  const venue = new PaperVenue({ clock, seed: 7, portfolio: BOOK, startPrices: ROUND_PRICES, volScale: 1e-9 });
+  const venue = new PaperVenue({ clock, speed, seed: 7, portfolio: BOOK, startPrices: ROUND_PRICES, volScale: 1e-9 });
   const { logger, problems } = problemLogger();
   const app = buildApp({
     // notificationSpacingMs 0: the per-chat pacing (default 1 s) is left out of every measurement.
@@ -250,14 +250,13 @@ test('alert latency, cron path: price crossing → CRITICAL alert at the fake Bo
   }
 });
 
-test('alert latency, push path as main.ts runs it (ScaledClock ×60, ticking venue, default trigger)', { timeout: 60_000 }, async () => {
-  // main.ts: ScaledClock(DEMO_SPEED 60), venue.start(PAPER_TICK_MS 1000), PushTrigger with minIntervalMs 100.
-  // Pacing is left out as in the other cases (notificationSpacingMs 0). The cooldown is skipped by jumping the app
-  // clock forward.
-  const scaled = new ScaledClock(60, T0);
+test('alert latency, push path as main.ts runs it (market ×60 on the wall clock, ticking venue, default trigger)', { timeout: 60_000 }, async () => {
+  // src/root.ts: the wall clock, a paper market at DEMO_SPEED 60, venue.start(PAPER_TICK_MS 1000), PushTrigger with
+  // minIntervalMs 100. Pacing is left out as in the other cases (notificationSpacingMs 0). The cooldown is skipped by
+  // jumping the app clock forward.
   let skipMs = 0;
-  const clock: Clock = { now: () => scaled.now() + skipMs };
-  const r = await rig(clock);
+  const clock: Clock = { now: () => systemClock.now() + skipMs };
+  const r = await rig(clock, 60);
   const starts: number[] = [];
   const push = new PushTrigger({
     name: 'health', logger: r.logger, minIntervalMs: 100,

@@ -10,7 +10,13 @@ import { applyPortfolio, DEFAULT_PORTFOLIO, type StartingPortfolio } from './por
 import { HOUR_MS, MarketSimulator, type PaperAsset } from './simulator.ts';
 
 export interface PaperVenueOptions {
+  /** Wall-clock time: every timestamp the venue reports (snapshots, fills, history) is on it. */
   readonly clock: Clock;
+  /**
+   * How fast the simulated market moves: market seconds per real second (DEMO_SPEED; default 1). Only the price path,
+   * funding and LP bins run fast; time stamps stay real, so TTLs, cooldowns and the audit keep real time.
+   */
+  readonly speed?: number;
   readonly seed: number;
   readonly portfolio?: StartingPortfolio;
   /** Largest simulation step, ms of simulated time (default 1 h). */
@@ -37,12 +43,17 @@ export class PaperVenue implements PositionSource {
   readonly ledger: Ledger;
   readonly history: PaperPriceHistory;
   readonly clock: Clock;
+  /** Market seconds per real second. */
+  readonly speed: number;
+  /** Wall-clock time up to which the market has been simulated. */
   private simTime: number;
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(opts: PaperVenueOptions) {
     this.clock = opts.clock;
+    this.speed = opts.speed ?? 1;
+    if (!(this.speed >= 1)) throw new RangeError(`speed must be ≥ 1, got ${this.speed}`);
     this.label = `Paper (seed ${opts.seed})`;
     this.simulator = new MarketSimulator({
       seed: opts.seed, ...(opts.maxStepMs ? { maxStepMs: opts.maxStepMs } : {}), ...(opts.volScale ? { volScale: opts.volScale } : {}),
@@ -66,10 +77,12 @@ export class PaperVenue implements PositionSource {
     const now = this.clock.now();
     if (now <= this.simTime) return;
     let t = this.simTime;
+    // Steps of at most one market hour; each moves the market `speed` times the wall time it stands for.
+    const wallStep = Math.max(1, Math.floor(HOUR_MS / this.speed));
     while (t < now) {
-      const dt = Math.min(HOUR_MS, now - t);
-      this.simulator.advance(dt);
-      this.ledger.accrueFunding(dt);
+      const dt = Math.min(wallStep, now - t);
+      this.simulator.advance(dt * this.speed);
+      this.ledger.accrueFunding(dt * this.speed);
       t += dt;
       this.history.record(t, this.simulator.prices());
     }

@@ -81,6 +81,23 @@ describe('PaperVenue', () => {
   });
 });
 
+describe('market speed (DEMO_SPEED): the price path runs fast, time stays real', () => {
+  it('a minute at speed 60 moves the market like an hour at speed 1, and every time stamp is wall-clock time', async () => {
+    const fastClock = new ManualClock(T0);
+    const slowClock = new ManualClock(T0);
+    const fast = new PaperVenue({ clock: fastClock, speed: 60, seed: 5, historyDays: 30, historyHours: 48 });
+    const slow = new PaperVenue({ clock: slowClock, seed: 5, historyDays: 30, historyHours: 48 });
+    fastClock.advance(60_000);
+    slowClock.advance(HOUR);
+    expect(fast.prices()).toEqual(slow.prices());
+    const snap = await fast.snapshot();
+    expect(snap.asOf).toBe(T0 + 60_000);
+    const hourly = await fast.history.closes('SOL', { interval: '1h', limit: 5 });
+    expect(Math.max(...hourly.t)).toBeLessThanOrEqual(T0 + 60_000);
+    expect(() => new PaperVenue({ clock: fastClock, speed: 0.5, seed: 5 })).toThrow(RangeError);
+  });
+});
+
 describe('starting portfolio file', () => {
   it('names the file and the first problem', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-pf-'));
