@@ -19,6 +19,8 @@ export default defineCommand<AppServices>()({
         reply.title(`/${c.name}`),
         reply.text(c.description),
         reply.code(`Usage: ${c.usage}`),
+        // Every argument with what it accepts: enum values (and their short names), duration grammar, defaults.
+        c.args.length > 0 ? reply.text(c.args.map((a) => `• ${a.name}${a.description ? ` (${a.description})` : ''}: ${a.expected}${a.default !== undefined ? `; default ${a.default}` : ''}`).join('\n')) : null,
         c.help ? reply.text(c.help) : null,
         reply.muted(roleAllows(role, c.role) ? `Role: ${c.role}` : `Needs the ${c.role} role (you are a ${role}).`),
       ));

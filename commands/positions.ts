@@ -1,6 +1,6 @@
 import type { AppServices } from '../src/app/services.ts';
 import type { PositionView } from '../src/app/views.ts';
-import { arg, defineCommand, reply, type Block } from '../src/core/index.ts';
+import { arg, defineCommand, reply, UserError, type Block } from '../src/core/index.ts';
 import {
   fmtAmount, fmtDuration, fmtPct, fmtPrice, fmtSignedPct, fmtSignedUsd, fmtTime, fmtUnpriced, fmtUsd,
 } from '../src/shared/format.ts';
@@ -72,10 +72,14 @@ export default defineCommand<AppServices>()({
     kind: arg.enum({ values: ['all', 'perp', 'spot', 'lp'], default: 'all', description: 'Which positions to list' }),
     page: arg.number({ integer: true, min: 1, default: 1, description: 'Page number' }),
   },
-  async run({ args, services, buttons }) {
+  async run({ args, services, buttons, via }) {
     const p = await services.portfolio.refresh();
     const views = services.views.positions(p).filter((v) => args.kind === 'all' || v.position.kind === args.kind);
     const pages = Math.max(1, Math.ceil(views.length / PAGE_SIZE));
+    // A typed page past the end is a mistake worth saying; a ▶ pressed after positions closed just shows the last page.
+    if (args.page > pages && via === 'text') {
+      throw new UserError('bad_argument', `page ${args.page}: there ${pages === 1 ? 'is 1 page' : `are ${pages} pages`} of ${args.kind === 'all' ? '' : `${args.kind} `}positions (${views.length}).`, `Try /positions ${args.kind} ${pages}`);
+    }
     const page = Math.min(args.page, pages);
     const shown = views.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
     const nav = [];

@@ -18,7 +18,7 @@ export default defineCommand<AppServices>()({
   description: 'Stress test: /stress SOL -30%, /stress -20%, /stress ftx-2022, or pick a scenario',
   role: 'viewer',
   group: 'Risk',
-  help: 'Named scenarios replay real crashes (moves measured from history) or push correlations/volatility.',
+  help: 'Named scenarios replay real crashes (moves measured from history) or push correlations/volatility; /stress alone lists them with their ids.',
   args: {
     scenario: arg.string({ optional: true, maxLength: 32, description: 'Scenario id, asset, or a move for all' }),
     move: arg.string({ optional: true, maxLength: 10, description: 'Move of the asset, e.g. -30%' }),
@@ -44,6 +44,8 @@ export default defineCommand<AppServices>()({
       const moves: Record<string, number> = { [first]: move(args.move, first) };
       if (args.asset2) {
         if (!ASSET.test(args.asset2)) throw new UserError('bad_argument', `asset2: expected an asset symbol such as ETH, got "${args.asset2}"`);
+        // "/stress SOL -30% SOL +30%": two moves for one asset — which one was meant is anyone's guess.
+        if (args.asset2 === first) throw new UserError('bad_argument', `${first} is given twice (${args.move} and ${args.move2 ?? 'no move'}): give each asset one move.`, 'Example: /stress SOL -30% ETH -20%');
         moves[args.asset2] = move(args.move2, args.asset2);
       }
       spec = { kind: 'assets', moves };

@@ -10,6 +10,9 @@ export default defineCommand<AppServices>()({
   args: {},
   async run({ chat, services }) {
     const added = await services.notifications.subscribe(chat);
-    return reply.of(reply.text(added ? 'This chat now receives alerts. /quiet sets quiet hours; /unsubscribe stops them.' : 'This chat already receives alerts.'));
+    if (added) return reply.of(reply.text('This chat now receives alerts. /quiet sets quiet hours; /unsubscribe stops them.'));
+    // Already subscribed: say what this chat has, quiet hours included.
+    const q = (await services.notifications.subscriptionOf(chat))?.quiet;
+    return reply.of(reply.text(`This chat already receives alerts${q ? `, quiet ${q.from}–${q.to} (${q.timeZone})` : ', at any time (no quiet hours)'}. /unsubscribe stops them.`));
   },
 });

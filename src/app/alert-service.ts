@@ -80,18 +80,6 @@ export interface TargetWeights {
   readonly setBy: string;
 }
 
-/** "30m", "1h", "2d" → ms; "off" → 0. UserError otherwise. */
-export function parseDuration(text: string): number {
-  if (text.toLowerCase() === 'off') return 0;
-  const m = /^(\d+(?:\.\d+)?)(m|h|d)$/i.exec(text);
-  const n = m ? Number(m[1]) : NaN;
-  if (!m || !(n > 0)) throw new UserError('bad_argument', `duration: expected a time such as 30m, 1h or 2d (or off), got "${text}"`);
-  const unit = (m[2] ?? 'm').toLowerCase();
-  const ms = n * (unit === 'm' ? 60_000 : unit === 'h' ? 3_600_000 : 86_400_000);
-  if (ms > 30 * 86_400_000) throw new UserError('bad_argument', 'duration: at most 30 days.');
-  return ms;
-}
-
 export class AlertService {
   readonly engine: AlertEngine;
   private readonly deps: AlertServiceDeps;
@@ -283,17 +271,15 @@ export class AlertService {
     return this.thresholds();
   }
 
-  /** Mutes a rule for a duration text ("2h"; "off" unmutes); returns when it ends (null: unmuted). */
-  async muteRule(rule: AlertRule, duration: string): Promise<number | null> {
-    const ms = parseDuration(duration);
+  /** Mutes a rule for `ms` milliseconds (0 unmutes); returns when it ends (null: unmuted). */
+  async muteRule(rule: AlertRule, ms: number): Promise<number | null> {
     const until = ms === 0 ? null : this.deps.clock.now() + ms;
     await this.engine.mute(rule, until);
     return until;
   }
 
-  /** Snoozes every alert for a duration text ("off" ends the snooze); returns when it ends (null: ended). */
-  async snoozeAll(duration: string): Promise<number | null> {
-    const ms = parseDuration(duration);
+  /** Snoozes every alert for `ms` milliseconds (0 ends the snooze); returns when it ends (null: ended). */
+  async snoozeAll(ms: number): Promise<number | null> {
     const until = ms === 0 ? this.deps.clock.now() : this.deps.clock.now() + ms;
     await this.engine.snooze('all', until);
     return ms === 0 ? null : until;

@@ -137,6 +137,10 @@ export function buildApp(parts: AppParts): App {
     runtime: parts.runtime,
     commands: () => parts.commands.map((c) => ({
       name: c.name, description: c.description, role: c.role, usage: usageLine(c.name, c.args),
+      args: Object.entries(c.args).map(([name, a]) => ({
+        name, description: a.description, expected: a.expected,
+        ...(typeof a.default === 'string' || typeof a.default === 'number' ? { default: String(a.default) } : {}),
+      })),
       ...(c.help ? { help: c.help } : {}), ...(c.group ? { group: c.group } : {}),
     })),
     views: { positions: positionViews, health: healthView, lps: lpViews, findLp },

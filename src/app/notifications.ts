@@ -140,6 +140,11 @@ export class NotificationService {
     });
   }
 
+  /** This chat's subscription (with its quiet hours), or null when it does not receive alerts. */
+  async subscriptionOf(chat: ChatRef): Promise<Subscription | null> {
+    return (await this.subscriptions()).find((s) => chatKey(s.chat) === chatKey(chat)) ?? null;
+  }
+
   private async save(subs: readonly Subscription[]): Promise<void> {
     await this.opts.settings.set(SETTINGS_KEY, subs.map((s) => ({ chat: { ...s.chat }, quiet: s.quiet ? { ...s.quiet } : null })));
   }

@@ -23,6 +23,8 @@ export interface CommandInfo {
   readonly description: string;
   readonly role: Role;
   readonly usage: string;
+  /** Each argument: what it is and what it accepts ("one of …", "a time such as 10d …"), and its default. */
+  readonly args: readonly { readonly name: string; readonly description: string; readonly expected: string; readonly default?: string }[];
   readonly help?: string;
   readonly group?: string;
 }

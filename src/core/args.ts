@@ -60,6 +60,30 @@ interface NumberOpts extends Common {
 
 interface EnumOpts<V extends string> extends Common {
   readonly values: readonly V[];
+  /** Short names accepted for a value (`mc` → `montecarlo`); shown in /help, not offered as Discord choices. */
+  readonly aliases?: Readonly<Record<string, V>>;
+}
+
+/** Time units a duration may be written in, in milliseconds. */
+const TIME_UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
+export type TimeUnit = keyof typeof TIME_UNITS;
+
+/** A duration argument's value (in `unit`) in milliseconds. */
+export function durationMs(value: number, unit: TimeUnit): number {
+  return value * TIME_UNITS[unit];
+}
+const UNIT_NAMES: Readonly<Record<TimeUnit, string>> = { m: 'minutes', h: 'hours', d: 'days', w: 'weeks' };
+
+interface DurationOpts extends Common {
+  /** What a plain number means and what the value is returned in: `unit: 'd'` reads "10", "10d" and "240h" as 10. */
+  readonly unit: TimeUnit;
+  /** Bounds, in `unit`. */
+  readonly min?: number;
+  readonly max?: number;
+  /** Whole units only (a horizon of 1.5 days is refused). */
+  readonly integer?: boolean;
+  /** "off" is accepted and parses as 0 (ends a mute or a snooze). */
+  readonly off?: boolean;
 }
 
 function describeNumber(o: NumberOpts): string {
@@ -102,12 +126,54 @@ function stringParser(o: StringOpts): (token: string) => Parsed<string> {
   };
 }
 
-function enumParser<V extends string>(values: readonly V[]): (token: string) => Parsed<V> {
-  const expected = `one of ${values.join(', ')}`;
+/** "one of all, historical (hist), …": each value with its short names. */
+function describeEnum<V extends string>(values: readonly V[], aliases: Readonly<Record<string, V>> = {}): string {
+  return `one of ${values.map((v) => {
+    const short = Object.entries(aliases).filter(([, to]) => to === v).map(([a]) => a);
+    return short.length > 0 ? `${v} (${short.join(', ')})` : v;
+  }).join(', ')}`;
+}
+
+function enumParser<V extends string>(values: readonly V[], aliases: Readonly<Record<string, V>> = {}): (token: string) => Parsed<V> {
+  const expected = describeEnum(values, aliases);
   return (token) => {
-    const found = values.find((v) => v.toLowerCase() === token.toLowerCase());
+    const t = token.toLowerCase();
+    const found = values.find((v) => v.toLowerCase() === t) ?? Object.entries(aliases).find(([a]) => a.toLowerCase() === t)?.[1];
     return found === undefined ? { ok: false, expected } : { ok: true, value: found };
   };
+}
+
+/** "a time such as 10d or 240h (a plain number is days), from 1 to 30 days". */
+function describeDuration(o: DurationOpts): string {
+  const examples = { m: '30m, 1h or 2d', h: '6h or 2d', d: '10d or 240h', w: '2w or 14d' }[o.unit];
+  const range = o.min !== undefined && o.max !== undefined ? `, from ${o.min} to ${o.max} ${UNIT_NAMES[o.unit]}` : '';
+  return `a time such as ${examples} (a plain number is ${UNIT_NAMES[o.unit]})${range}${o.off ? ', or off' : ''}`;
+}
+
+const DURATION_TEXT = /^(\d+(?:\.\d+)?)\s*([mhdw]?)$/i;
+
+/** One grammar for every duration and horizon: `<number>[m|h|d|w]`, a plain number in the argument's unit. */
+function durationParser(o: DurationOpts): (token: string) => Parsed<number> {
+  const expected = describeDuration(o);
+  return (token) => {
+    if (o.off && token.toLowerCase() === 'off') return { ok: true, value: 0 };
+    const m = DURATION_TEXT.exec(token.trim());
+    if (!m) return { ok: false, expected };
+    const unit = ((m[2] ?? '').toLowerCase() || o.unit) as TimeUnit;
+    // Through milliseconds, rounded to a microsecond of the target unit: "240h" in days is exactly 10.
+    const value = Math.round((Number(m[1]) * TIME_UNITS[unit]) / TIME_UNITS[o.unit] * 1e6) / 1e6;
+    if (!(value > 0)) return { ok: false, expected };
+    if (o.integer && !Number.isInteger(value)) return { ok: false, expected: `${expected}, in whole ${UNIT_NAMES[o.unit]}` };
+    if ((o.min !== undefined && value < o.min) || (o.max !== undefined && value > o.max)) return { ok: false, expected };
+    return { ok: true, value };
+  };
+}
+
+function durationArg(o: DurationOpts & { optional: true }): ArgDef<number, false>;
+function durationArg(o: DurationOpts & { default?: number }): ArgDef<number, true>;
+function durationArg(o: DurationOpts & { optional?: boolean; default?: number }): ArgDef<number> {
+  // A text option on Discord ("10d"), parsed by the same grammar as typed text.
+  return build('string', o, durationParser(o), describeDuration(o), { maxLength: 12 });
 }
 
 function build<T>(kind: ArgKind, o: Common & { optional?: boolean; default?: T }, parse: (t: string) => Parsed<T>,
@@ -144,11 +210,14 @@ function numberArg(o: NumberOpts & { optional?: boolean; default?: number } = {}
 function enumArg<const V extends string>(o: EnumOpts<V> & { optional: true }): ArgDef<V, false>;
 function enumArg<const V extends string>(o: EnumOpts<V> & { default?: V }): ArgDef<V, true>;
 function enumArg<const V extends string>(o: EnumOpts<V> & { optional?: boolean; default?: V }): ArgDef<V> {
-  return build('enum', o, enumParser(o.values), `one of ${o.values.join(', ')}`, { choices: o.values });
+  return build('enum', o, enumParser(o.values, o.aliases), describeEnum(o.values, o.aliases), { choices: o.values });
 }
 
-/** Argument builders: `arg.string()`, `arg.number({ min: 0 })`, `arg.enum({ values: ['long', 'short'] })`. */
-export const arg = { string: stringArg, number: numberArg, enum: enumArg };
+/**
+ * Argument builders: `arg.string()`, `arg.number({ min: 0 })`, `arg.enum({ values: ['long', 'short'] })`,
+ * `arg.duration({ unit: 'd', min: 1, max: 30 })`.
+ */
+export const arg = { string: stringArg, number: numberArg, enum: enumArg, duration: durationArg };
 
 /** Splits a command line into tokens; double or single quotes group words ("a b"). */
 export function tokenize(text: string): string[] {
@@ -169,9 +238,36 @@ export type ParseOutcome<A extends ArgsSpec> =
   | { ok: true; values: InferArgs<A> }
   | { ok: false; message: string };
 
+/** Characters that print as nothing (zero-width, direction marks, BOM): pasted from chats, they silently break input. */
+const INVISIBLE: Readonly<Record<number, string>> = {
+  0x00ad: 'soft hyphen', 0x200b: 'zero-width space', 0x200c: 'zero-width non-joiner', 0x200d: 'zero-width joiner',
+  0x200e: 'left-to-right mark', 0x200f: 'right-to-left mark', 0x202a: 'left-to-right embedding', 0x202b: 'right-to-left embedding',
+  0x202c: 'pop directional formatting', 0x202d: 'left-to-right override', 0x202e: 'right-to-left override', 0x2060: 'word joiner',
+  0x2066: 'left-to-right isolate', 0x2067: 'right-to-left isolate', 0x2068: 'first strong isolate', 0x2069: 'pop directional isolate',
+  0xfeff: 'zero-width no-break space',
+};
+const INVISIBLE_RE = new RegExp(`[${Object.keys(INVISIBLE).map((c) => `\\u{${Number(c).toString(16)}}`).join('')}]`, 'gu');
+
+const codePoint = (ch: string): string => `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** The text with every invisible character shown as ⟨U+200B⟩, so a message can say where it is. */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE_RE, (ch) => `⟨${codePoint(ch)}⟩`);
+}
+
+/** A problem with invisible characters in `text` ("contains a zero-width space (U+200B): …"), or null. */
+export function invisibleProblem(text: string): string | null {
+  const found = text.match(INVISIBLE_RE);
+  if (!found) return null;
+  const names = [...new Set(found.map((ch) => `${INVISIBLE[ch.codePointAt(0) ?? 0] ?? 'invisible character'} ${codePoint(ch)}`))];
+  return found.length === 1
+    ? `${JSON.stringify(visible(text))} contains an invisible ${names[0]}; type it again without it`
+    : `${JSON.stringify(visible(text))} contains ${found.length} invisible characters (${names.join(', ')}); type it again without them`;
+}
+
 function quote(token: string): string {
   const shown = token.length > 40 ? `${token.slice(0, 40)}…` : token;
-  return JSON.stringify(shown);
+  return JSON.stringify(visible(shown));
 }
 
 /**
@@ -215,6 +311,8 @@ export function parseNamed<A extends ArgsSpec>(spec: A, values: Readonly<Record<
       out[key] = def.default;
       continue;
     }
+    const hidden = invisibleProblem(token);
+    if (hidden) return { ok: false, message: `${key}: ${hidden}` };
     const parsed = def.parse(token);
     if (!parsed.ok) return { ok: false, message: `${key}: expected ${parsed.expected}, got ${quote(token)}` };
     out[key] = parsed.value;

@@ -4,7 +4,7 @@ import type { ActionRepo, Clock, Json, StoredAction } from '../ports/index.ts';
 import { StorageError, UserError, VenueError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
-import { parseArgs, parseNamed, tokenize, usageLine, type ArgsSpec, type SuggestSource } from './args.ts';
+import { invisibleProblem, parseArgs, parseNamed, tokenize, usageLine, type ArgsSpec, type SuggestSource } from './args.ts';
 import type { AnyCommand, ButtonFactory } from './command.ts';
 import { decodeActionRef, reply, type Button, type ButtonStyle, type Reply } from './reply.ts';
 
@@ -87,7 +87,11 @@ export class Dispatcher<S> {
     if (!text.startsWith('/')) return null;
     const m = COMMAND_LINE.exec(text);
     if (!m) {
-      return this.guard(input.actor, () => Promise.reject(new UserError('unknown_command', `"${text.split(/\s/)[0] ?? text}" is not a command.`, 'Commands look like /portfolio. Try /help.')));
+      const word = text.split(/\s/)[0] ?? text;
+      const hidden = invisibleProblem(word);
+      return this.guard(input.actor, () => Promise.reject(hidden
+        ? new UserError('bad_argument', `The command ${hidden}.`)
+        : new UserError('unknown_command', `"${word}" is not a command.`, 'Commands look like /portfolio. Try /help.')));
     }
     const [, name = '', mention, rest = ''] = m;
     if (mention && input.botUsername && mention.toLowerCase() !== input.botUsername.toLowerCase()) return null;

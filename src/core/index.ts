@@ -1,4 +1,4 @@
-export { arg, parseArgs, parseNamed, tokenize, usageLine } from './args.ts';
+export { arg, durationMs, parseArgs, parseNamed, tokenize, usageLine } from './args.ts';
 export type { ArgDef, ArgsSpec, InferArgs, ParseOutcome, SuggestSource } from './args.ts';
 export { defineCommand, COMMAND_NAME, MAX_DESCRIPTION } from './command.ts';
 export type { AnyCommand, ButtonFactory, CommandContext, CommandDef } from './command.ts';

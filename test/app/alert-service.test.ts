@@ -99,7 +99,10 @@ describe('AlertService', () => {
     expect(plainText(await send('/mute health 2h', 'trader'))).toMatch(/^Rule health muted until /);
     await at(93.5); // muted: no health escalation
     expect(healthMessages()).toHaveLength(1);
-    expect(plainText(await send('/mute health forever', 'trader'))).toContain('duration: expected a time such as 30m, 1h or 2d (or off), got "forever"');
+    expect(plainText(await send('/mute health forever', 'trader'))).toContain('duration: expected a time such as 30m, 1h or 2d (a plain number is minutes), from 1 to 43200 minutes, or off, got "forever"');
+    expect(plainText(await send('/mute health 31d', 'trader'))).toContain('from 1 to 43200 minutes, or off, got "31d"');
+    // A plain number is minutes, like "90m".
+    expect(plainText(await send('/snooze 90', 'trader'))).toBe(plainText(await send('/snooze 90m', 'trader')));
     expect(plainText(await send('/mute nope 1h', 'trader'))).toContain('rule: expected one of health, liquidation_distance');
     expect(plainText(await send('/snooze 30m', 'trader'))).toMatch(/^All alerts snoozed until /);
     expect(plainText(await send('/snooze off', 'trader'))).toBe('Snooze ended: alerts are back on.');

@@ -37,6 +37,16 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-actions-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('/hedge', () => {
+  it('a hedge over the per-action cap is scaled down to fit, with a note, not refused', async () => {
+    // HEDGE book: the full hedge is SELL 100 SOL-PERP = $10,000. Cap $2,500 → factor 0.25 → SELL 25 (step 0.01).
+    const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES, approvals: { maxNotionalPerActionUsd: 2_500, maxNotionalPerDayUsd: 10_000 } });
+    const card = t.text(await t.send('/hedge SOL', 'trader'));
+    expect(card).toContain('SELL (RO) | 25 SOL-PERP | ≥ $99.00 | $2,500.00');
+    expect(card).toContain('Scaled to 25% of the full hedge: the per-action cap MAX_NOTIONAL_PER_ACTION_USD is $2,500.00. Run /hedge again after it fills for the rest.');
+    expect(card).not.toMatch(/Refused|over the per-action cap/);
+    expect(buttonsOf(await t.send('/hedge SOL', 'trader')).map((b) => b.label)).toEqual(['Confirm', 'Cancel']);
+  });
+
   it('plans the hand-computed hedge: legs, costs, before → after, mode, expiry and buttons', async () => {
     const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES });
     const r = await t.send('/hedge SOL', 'trader');

@@ -7,9 +7,14 @@ describe('/subscribe, /unsubscribe, /quiet', () => {
     const { send, app } = testApp();
     expect(plainText(await send('/subscribe', 'viewer'))).toContain('/subscribe needs the trader role');
     expect(plainText(await send('/quiet 22:00-07:00', 'trader'))).toContain('This chat does not receive alerts.');
+    expect(plainText(await send('/quiet', 'trader'))).toBe('This chat does not receive alerts, so it has no quiet hours. /subscribe first.');
     expect(plainText(await send('/subscribe', 'trader'))).toContain('This chat now receives alerts.');
-    expect(plainText(await send('/subscribe', 'trader'))).toContain('This chat already receives alerts.');
+    expect(plainText(await send('/subscribe', 'trader'))).toBe('This chat already receives alerts, at any time (no quiet hours). /unsubscribe stops them.');
+    expect(plainText(await send('/quiet', 'trader'))).toBe('No quiet hours: alerts come at any time. /quiet 22:30-07:00 sets them.');
     expect(plainText(await send('/quiet 22:30-07:00 Europe/Paris', 'trader'))).toBe('Quiet hours 22:30–07:00 (Europe/Paris). Critical alerts still come through.');
+    // Alone, each shows this chat's setting.
+    expect(plainText(await send('/quiet', 'trader'))).toBe('Quiet hours 22:30–07:00 (Europe/Paris). Critical alerts still come through. /quiet off ends them.');
+    expect(plainText(await send('/subscribe', 'trader'))).toBe('This chat already receives alerts, quiet 22:30–07:00 (Europe/Paris). /unsubscribe stops them.');
     expect((await app.services.notifications.subscriptions())[0]?.quiet).toEqual({ from: '22:30', to: '07:00', timeZone: 'Europe/Paris' });
     expect(plainText(await send('/quiet 10pm', 'trader'))).toContain('range: expected HH:MM-HH:MM such as 22:30-07:00, or off, got "10pm"');
     expect(plainText(await send('/quiet 22:00-07:00 Mars/Base', 'trader'))).toContain('time zone: expected an IANA name such as Europe/Paris, got "Mars/Base"');

@@ -103,8 +103,8 @@ describe('/positions', () => {
     expect(second.edit).toBe(true);
     expect(plainText(second.reply!)).toContain('Positions · page 2/2');
     expect(buttonsOf(second.reply!).map((b) => b.label)).toEqual(['◀', '↻ Refresh']);
-    // A page past the end shows the last page.
-    expect(plainText(await send('/positions all 9'))).toContain('page 2/2');
+    // A typed page past the end is an error naming the last page.
+    expect(plainText(await send('/positions all 9'))).toBe('page 9: there are 2 pages of positions (8).\nTry /positions all 2');
   });
 
   it('shows LP positions with range, composition, fees and PnL vs deposit', async () => {
@@ -256,5 +256,18 @@ describe('/status, /start, /help', () => {
       expect(t).toContain('private bot');
       expect(t).not.toContain('$');
     }
+  });
+});
+
+describe('arguments a person guesses right', () => {
+  it('a page past the end, an asset given twice, and /help listing what each argument accepts', async () => {
+    const { send } = book();
+    expect(plainText(await send('/positions all 99'))).toMatch(/^page 99: there (is 1 page|are \d+ pages) of positions \(\d+\)\.\nTry \/positions all \d+$/);
+    expect(plainText(await send('/stress SOL -30% SOL +30%'))).toBe('SOL is given twice (-30% and +30%): give each asset one move.\nExample: /stress SOL -30% ETH -20%');
+    const mute = plainText(await send('/help mute'));
+    expect(mute).toContain('• rule (Rule to mute): one of health, liquidation_distance, var,');
+    expect(mute).toContain('• duration (How long: 30m, 1h, 2d, or off): a time such as 30m, 1h or 2d (a plain number is minutes)');
+    expect(plainText(await send('/help chart'))).toContain('• kind (Which chart): one of equity, drawdown, allocation, correlation; default equity');
+    expect(plainText(await send('/help positions'))).toContain('• kind (Which positions to list): one of all, perp, spot, lp; default all');
   });
 });

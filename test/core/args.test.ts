@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arg, parseArgs, parseNamed, tokenize, usageLine } from '../../src/core/args.ts';
+import { arg, invisibleProblem, parseArgs, parseNamed, tokenize, usageLine, visible } from '../../src/core/args.ts';
 
 const sizeSpec = {
   market: arg.string({ upper: true, pattern: /^[A-Z0-9-]{2,16}$/, expected: 'a market such as SOL' }),
@@ -71,5 +71,64 @@ describe('argument parsing', () => {
         expect(r.message).toMatch(/^(\w+: |too many arguments|unknown argument|this command)/);
       }
     }), { numRuns: 2000 });
+  });
+});
+
+describe('invisible characters', () => {
+  const spec = { market: arg.string({ upper: true, pattern: /^[A-Z0-9-]{2,16}$/, expected: 'a market such as SOL-PERP' }) };
+  it('a zero-width space or a direction mark is an error that shows where it is, never a silent mismatch', () => {
+    expect(parseArgs(spec, ['SOL\u200B'])).toEqual({ ok: false, message: 'market: "SOL⟨U+200B⟩" contains an invisible zero-width space U+200B; type it again without it' });
+    expect(parseArgs(spec, ['\u200fSOL\u202e'])).toEqual({
+      ok: false, message: 'market: "⟨U+200F⟩SOL⟨U+202E⟩" contains 2 invisible characters (right-to-left mark U+200F, right-to-left override U+202E); type it again without them',
+    });
+    const bom = parseNamed(spec, { market: '\uFEFFSOL' });
+    expect(!bom.ok && bom.message).toContain('zero-width no-break space U+FEFF');
+    expect(parseArgs(spec, ['SOL'])).toEqual({ ok: true, values: { market: 'SOL' } });
+  });
+
+  it('property: any text with an invisible character is refused, and the message shows the text with nothing hidden', () => {
+    const hidden = fc.constantFrom('\u200B', '\u200C', '\u200D', '\u200E', '\u200F', '\u2060', '\uFEFF', '\u202E', '\u2066');
+    fc.assert(fc.property(fc.string({ maxLength: 8 }), hidden, fc.string({ maxLength: 8 }), (a, h, b) => {
+      const r = parseNamed({ x: arg.string({ maxLength: 64 }) }, { x: `${a}${h}${b}` });
+      if (r.ok) return false;
+      return /U\+[0-9A-F]{4}/.test(r.message) && invisibleProblem(visible(`${a}${h}${b}`)) === null;
+    }));
+  });
+});
+
+describe('one grammar for durations and horizons; short names for enum values', () => {
+  const horizon = { h: arg.duration({ unit: 'd', min: 1, max: 30, integer: true }) };
+  const snooze = { t: arg.duration({ unit: 'm', min: 1, max: 43_200, off: true }) };
+  it('10d, 240h, 2w and a plain 10 all read in the argument’s unit', () => {
+    for (const [token, days] of [['10d', 10], ['240h', 10], ['10', 10], ['2w', 14], ['1D', 1], ['1440m', 1]] as const) {
+      expect(parseArgs(horizon, [token])).toEqual({ ok: true, values: { h: days } });
+    }
+    expect(parseArgs(snooze, ['1h'])).toEqual({ ok: true, values: { t: 60 } });
+    expect(parseArgs(snooze, ['off'])).toEqual({ ok: true, values: { t: 0 } });
+  });
+
+  it('out of range, fractional where whole units are needed, and words are refused with the grammar', () => {
+    expect(parseArgs(horizon, ['36h'])).toEqual({ ok: false, message: 'h: expected a time such as 10d or 240h (a plain number is days), from 1 to 30 days, in whole days, got "36h"' });
+    const far = parseArgs(horizon, ['31d']);
+    expect(!far.ok && far.message).toContain('from 1 to 30 days');
+    expect(parseArgs(horizon, ['off'])).toMatchObject({ ok: false });
+    expect(parseArgs(horizon, ['0d'])).toMatchObject({ ok: false });
+    const soon = parseArgs(snooze, ['soon']);
+    expect(!soon.ok && soon.message).toContain('or off, got "soon"');
+  });
+
+  it('property: n of any unit reads as n × that unit in minutes', () => {
+    const perMinute = { m: 1, h: 60, d: 1440, w: 10_080 } as const;
+    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.constantFrom('m', 'h', 'd', 'w'), (n, u) => {
+      const r = parseArgs({ t: arg.duration({ unit: 'm' }) }, [`${n}${u}`]);
+      return r.ok && r.values.t === n * perMinute[u];
+    }));
+  });
+
+  it('enum short names map to their value and are listed in the expected text', () => {
+    const spec = { method: arg.enum({ values: ['all', 'historical', 'montecarlo'], aliases: { hist: 'historical', mc: 'montecarlo' } }) };
+    expect(parseArgs(spec, ['MC'])).toEqual({ ok: true, values: { method: 'montecarlo' } });
+    expect(parseArgs(spec, ['hist'])).toEqual({ ok: true, values: { method: 'historical' } });
+    expect(parseArgs(spec, ['x'])).toEqual({ ok: false, message: 'method: expected one of all, historical (hist), montecarlo (mc), got "x"' });
   });
 });

@@ -238,3 +238,11 @@ describe('Dispatcher.suggest (autocomplete)', () => {
     expect(failing.records.some((r) => r.msg === 'suggestions failed')).toBe(true);
   });
 });
+
+describe('Dispatcher: invisible characters in the command word', () => {
+  it('says what is hidden instead of "not a command"', async () => {
+    const { d } = setup();
+    const r = await d.handleText({ actor: actor('viewer'), chat, text: '/si\u200Bze sol 1' });
+    expect(plainText(r!)).toBe('The command "/si⟨U+200B⟩ze" contains an invisible zero-width space U+200B; type it again without it.');
+  });
+});

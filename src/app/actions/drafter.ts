@@ -3,7 +3,7 @@
  * limits, or a liquidity action on its venue) and measures before → after. No gate, no card: the service does those.
  */
 import type { ApprovalGate, PlanDraft } from '../../approvals/gate.ts';
-import type { ActionPlan, MarketInfo, PlanRequest } from '../../domain/index.ts';
+import type { ActionPlan, MarketInfo, PlanLeg, PlanRequest } from '../../domain/index.ts';
 import type { Clock, LiquidityShape, LiquidityVenue, PriceHistory, TradeExecutor } from '../../ports/index.ts';
 import { betaStats } from '../../risk/beta.ts';
 import { UserError } from '../../shared/errors.ts';
@@ -17,7 +17,7 @@ import type { NotificationService } from '../notifications.ts';
 import type { OracleService } from '../oracles.ts';
 import type { PortfolioService } from '../portfolio.ts';
 import { buildRiskModel, type RiskModel } from '../risk-model.ts';
-import { applyLegs, bookMetrics, netDeltas, STABLES, sumLegs, tailContributions, type ScenarioReturns } from './book.ts';
+import { applyLegs, bookMetrics, legFor, legUnits, netDeltas, STABLES, sumLegs, tailContributions, type ScenarioReturns } from './book.ts';
 import { perpFor, planHedge, type CrossHedge } from './hedge.ts';
 import { liquidityDraft } from './liquidity.ts';
 import { planProtect, planTrims } from './protect.ts';
@@ -110,6 +110,9 @@ export class PlanDrafter {
         });
         plan.notes.push(...forced);
         legs = plan.legs;
+        const capped = this.withinActionCap(legs, markets);
+        if (capped.note) plan.notes.push(capped.note);
+        legs = capped.legs;
         const deltas = netDeltas(model);
         const ratios = plan.rows.filter((r) => r.via && Math.abs(r.deltaBefore) > 0).map((r) => {
           const hedged = legs.filter((l) => l.market === r.via).reduce((s, l) => s + (l.side === 'buy' ? 1 : -1) * Number(l.notionalUsd) / 1e6, 0);
@@ -168,6 +171,27 @@ export class PlanDrafter {
       kind: request.kind, title, request, legs,
       before: bookMetrics(model, scenarios, weightsAlso), after: bookMetrics(after, scenarios, weightsAlso), notes,
       estimatedFeesUsd: sumLegs(legs, (l) => l.estFeeUsd), estimatedSlippageUsd: sumLegs(legs, (l) => l.estSlippageUsd), notionalUsd: sumLegs(legs, (l) => l.notionalUsd),
+    };
+  }
+
+  /**
+   * A hedge larger than the per-action cap is scaled down to fit it (every leg by the same factor, sizes rounded down to
+   * the market's step) with a note, rather than refused: a smaller hedge still reduces risk, and the rest can follow.
+   */
+  private withinActionCap(legs: readonly PlanLeg[], markets: readonly MarketInfo[]): { legs: readonly PlanLeg[]; note?: string } {
+    const cap = this.deps.gate.opts.maxNotionalPerActionUsd;
+    const total = sumLegs(legs, (l) => l.notionalUsd);
+    if (total <= cap || total === 0n) return { legs };
+    const factor = Number(cap) / Number(total);
+    const scaled = legs.flatMap((l) => {
+      const m = markets.find((x) => x.venue === l.venue && x.market === l.market);
+      const leg = m ? legFor(m, legUnits(l, m) * factor, l.refPrice / m.contractSize, { reduceOnly: l.reduceOnly, round: 'down' }) : null;
+      return leg ? [leg] : [];
+    });
+    const pct = Math.floor(factor * 100);
+    return {
+      legs: scaled,
+      note: `Scaled to ${pct}% of the full hedge: the per-action cap MAX_NOTIONAL_PER_ACTION_USD is ${fmtUsd(cap)}. Run /hedge again after it fills for the rest.`,
     };
   }
 
