@@ -34,7 +34,9 @@ export default defineCommand<AppServices>()({
           : []),
       ]),
       rows.length > 0
-        ? reply.table(['Market', { header: 'Mark', align: 'right' }, { header: 'Liq.', align: 'right' }, { header: 'Dist.', align: 'right' }], rows)
+        ? reply.table(['Market', { header: 'Mark', align: 'right' }, { header: 'Liq.', align: 'right' }, { header: 'Dist.', align: 'right' }], rows,
+          // A phone drops the mark (it is in /prices): liquidation price and distance are what this answer is for.
+          reply.table(['Market', { header: 'Liq.', align: 'right' }, { header: 'Dist.', align: 'right' }], rows.map(([m, , liq, dist]) => [m ?? '', liq ?? '', dist ?? ''])))
         : reply.text('No margin positions: nothing can be liquidated.'),
       reply.muted('Liquidation prices move one asset at a time, others held fixed (as Drift computes them).'),
       reply.buttons([await buttons.command('↻ Refresh', 'health')]),

@@ -30,24 +30,31 @@ export default defineCommand<AppServices>()({
       const key = LIMIT_ALIASES[args.key.toLowerCase()] ?? (args.key as keyof RiskLimits);
       return reply.of(reply.text(`${LIMIT_SPECS[key].label} is now ${show(key, next[key])}.`));
     }
+    const title = (n: number): string => (n === 0 ? 'Risk limits: all within' : `Risk limits: ${n} breach${n > 1 ? 'es' : ''}`);
     if (args.action === 'check' && roleAllows(actor.role ?? 'viewer', 'trader')) {
       const { violations } = await services.risk.violations();
-      if (violations.length === 0) return reply.of(reply.title('Risk limits: all within'), reply.text('No limit is broken: nothing to trim.'));
+      if (violations.length === 0) return reply.of(reply.title(title(0)), reply.text('No limit is broken: nothing to trim.'));
       const card = await services.actions.trims(actor, chat);
-      return reply.of(reply.text(violations.map((v) => `• ${v.message}`).join('\n'), 'warning'), ...card.blocks);
+      // The title first, then what is broken, then the trim card (which carries its own heading).
+      return reply.of(reply.title(title(violations.length)), reply.text(violations.map((v) => `• ${v.message}`).join('\n'), 'warning'), ...card.blocks);
     }
     const limits = await services.limits.get();
-    const { violations } = await services.risk.violations();
+    const { violations, drawdown } = await services.risk.violations();
     const rows = (Object.keys(LIMIT_SPECS) as (keyof RiskLimits)[]).map((k) => {
       const alias = Object.entries(LIMIT_ALIASES).find(([, v]) => v === k)?.[0] ?? k;
       const broken = violations.some((v) => v.limit === k);
       return [`${broken ? '✖ ' : ''}${LIMIT_SPECS[k].label}`, show(k, limits[k]), alias];
     });
     return reply.of(
-      reply.title(violations.length === 0 ? 'Risk limits: all within' : `Risk limits: ${violations.length} breach${violations.length > 1 ? 'es' : ''}`),
-      args.action === 'show' ? reply.table(['Limit', { header: 'Value', align: 'right' }, 'Key'], rows) : null,
+      reply.title(title(violations.length)),
+      args.action === 'show'
+        // A phone leaves the keys to /help limits: only admins type them.
+        ? reply.table(['Limit', { header: 'Value', align: 'right' }, 'Key'], rows, reply.table(['Limit', { header: 'Value', align: 'right' }], rows.map((r) => r.slice(0, 2))))
+        : null,
       violations.length > 0 ? reply.text(violations.map((v) => `• ${v.message}`).join('\n'), 'warning') : reply.text('No limit is broken.'),
       args.action === 'check' && violations.length > 0 ? reply.muted('A trader can plan the trims with /limits check.') : null,
+      // The drawdown limit applies to recorded equity; a backtest of today's positions is not the account's history.
+      drawdown === null ? reply.muted('Max drawdown: not enough recorded history yet (it is checked once Vigil has recorded equity).') : null,
     );
   },
 });

@@ -19,10 +19,12 @@ export default defineCommand<AppServices>()({
       : mine.length === 0 ? 'Only the trader who asked for a plan, or an admin, can cancel it.'
         : mine.length === all ? '/cancel ID cancels a pending plan.'
           : `/cancel ID cancels a pending plan you asked for (${mine.join(', ')}); the others only their trader or an admin can cancel.`;
+    const table = rows.map((r) => [r.plan.id, r.plan.title, r.plan.requestedByName, fmtUsd(r.plan.notionalUsd), r.approval.state, r.approval.state === 'pending' ? fmtTime(r.plan.expiresAt, tz) : '—']);
     return reply.of(
       reply.title(`Pending plans: ${rows.length}`),
-      reply.table(['Id', 'Plan', 'By', { header: 'Notional', align: 'right' }, 'State', 'Expires'],
-        rows.map((r) => [r.plan.id, r.plan.title, r.plan.requestedByName, fmtUsd(r.plan.notionalUsd), r.approval.state, r.approval.state === 'pending' ? fmtTime(r.plan.expiresAt, tz) : '—'])),
+      reply.table(['Id', 'Plan', 'By', { header: 'Notional', align: 'right' }, 'State', 'Expires'], table,
+        // A phone stacks each plan under its title.
+        reply.table(['Plan', 'Id', 'By', 'Notional', 'State', 'Expires'], table.map(([id = '', plan = '', ...rest]) => [plan, id, ...rest]))),
       hint ? reply.muted(hint) : null,
     );
   },

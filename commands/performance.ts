@@ -2,6 +2,9 @@ import type { AppServices } from '../src/app/services.ts';
 import { arg, defineCommand, reply } from '../src/core/index.ts';
 import { fmtPct, fmtSignedPct, fmtTime } from '../src/shared/format.ts';
 
+/** A risk ratio: NaN means undefined (its denominator vanished, src/risk/ratios.ts), shown as n/a with the reason. */
+const ratio = (x: number, why: string): string => (Number.isNaN(x) ? `n/a (${why})` : x.toFixed(2));
+
 const DAYS = { '7d': 7, '30d': 30, '90d': 90, '365d': 365, all: 36_500 } as const;
 
 export default defineCommand<AppServices>()({
@@ -21,10 +24,10 @@ export default defineCommand<AppServices>()({
         reply.fields([
           ['Return', `${fmtSignedPct(m.totalReturn)} (${fmtSignedPct(m.annualizedReturn, 1)} a year)`],
           ['Volatility', `${fmtPct(m.volatility, 1)} a year`],
-          ['Sharpe · Sortino', `${m.sharpeRatio.toFixed(2)} · ${m.sortinoRatio.toFixed(2)}`],
-          ['Calmar', m.calmarRatio.toFixed(2)],
+          ['Sharpe · Sortino', `${ratio(m.sharpeRatio, 'no volatility in the window')} · ${ratio(m.sortinoRatio, 'no downside in the window')}`],
+          ['Calmar', ratio(m.calmarRatio, 'no drawdown in the window')],
           ['Max drawdown', fmtPct(m.maxDrawdown, 1)],
-          ['Trades', m.totalTrades === 0 ? 'none closed' : `${m.totalTrades} (${fmtPct(m.winRate, 0)} won, profit factor ${m.profitFactor.toFixed(2)})`],
+          ['Trades', m.totalTrades === 0 ? 'none closed' : `${m.totalTrades} (${fmtPct(m.winRate, 0)} won, profit factor ${m.profitFactor === Infinity ? '∞ (no losing trade)' : m.profitFactor.toFixed(2)})`],
         ]),
       );
     }
@@ -38,8 +41,8 @@ export default defineCommand<AppServices>()({
       reply.fields([
         ['Return', fmtSignedPct(total)],
         ['Volatility', `${fmtPct(r.volAnnual, 1)} a year`],
-        ['Sharpe · Sortino', `${r.sharpe.toFixed(2)} · ${r.sortino.toFixed(2)}`],
-        ['Calmar', r.calmar.toFixed(2)],
+        ['Sharpe · Sortino', `${ratio(r.sharpe, 'no volatility in the window')} · ${ratio(r.sortino, 'no downside in the window')}`],
+        ['Calmar', ratio(r.calmar, 'no drawdown in the window')],
         ['Max drawdown', fmtPct(r.maxDrawdown, 1)],
       ]),
     );

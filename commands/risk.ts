@@ -1,7 +1,10 @@
 import type { AppServices } from '../src/app/services.ts';
 import { arg, defineCommand, reply, UserError } from '../src/core/index.ts';
-import { fmtPct, fmtTime, fmtUsd } from '../src/shared/format.ts';
+import { fmtPct, fmtTime, fmtUsd, fmtUsdCompact } from '../src/shared/format.ts';
 import { usdFromNumber } from '../src/shared/money.ts';
+
+/** A risk ratio: NaN means undefined (its denominator vanished, src/risk/ratios.ts), shown as n/a with the reason. */
+const ratio = (x: number, why: string): string => (Number.isNaN(x) ? `n/a (${why})` : x.toFixed(2));
 
 const usd = (x: number): string => fmtUsd(usdFromNumber(x));
 
@@ -21,22 +24,26 @@ export default defineCommand<AppServices>()({
     if (confidence < 0.5 || confidence >= 1) throw new UserError('bad_argument', `confidence: expected 50% to 99.9%, got ${args.confidence}`);
     const { report: r, history, portfolio } = await services.risk.report({ horizon: args.horizon, confidence, dist: args.method === 't' ? { t: 5 } : 'normal' });
     const eq = r.equityUsd;
-    const line = (name: string, x: { var: number; es: number }): string[] => [name, `${fmtPct(x.var)} ${usd(x.var * eq)}`, `${fmtPct(x.es)} ${usd(x.es * eq)}`];
-    const rows: string[][] = [];
-    if (args.method === 'all' || args.method === 'historical') rows.push(line('Historical', r.historical));
-    if (args.method === 'all' || args.method === 'parametric') rows.push(line('Parametric', r.parametric));
-    if (args.method === 'all' || args.method === 'montecarlo' || args.method === 't') rows.push(line(args.method === 't' ? 'MC (t)' : 'Monte Carlo', r.monteCarlo));
+    const methods: [string, { var: number; es: number }][] = [];
+    if (args.method === 'all' || args.method === 'historical') methods.push(['Historical', r.historical]);
+    if (args.method === 'all' || args.method === 'parametric') methods.push(['Parametric', r.parametric]);
+    if (args.method === 'all' || args.method === 'montecarlo' || args.method === 't') methods.push([args.method === 't' ? 'MC (t)' : 'Monte Carlo', r.monteCarlo]);
+    const rows = methods.map(([name, x]) => [name, `${fmtPct(x.var)} ${usd(x.var * eq)}`, `${fmtPct(x.es)} ${usd(x.es * eq)}`]);
+    // A phone gets compact USD only: the shares of equity stay in the full table (and the 1d / 7d VaR line below).
+    const compact = (x: number): string => fmtUsdCompact(usdFromNumber(x * eq));
+    const narrow = methods.map(([name, x]) => [name, compact(x.var), compact(x.es)]);
     const top = [...r.contributions].sort((a, b) => b.esUsd - a.esUsd).slice(0, 5);
     const betas = Object.entries(r.betas).map(([a, b]) => `${a} ${b.toFixed(2)}`).join(' · ');
     return reply.of(
       reply.title(`Risk · ${args.horizon}-day · ${fmtPct(confidence, confidence * 100 % 1 === 0 ? 0 : 1)}`),
       reply.muted(`Equity ${usd(eq)} · ${r.days} days of ${services.risk.historyName} history${history.assumedPegged.length ? ` · ${history.assumedPegged.join(', ')} held at $1` : ''}`),
-      reply.table(['Method', { header: 'VaR', align: 'right' }, { header: 'ES', align: 'right' }], rows),
+      reply.table(['Method', { header: 'VaR', align: 'right' }, { header: 'ES', align: 'right' }], rows,
+        reply.table(['Method', { header: 'VaR', align: 'right' }, { header: 'ES', align: 'right' }], narrow)),
       reply.fields([
         ['1d / 7d VaR', `${fmtPct(r.var1d.var)} / ${fmtPct(r.var7d.var)} (historical)`],
         ['Volatility', `${fmtPct(r.volAnnual, 1)} a year`],
-        ['Sharpe · Sortino', `${r.sharpe.toFixed(2)} · ${r.sortino.toFixed(2)}`],
-        ['Calmar', r.calmar.toFixed(2)],
+        ['Sharpe · Sortino', `${ratio(r.sharpe, 'no volatility in the window')} · ${ratio(r.sortino, 'no downside in the window')}`],
+        ['Calmar', ratio(r.calmar, 'no drawdown in the window')],
         ['Max drawdown', `${fmtPct(r.maxDrawdown, 1)} (now ${fmtPct(r.currentDrawdown, 1)})`],
         ['Beta', betas || '—'],
       ]),

@@ -17,7 +17,9 @@ export default defineCommand<AppServices>()({
     return reply.of(
       reply.title(`Signals · ${args.lookback}-day mean · |z| > ${args.entry}`),
       rows.length > 0
-        ? reply.table(['Asset', { header: 'z', align: 'right' }, 'Side', { header: 'Mean', align: 'right' }, { header: 'To mean', align: 'right' }, { header: 'Score', align: 'right' }], rows)
+        ? reply.table(['Asset', { header: 'z', align: 'right' }, 'Side', { header: 'Mean', align: 'right' }, { header: 'To mean', align: 'right' }, { header: 'Score', align: 'right' }], rows,
+          // A phone drops the mean price: the move back to it says the same in the unit that ranks signals.
+          reply.table(['Asset', { header: 'z', align: 'right' }, 'Side', { header: 'To mean', align: 'right' }, { header: 'Score', align: 'right' }], rows.map((r) => [...r.slice(0, 3), ...r.slice(4)])))
         : reply.text('No asset is stretched enough to enter.'),
       reply.muted(`Most stretched: ${s.all.slice(0, 5).map((x) => `${x.market} ${x.z.toFixed(2)}`).join(' · ') || '—'}`),
       s.skipped.length > 0 ? reply.muted(`Skipped: ${s.skipped.map((x) => `${x.market} (${x.reason})`).join('; ')}`) : null,

@@ -12,6 +12,7 @@ import type { AuditRepo, Clock, SettingsRepo, SnapshotRepo } from '../ports/inde
 import { SETTINGS } from '../ports/settings.ts';
 import { UserError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { recordedDrawdown } from './recorded-drawdown.ts';
 import { DEFAULT_REBALANCE_THRESHOLD } from './actions/rebalance.ts';
 import { fmtPct, fmtTime } from '../shared/format.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -132,20 +133,11 @@ export class AlertService {
     try {
       const { view, correlationExposure } = await this.deps.risk.violations();
       // Drawdown is the account's own (recorded equity), not the hypothetical backtest behind VaR.
-      this.figures = { var1d: view.report.var1d.var, drawdown: await this.recordedDrawdown(view.portfolio), correlationExposure };
+      this.figures = { var1d: view.report.var1d.var, drawdown: await recordedDrawdown(this.deps.snapshots, view.portfolio.totalValueUsd, this.deps.clock.now()), correlationExposure };
     } catch (err) {
       // Without history the risk rules cannot run; the health rules still do.
       this.deps.logger.warn({ err }, 'risk figures unavailable for alerts');
     }
-  }
-
-  /** Current drawdown from the recorded equity peak of the last 90 days; null with fewer than two snapshots. */
-  private async recordedDrawdown(p: Portfolio): Promise<number | null> {
-    const now = this.deps.clock.now();
-    const snaps = await this.deps.snapshots.list({ from: now - 90 * 86_400_000, to: now });
-    if (snaps.length < 2) return null;
-    const peak = Math.max(...snaps.map((x) => Number(x.totalValueUsd) / 1e6), Number(p.totalValueUsd) / 1e6);
-    return peak > 0 ? Math.max(0, 1 - Number(p.totalValueUsd) / 1e6 / peak) : null;
   }
 
   private async valueWindow(p: Portfolio, now: number): Promise<{ fromUsd: number; toUsd: number; minutes: number } | null> {

@@ -72,7 +72,7 @@ export interface App {
 export function buildApp(parts: AppParts): App {
   const portfolio = new PortfolioService(parts.sources, parts.clock, parts.logger);
   const limits = new LimitsService(parts.repos.settings, parts.repos.audit, parts.clock);
-  const risk = new RiskService({ portfolio, history: parts.history, limits, clock: parts.clock, ...(parts.risk ? { settings: parts.risk } : {}) });
+  const risk = new RiskService({ portfolio, history: parts.history, limits, clock: parts.clock, snapshots: parts.repos.snapshots, ...(parts.risk ? { settings: parts.risk } : {}) });
   const performance = new PerformanceTracker({ snapshots: parts.repos.snapshots, portfolio, clock: parts.clock, approvals: parts.repos.approvals });
   const analytics = new AnalyticsService({ portfolio, history: parts.history, limits, clock: parts.clock, settings: risk.settings });
   const oracles = new OracleService({

@@ -1,6 +1,6 @@
 /** RiskService: the seed 003 risk engine in front of the live portfolio (report, stress, limits, correlation). */
 import type { Portfolio, RiskViolation } from '../domain/index.ts';
-import type { Clock, PriceHistory } from '../ports/index.ts';
+import type { Clock, PriceHistory, SnapshotRepo } from '../ports/index.ts';
 import { covarianceMatrix } from '../risk/covariance.ts';
 import { checkLimits, correlationExposure } from '../risk/limits.ts';
 import type { McDistribution } from '../risk/montecarlo.ts';
@@ -12,6 +12,7 @@ import {
 import { stdev } from '../risk/volatility.ts';
 import { UserError } from '../shared/errors.ts';
 import { userFacing } from './user-facing.ts';
+import { recordedDrawdown } from './recorded-drawdown.ts';
 import { alignedDaily, type AlignedHistory } from './history.ts';
 import type { LimitsService } from './limits.ts';
 import type { PortfolioService } from './portfolio.ts';
@@ -43,8 +44,14 @@ export class RiskService {
   private readonly history: PriceHistory;
   private readonly limits: LimitsService;
   private readonly clock: Clock;
+  private readonly snapshots: SnapshotRepo | undefined;
 
-  constructor(deps: { portfolio: PortfolioService; history: PriceHistory; limits: LimitsService; clock: Clock; settings?: Partial<RiskSettings> }) {
+  constructor(deps: {
+    portfolio: PortfolioService; history: PriceHistory; limits: LimitsService; clock: Clock; settings?: Partial<RiskSettings>;
+    /** Recorded equity, for the drawdown limit (without it the drawdown limit is not checked). */
+    snapshots?: SnapshotRepo;
+  }) {
+    this.snapshots = deps.snapshots;
     this.portfolio = deps.portfolio;
     this.history = deps.history;
     this.limits = deps.limits;
@@ -119,8 +126,11 @@ export class RiskService {
     return volatilityMultiplier(history.assets, cov, exposures, k);
   }
 
-  /** Current breaches of the risk limits (seed 003 RiskViolation). */
-  async violations(view?: RiskView): Promise<{ violations: RiskViolation[]; view: RiskView; correlationExposure: number | null }> {
+  /**
+   * Current breaches of the risk limits (seed 003 RiskViolation). The drawdown limit applies to recorded equity, never
+   * to a backtest of today's positions: `drawdown` is null until there is enough recorded history.
+   */
+  async violations(view?: RiskView): Promise<{ violations: RiskViolation[]; view: RiskView; correlationExposure: number | null; drawdown: number | null }> {
     const v = view ?? (await this.report());
     const limits = await this.limits.get();
     const exposures = v.model.instruments.map((i) => {
@@ -131,13 +141,15 @@ export class RiskService {
     const idx = held.map((a) => v.report.correlation.assets.indexOf(a.asset));
     const corr = idx.map((i) => idx.map((j) => v.report.correlation.matrix[i]?.[j] ?? 0));
     const ce = held.length > 1 ? correlationExposure(held.map((a) => a.exposureUsd), corr) : null;
+    const drawdown = this.snapshots ? await recordedDrawdown(this.snapshots, v.portfolio.totalValueUsd, this.clock.now()) : null;
     return {
       violations: checkLimits({
         leverage: v.portfolio.leverage, health: v.portfolio.health, positions: exposures, equityUsd: v.model.equityUsd,
-        var1d: v.report.var1d.var, drawdown: v.report.currentDrawdown, correlationExposure: ce,
+        var1d: v.report.var1d.var, drawdown, correlationExposure: ce,
       }, limits),
       view: v,
       correlationExposure: ce,
+      drawdown,
     };
   }
 }

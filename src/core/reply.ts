@@ -43,6 +43,20 @@ export interface TableBlock {
   readonly kind: 'table';
   readonly columns: readonly Column[];
   readonly rows: readonly (readonly string[])[];
+  /**
+   * The same content for a narrow screen (a phone): fewer columns or compact units, first cell a good row heading.
+   * Transports with room show the table itself; a narrow one uses this when the table does not fit.
+   */
+  readonly narrow?: NarrowTable;
+}
+
+export type NarrowTable = Pick<TableBlock, 'columns' | 'rows'>;
+
+/** A short text that opens `url` (e.g. a shortened signature → its explorer page). */
+export interface LinkBlock {
+  readonly kind: 'link';
+  readonly text: string;
+  readonly url: string;
 }
 
 export interface ImageBlock {
@@ -62,7 +76,7 @@ export interface DividerBlock {
   readonly kind: 'divider';
 }
 
-export type Block = TextBlock | FieldsBlock | TableBlock | ImageBlock | ButtonsBlock | DividerBlock;
+export type Block = TextBlock | FieldsBlock | TableBlock | LinkBlock | ImageBlock | ButtonsBlock | DividerBlock;
 
 export interface Reply {
   readonly blocks: readonly Block[];
@@ -93,8 +107,12 @@ export const reply = {
   fields(fields: readonly (Field | [string, string])[]): FieldsBlock {
     return { kind: 'fields', fields: fields.map((f) => (Array.isArray(f) ? { label: f[0], value: f[1] } : f)) };
   },
-  table(columns: readonly (Column | string)[], rows: readonly (readonly string[])[]): TableBlock {
-    return { kind: 'table', columns: columns.map((c) => (typeof c === 'string' ? { header: c } : c)), rows };
+  /** `narrow`: the same content for a phone (see TableBlock.narrow), built with the same builder. */
+  table(columns: readonly (Column | string)[], rows: readonly (readonly string[])[], narrow?: NarrowTable): TableBlock {
+    return { kind: 'table', columns: columns.map((c) => (typeof c === 'string' ? { header: c } : c)), rows, ...(narrow ? { narrow: { columns: narrow.columns, rows: narrow.rows } } : {}) };
+  },
+  link(text: string, url: string): LinkBlock {
+    return { kind: 'link', text, url };
   },
   image(png: Uint8Array, alt: string, filename = 'chart.png'): ImageBlock {
     return { kind: 'image', png, alt, filename };
@@ -126,6 +144,7 @@ export function plainText(r: Reply): string {
         case 'text': return b.text;
         case 'fields': return b.fields.map((f) => `${f.label}: ${f.value}`).join('\n');
         case 'table': return [b.columns.map((c) => c.header).join(' | '), ...b.rows.map((r) => r.join(' | '))].join('\n');
+        case 'link': return `${b.text} ${b.url}`;
         case 'image': return `[image: ${b.alt}]`;
         case 'buttons': return b.buttons.map((x) => `[${x.label}]`).join(' ');
         case 'divider': return '---';

@@ -25,15 +25,34 @@ export function fmtSignedUsd(micros: bigint): string {
   return cents > 0n ? `+${fmtUsd(micros)}` : fmtUsd(micros);
 }
 
-/** Compact USD for narrow tables: "$1.23M", "$45.6k", "$999.00". */
+/** Compact units above exact cents, smallest first: a value shows in the first unit where it stays under 1,000. */
+const COMPACT_UNITS = [['k', 1e3], ['M', 1e6], ['B', 1e9]] as const;
+
+/**
+ * Compact USD for narrow tables (a phone): exact cents below $1,000 ("$999.99"), then k/M/B with 3 significant digits
+ * ("$4.38k", "$82.2k", "$567k", "-$1.23M", "$4.56B"; past $999B the digits grow). At most 8 characters below $1,000B,
+ * sign included. Rounding may carry into the next unit ($999,600 → "$1.00M", never "$1000k"). Full figures: fmtUsd.
+ */
 export function fmtUsdCompact(micros: bigint): string {
-  const abs = absBig(micros);
+  const cents = divRound(micros, 10n ** BigInt(USD_DECIMALS - 2));
+  if (absBig(cents) < 100_000n) return fmtUsd(micros);
   const sign = micros < 0n ? '-' : '';
-  const usd = Number(abs) / 1e6;
-  if (usd >= 1e9) return `${sign}$${(usd / 1e9).toFixed(2)}B`;
-  if (usd >= 1e6) return `${sign}$${(usd / 1e6).toFixed(2)}M`;
-  if (usd >= 1e4) return `${sign}$${(usd / 1e3).toFixed(1)}k`;
-  return fmtUsd(micros);
+  // Past exact cents a float has digits to spare for 3 significant ones.
+  const usd = Number(absBig(micros)) / 10 ** USD_DECIMALS;
+  let text = '';
+  for (const [unit, scale] of COMPACT_UNITS) {
+    const v = usd / scale;
+    const digits = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
+    text = `${v.toFixed(digits)}${unit}`;
+    if (Number.parseFloat(text) < 1000) break;
+  }
+  return `${sign}$${text}`;
+}
+
+/** Compact USD with the sign PnL and deltas carry: "+$82.2k", "-$5,943.28", "$0.00". */
+export function fmtSignedUsdCompact(micros: bigint): string {
+  const s = fmtUsdCompact(micros);
+  return s === '$0.00' || s.startsWith('-') ? s : `+${s}`;
 }
 
 /** Fraction → percent text: 0.1234 → "12.34%" (digits default 2). */
@@ -100,6 +119,14 @@ export function fmtAmount(a: Amount, symbol: string, maxFraction = 4): string {
 /** A base58 key shortened for a phone: "Hk1fCEvG…DnC6" → "Hk1f…nC6". */
 export function fmtKey(key: string): string {
   return key.length <= 9 ? key : `${key.slice(0, 4)}…${key.slice(-3)}`;
+}
+
+/**
+ * A transaction signature (base58, ~88 characters) shortened for a phone: "5ya1LM…2ExHBN3W". Enough of both ends to
+ * tell signatures apart at a glance; the full one is behind the explorer link or in the audit file.
+ */
+export function fmtSignature(sig: string): string {
+  return [...sig].length <= 15 ? sig : `${sig.slice(0, 6)}…${sig.slice(-8)}`;
 }
 
 /** Tokens with no known price, by amount and mint: "Not valued (no price): 5 of Hk1f…nC6". */

@@ -41,7 +41,7 @@ describe('/hedge', () => {
     // HEDGE book: the full hedge is SELL 100 SOL-PERP = $10,000. Cap $2,500 → factor 0.25 → SELL 25 (step 0.01).
     const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES, approvals: { maxNotionalPerActionUsd: 2_500, maxNotionalPerDayUsd: 10_000 } });
     const card = t.text(await t.send('/hedge SOL', 'trader'));
-    expect(card).toContain('SELL (RO) | 25 SOL-PERP | ≥ $99.00 | $2,500.00');
+    expect(card).toContain('SELL (RO) | 25 SOL-PERP | ≥ $99.00 | $2.50k');
     expect(card).toContain('Scaled to 25% of the full hedge: the per-action cap MAX_NOTIONAL_PER_ACTION_USD is $2,500.00. Run /hedge again after it fills for the rest.');
     expect(card).not.toMatch(/Refused|over the per-action cap/);
     expect(buttonsOf(await t.send('/hedge SOL', 'trader')).map((b) => b.label)).toEqual(['Confirm', 'Cancel']);
@@ -105,7 +105,7 @@ describe('/hedge', () => {
     expect(done.split('\n')[0]).toBe('✅ Executed · Hedge SOL to Δ $0.00');
     // Fill at 100 × (1 − 0.05 bps) = $99.9995 → "$100.00"; fee 9,999.95 × 3.5 bps = $3.50.
     expect(done).toContain('SELL | 100 SOL-PERP | $100.00 | $3.50');
-    expect(done).toMatch(/^paper[1-9A-HJ-NP-Za-km-z]{83}$/m);
+    expect(done).toMatch(/^paper[1-9A-HJ-NP-Za-km-z]…[1-9A-HJ-NP-Za-km-z]{8}$/m);
     expect(t.executor.submissions).toHaveLength(1);
     expect(t.venue.ledger.perps.get('SOL-PERP')?.base).toBe(0n);
     const again = await t.press(card, 'Confirm', 'trader');
@@ -221,6 +221,8 @@ describe('/limits check', () => {
   it('proposes one plan of trims back inside the limits', async () => {
     const t = testApp({ portfolio: HEDGE, prices: ROUND_PRICES });
     const text = plainText(await t.send('/limits check', 'trader'));
+    // The title first, then the breaches, then the card.
+    expect(text.split('\n')[0]).toBe('Risk limits: 2 breaches');
     expect(text).toContain('SOL-PERP is 100.0% of equity, above 30.0%');
     expect(text).toContain('Trim to risk limits · dry run');
     expect(text).toContain('SELL (RO) | 70.3 SOL-PERP');
@@ -229,6 +231,7 @@ describe('/limits check', () => {
     const viewer = plainText(await t.send('/limits check', 'viewer'));
     expect(viewer).toContain('SOL-PERP is 100.0% of equity, above 30.0%');
     expect(viewer).toContain('A trader can plan the trims with /limits check.');
+    expect(viewer).toContain('Max drawdown: not enough recorded history yet');
     expect(viewer).not.toContain('Trim to risk limits');
   });
 });

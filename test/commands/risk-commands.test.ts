@@ -86,6 +86,25 @@ describe('/limits', () => {
   });
 });
 
+describe('/limits: drawdown is measured on recorded equity', () => {
+  it('a backtest drawdown never breaches the limit; a recorded fall does; without history it says so', async () => {
+    const t = testApp({ portfolio: { spot: [{ asset: 'USDC', amount: '1000' }], perps: [{ market: 'SOL-PERP', size: '100', entryPrice: 100 }], lp: [] }, prices: ROUND_PRICES });
+    await t.send('/limits set drawdown 0.01', 'admin');
+    const first = await t.app.services.risk.violations();
+    // Today's 10x book backtested over the window falls far more than 1%: not a breach, there is no recorded history.
+    expect(first.view.report.currentDrawdown > 0.01 || first.view.report.maxDrawdown > 0.01).toBe(true);
+    expect(first.drawdown).toBeNull();
+    expect(first.violations.map((v) => v.limit)).not.toContain('maxDrawdownPercent');
+    await t.app.services.performance.record(); // $1,000 at SOL $100
+    t.clock.advance(60_000);
+    await t.app.services.performance.record();
+    t.venue.setPrices({ SOL: 99 }); // equity $900: 10% below the recorded peak
+    const after = await t.app.services.risk.violations();
+    expect(after.drawdown).toBeCloseTo(0.1, 3);
+    expect(after.violations.find((v) => v.limit === 'maxDrawdownPercent')?.message).toBe('Drawdown 10.0% is above 1.0%');
+  });
+});
+
 describe('/size', () => {
   it('fixed 10% of equity: $910.00 = 9.1 SOL, no cap binding', async () => {
     const { send } = book();

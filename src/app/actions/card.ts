@@ -2,7 +2,7 @@
 import type { Button, Reply } from '../../core/reply.ts';
 import { reply } from '../../core/reply.ts';
 import type { ActionPlan, Amount, Approval, ExecutionMode, LpLegDetail, PlanMetrics } from '../../domain/index.ts';
-import { fmtAmount, fmtClock, fmtHealth, fmtPct, fmtPrice, fmtQty, fmtSignedUsd, fmtTime, fmtUsd, fmtUsdCompact } from '../../shared/format.ts';
+import { fmtAmount, fmtClock, fmtHealth, fmtPct, fmtPrice, fmtQty, fmtSignature, fmtSignedUsd, fmtSignedUsdCompact, fmtTime, fmtUsd, fmtUsdCompact } from '../../shared/format.ts';
 import { usdFromNumber } from '../../shared/money.ts';
 
 const MODE_LINE: Readonly<Record<ExecutionMode, string>> = {
@@ -13,14 +13,23 @@ const MODE_LINE: Readonly<Record<ExecutionMode, string>> = {
 
 const MODE_TAG: Readonly<Record<ExecutionMode, string>> = { 'dry-run': 'dry run', paper: 'paper', live: 'LIVE' };
 
-const signedUsd = (usd: number): string => fmtSignedUsd(usdFromNumber(usd));
+/** Where a signed Solana transaction is shown to people. */
+const EXPLORER_TX = 'https://solscan.io/tx/';
 
 function sizeLabel(leg: ActionPlan['legs'][number]): string {
   return fmtAmount(leg.size, leg.kind === 'perp' ? leg.market : leg.asset, 4);
 }
 
-/** Metric rows that changed or matter for this plan: deltas and liquidation prices of traded assets, health, VaR, weights. */
-function comparison(plan: ActionPlan): string[][] {
+/**
+ * Metric rows that changed or matter for this plan: deltas and liquidation prices of traded assets, health, VaR, weights.
+ * `compact`: USD in compact units, for the phone variant of the table.
+ */
+function comparison(plan: ActionPlan, compact = false): string[][] {
+  const signedUsd = (usd: number): string => (compact ? fmtSignedUsdCompact : fmtSignedUsd)(usdFromNumber(usd));
+  const usd = (x: number): string => (compact ? fmtUsdCompact : fmtUsd)(usdFromNumber(x));
+  // The compact label keeps the phone's first column within a market's width (1-day is the default horizon).
+  // Prices of $1,000 and more lose their cents on a phone (3 significant digits); smaller ones keep their precision.
+  const price = (x: number): string => (compact && Math.abs(x) >= 1000 ? fmtUsdCompact(usdFromNumber(x)) : fmtPrice(x));
   const b: PlanMetrics = plan.before;
   const a: PlanMetrics = plan.after;
   const traded = [...new Set(plan.legs.map((l) => l.asset))];
@@ -32,9 +41,9 @@ function comparison(plan: ActionPlan): string[][] {
     const lb = b.liquidationPrices?.[asset];
     const la = a.liquidationPrices?.[asset];
     if (lb === undefined && la === undefined) continue;
-    rows.push([`Liq ${asset}`, lb === undefined || lb === null ? '—' : fmtPrice(lb), la === undefined || la === null ? '—' : fmtPrice(la)]);
+    rows.push([`Liq ${asset}`, lb === undefined || lb === null ? '—' : price(lb), la === undefined || la === null ? '—' : price(la)]);
   }
-  if (b.var1dUsd !== undefined && a.var1dUsd !== undefined) rows.push(['VaR 1d 95%', fmtUsd(usdFromNumber(b.var1dUsd)), fmtUsd(usdFromNumber(a.var1dUsd))]);
+  if (b.var1dUsd !== undefined && a.var1dUsd !== undefined) rows.push([compact ? 'VaR 95%' : 'VaR 1d 95%', usd(b.var1dUsd), usd(a.var1dUsd)]);
   if (b.leverage !== undefined && a.leverage !== undefined && Number.isFinite(b.leverage) && Number.isFinite(a.leverage)) rows.push(['Leverage', `${b.leverage.toFixed(2)}x`, `${a.leverage.toFixed(2)}x`]);
   // Weights: the whole book for rebalances and trims (that is their point), the traded assets otherwise.
   const all = [...new Set([...Object.keys(b.weights ?? {}), ...Object.keys(a.weights ?? {})])];
@@ -53,7 +62,7 @@ function comparison(plan: ActionPlan): string[][] {
       ['Range', side(lb, range), side(la, range)],
       [base ?? 'base', side(lb, (m) => fmtQty(m.base)), side(la, (m) => fmtQty(m.base))],
       [quote ?? 'quote', side(lb, (m) => fmtQty(m.quote, 2)), side(la, (m) => fmtQty(m.quote, 2))],
-      ['Value', side(lb, (m) => fmtUsd(usdFromNumber(m.valueUsd))), side(la, (m) => fmtUsd(usdFromNumber(m.valueUsd)))],
+      ['Value', side(lb, (m) => usd(m.valueUsd)), side(la, (m) => usd(m.valueUsd))],
     );
   }
   return rows;
@@ -82,15 +91,19 @@ function lpLegsTable(plan: ActionPlan): ReturnType<typeof reply.table> {
   return reply.table(['Step', { header: base, align: 'right' }, { header: quote, align: 'right' }], rows);
 }
 
+// Per-leg USD is compact so the orders table stays narrow; the exact total is in the Notional field.
 function legsTable(plan: ActionPlan): ReturnType<typeof reply.table> {
   if (plan.legs.some((l) => l.kind === 'lp')) return lpLegsTable(plan);
+  const order = (l: ActionPlan['legs'][number]): string => `${l.side.toUpperCase()}${l.reduceOnly ? ' (RO)' : ''}`;
+  const limit = (l: ActionPlan['legs'][number]): string => `${l.side === 'buy' ? '≤' : '≥'} ${fmtPrice(l.limitPrice)}`;
   return reply.table(
     ['Order', { header: 'Size', align: 'right' }, { header: 'Limit', align: 'right' }, { header: '≈ USD', align: 'right' }],
-    plan.legs.map((l) => [`${l.side.toUpperCase()}${l.reduceOnly ? ' (RO)' : ''}`, sizeLabel(l), `${l.side === 'buy' ? '≤' : '≥'} ${fmtPrice(l.limitPrice)}`, fmtUsdCompact(l.notionalUsd)]),
+    plan.legs.map((l) => [order(l), sizeLabel(l), limit(l), fmtUsdCompact(l.notionalUsd)]),
+    // On a phone each order is a heading ("SELL (RO) 659.2 SOL-PERP") over its limit and value.
+    reply.table(['Order', { header: 'Limit', align: 'right' }, { header: '≈ USD', align: 'right' }],
+      plan.legs.map((l) => [`${order(l)} ${sizeLabel(l)}`, limit(l), fmtUsdCompact(l.notionalUsd)])),
   );
 }
-
-// Per-leg USD is compact so the orders table fits a phone; the exact total is in the Notional field.
 
 /** The card asking for Confirm (buttons supplied by the caller); `simulationError` replaces the buttons with the reason. */
 export function planCard(plan: ActionPlan, opts: {
@@ -109,7 +122,8 @@ export function planCard(plan: ActionPlan, opts: {
       ['Est. fees', fmtUsd(plan.estimatedFeesUsd)],
       ['Est. slippage', fmtUsd(plan.estimatedSlippageUsd)],
     ]),
-    reply.table(['', { header: 'Before', align: 'right' }, { header: 'After', align: 'right' }], comparison(plan)),
+    reply.table(['', { header: 'Before', align: 'right' }, { header: 'After', align: 'right' }], comparison(plan),
+      reply.table(['', { header: 'Before', align: 'right' }, { header: 'After', align: 'right' }], comparison(plan, true))),
     plan.notes.length > 0 ? reply.muted(plan.notes.join('\n')) : null,
     blocked
       ? reply.text(opts.simulationError ? `Simulation failed: ${opts.simulationError}. Nothing can be confirmed.` : `Refused: ${opts.refusal ?? ''}.`, 'error')
@@ -133,15 +147,20 @@ const OUTCOME: Readonly<Record<Approval['state'], string>> = {
 export function resolvedCard(plan: ActionPlan, approval: Approval, opts: { timeZone: string; decidedByName?: string }): Reply {
   const title = approval.state === 'executed' && approval.dryRun ? '🧪 Dry run: simulated, nothing sent' : OUTCOME[approval.state];
   const nothingSent = approval.signatures.length === 0 && approval.state !== 'executed' ? ' Nothing was sent.' : '';
+  const fill = (f: Approval['fills'][number]): string => (f.step ? STEP_LABEL[f.step] : f.side.toUpperCase());
+  // Only signatures sent to Solana have an explorer page; paper ones are shown shortened, unlinked.
+  const onChain = plan.mode === 'live' && plan.legs.some((l) => l.venue !== 'paper');
   return reply.of(
     reply.title(`${title} · ${plan.title}`),
     approval.error ? reply.text(`${approval.error}.${nothingSent}`, approval.state === 'failed' ? 'error' : 'body') : null,
     approval.fills.length > 0
       ? reply.table(['Fill', { header: 'Size', align: 'right' }, { header: 'Avg price', align: 'right' }, { header: 'Fee', align: 'right' }],
-        approval.fills.map((f) => [f.step ? STEP_LABEL[f.step] : f.side.toUpperCase(), fmtAmount(f.size, f.asset ?? f.market, 4), fmtPrice(f.avgPrice), fmtUsd(f.feeUsd)]))
+        approval.fills.map((f) => [fill(f), fmtAmount(f.size, f.asset ?? f.market, 4), fmtPrice(f.avgPrice), fmtUsd(f.feeUsd)]),
+        reply.table(['Fill', { header: 'Avg price', align: 'right' }, { header: 'Fee', align: 'right' }],
+          approval.fills.map((f) => [`${fill(f)} ${fmtAmount(f.size, f.asset ?? f.market, 4)}`, fmtPrice(f.avgPrice), fmtUsd(f.feeUsd)])))
       : null,
     approval.state === 'executing' ? reply.text('The outcome is not known yet; it is checked again automatically, never re-sent.', 'warning') : null,
-    approval.signatures.length > 0 ? reply.code(approval.signatures.join('\n')) : null,
+    ...approval.signatures.map((sig) => (onChain ? reply.link(fmtSignature(sig), `${EXPLORER_TX}${sig}`) : reply.code(fmtSignature(sig)))),
     reply.muted(`Plan ${plan.id} · ${MODE_TAG[plan.mode]} · ${approval.state}${opts.decidedByName ? ` by ${opts.decidedByName}` : ''} · ${fmtTime(approval.updatedAt, opts.timeZone)}`),
   );
 }

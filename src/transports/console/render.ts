@@ -26,6 +26,9 @@ function renderBlock(b: Block, buttons: Button[], images: ReadonlyMap<ImageBlock
     }
     case 'table':
       return renderTable(b);
+    case 'link':
+      // A terminal cannot hide a URL behind text: print it.
+      return `${b.text}  ${b.url}`;
     case 'image':
       return images.has(b) ? `[chart: ${b.alt}] saved to ${images.get(b) ?? ''}` : `[chart: ${b.alt}]`;
     case 'divider':

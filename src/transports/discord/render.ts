@@ -69,6 +69,7 @@ function markdown(b: Block): string[] {
       out.push(block(rows));
       return out;
     }
+    case 'link': return [`[${escapeMarkdown(b.text)}](${b.url})`];
     case 'divider':
       return ['─────────'];
     case 'image':

@@ -1,8 +1,9 @@
 /**
- * Reply → Telegram messages in HTML parse mode. Pure. Text is escaped once, here; tables become <pre> blocks aligned
- * for a phone; long replies split at block boundaries; buttons become an inline keyboard on the last message.
+ * Reply → Telegram messages in HTML parse mode. Pure. Text is escaped once, here; tables become <pre> blocks laid out
+ * for a phone (PHONE_COLUMNS: aligned when they fit, else their narrow variant, else stacked per row); long replies
+ * split at block boundaries; links become <a>; buttons become an inline keyboard on the last message.
  */
-import { renderTable } from '../../core/layout.ts';
+import { fitTable, renderFitted } from '../../core/layout.ts';
 import { encodeActionRef, type Block, type Button, type Reply, type TableBlock } from '../../core/reply.ts';
 
 /** Telegram's limits (Bot API): visible characters per message and per photo caption, bytes of callback_data. */
@@ -11,6 +12,8 @@ export const CAPTION_LIMIT = 1024;
 export const CALLBACK_DATA_LIMIT = 64;
 /** Buttons per keyboard row: three still fit a phone screen with readable labels. */
 export const BUTTONS_PER_ROW = 3;
+/** Monospace columns a phone shows in a <pre> without wrapping (portrait, default font size). */
+export const PHONE_COLUMNS = 35;
 
 /** Telegram's InlineKeyboardMarkup with callback buttons (mutable arrays, as grammY's types expect). */
 export interface InlineKeyboard {
@@ -38,22 +41,27 @@ function piece(html: string, plain: string): Piece {
   return { html, visible: len(plain) };
 }
 
-/** A table as <pre>, split by rows into several tables (header repeated) when one would exceed the limit. */
+/**
+ * A table as <pre> within PHONE_COLUMNS, split by rows into several tables (header repeated) when one would exceed
+ * the message limit.
+ */
 function tablePieces(t: TableBlock): Piece[] {
-  const whole = renderTable(t);
+  const fitted = fitTable(t, PHONE_COLUMNS);
+  const render = (rows: readonly (readonly string[])[]): string => renderFitted(fitted, rows, PHONE_COLUMNS);
+  const whole = render(fitted.table.rows);
   if (len(whole) <= MESSAGE_LIMIT) return [piece(`<pre>${escapeHtml(whole)}</pre>`, whole)];
   const out: Piece[] = [];
   let rows: (readonly string[])[] = [];
-  for (const row of t.rows) {
-    const next = renderTable({ ...t, rows: [...rows, row] });
+  for (const row of fitted.table.rows) {
+    const next = render([...rows, row]);
     if (len(next) > MESSAGE_LIMIT && rows.length > 0) {
-      const text = renderTable({ ...t, rows });
+      const text = render(rows);
       out.push(piece(`<pre>${escapeHtml(text)}</pre>`, text));
       rows = [];
     }
     rows.push(row);
   }
-  const text = renderTable({ ...t, rows });
+  const text = render(rows);
   out.push(piece(`<pre>${escapeHtml(text)}</pre>`, text));
   return out;
 }
@@ -97,6 +105,8 @@ function pieces(b: Block): Piece[] {
     }
     case 'table':
       return tablePieces(b);
+    case 'link':
+      return [piece(`<a href="${escapeHtml(b.url)}">${escapeHtml(b.text)}</a>`, b.text)];
     case 'divider':
       return [piece('', '')];
     case 'image':

@@ -160,7 +160,7 @@ describe('confirm-gated trading on Telegram', () => {
     const done = await edited(env, card, 2);
     expect(done.text.split('\n')[0]).toBe('✅ Executed · Hedge BTC to Δ $0.00');
     expect(done.text).toMatch(/SELL\s+0\.2 BTC-PERP/);
-    expect(done.text).toMatch(/paper[1-9A-HJ-NP-Za-km-z]{83}/); // the signature
+    expect(done.text).toMatch(/^paper[1-9A-HJ-NP-Za-km-z]…[1-9A-HJ-NP-Za-km-z]{8}$/m); // the signature, shortened for a phone
     expect(done.text).toContain(`Plan ${id} · paper · executed by Alice`);
     expect(done.replyMarkup).toBeUndefined();
     expect(env.executor.submissions).toHaveLength(1);
@@ -228,7 +228,7 @@ describe('confirm-gated trading on Telegram', () => {
     expect(done.text).toBe('Executed.');
     const final = await edited(env, card, 3);
     expect(final.text.split('\n')[0]).toBe('✅ Executed · Hedge BTC to Δ $0.00');
-    expect(final.text).toMatch(/SELL\s+0\.2 BTC-PERP\s+\$50,4\d\d\.\d\d/);
+    expect(final.text).toMatch(/SELL 0\.2 BTC-PERP\n\s+Avg price\s+\$50,4\d\d\.\d\d/);
     expect(env.executor.submissions).toHaveLength(1);
     expect(env.executor.submissions[0]).toMatchObject({ planId: newId, ok: true });
     expect(await stateOf(env, newId)).toBe('executed');
@@ -272,7 +272,7 @@ describe('confirm-gated trading on Telegram', () => {
     const done = await edited(env, card, 2);
     expect(done.text.split('\n')[0]).toBe('🧪 Dry run: simulated, nothing sent · Hedge BTC to Δ $0.00');
     expect(done.text).toMatch(/SELL\s+0\.2 BTC-PERP/); // the simulated fill
-    expect(done.text).not.toMatch(/paper[1-9A-HJ-NP-Za-km-z]{83}/); // no signature
+    expect(done.text).not.toMatch(/paper[1-9A-HJ-NP-Za-km-z]…/); // no signature
     expect(env.executor.submissions).toHaveLength(0);
     const rec = await env.repos.approvals.get(id);
     expect(rec?.approval).toMatchObject({ state: 'executed', dryRun: true, signatures: [] });

@@ -132,7 +132,10 @@ describeShared('Drift live execution (real program, fake RPC and Telegram)', () 
     expect(orders[0]!.reduceOnly).toBe(true);
     expect(done.text.split('\n')[0]).toMatch(/^✅ Executed · Hedge BTC/);
     expect(done.text).toMatch(/SELL\s+0\.3 BTC-PERP/);
-    expect(done.text).toContain(sent[0]!.signature);
+    // The signature shortened, linked to the explorer.
+    const sig = sent[0]!.signature;
+    expect(done.text).toContain(`${sig.slice(0, 6)}…${sig.slice(-8)}`);
+    expect(done.entities.some((e) => e.type === 'text_link' && e.url === `https://solscan.io/tx/${sig}`)).toBe(true);
     expect(done.text).toMatch(/· LIVE · executed by Tess/);
     expect(done.replyMarkup).toBeUndefined();
 

@@ -143,7 +143,8 @@ describeShared('Drift live: a crash between sign and confirm (real program, fake
     // The chat it was confirmed from is told.
     const told = await tg.waitForMessage((m) => m.chatId === TRADER && m.text.includes('after a restart'), 30_000, { since });
     expect(told.text.split('\n')[0]).toMatch(/^✅ Executed · Hedge BTC/);
-    expect(told.text).toContain(signature);
+    expect(told.text).toContain(`${signature.slice(0, 6)}…${signature.slice(-8)}`);
+    expect(told.entities.some((e) => e.type === 'text_link' && e.url === `https://solscan.io/tx/${signature}`)).toBe(true);
     expect(told.text).toContain(`Plan ${planId}`);
     expect(told.text).toMatch(/executed by Vigil \(after a restart\)/);
 
