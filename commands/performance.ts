@@ -1,9 +1,6 @@
 import type { AppServices } from '../src/app/services.ts';
 import { arg, defineCommand, reply } from '../src/core/index.ts';
-import { fmtPct, fmtSignedPct, fmtTime } from '../src/shared/format.ts';
-
-/** A risk ratio: NaN means undefined (its denominator vanished, src/risk/ratios.ts), shown as n/a with the reason. */
-const ratio = (x: number, why: string): string => (Number.isNaN(x) ? `n/a (${why})` : x.toFixed(2));
+import { fmtPct, fmtRatio, fmtSignedPct, fmtTime } from '../src/shared/format.ts';
 
 const DAYS = { '7d': 7, '30d': 30, '90d': 90, '365d': 365, all: 36_500 } as const;
 
@@ -24,8 +21,8 @@ export default defineCommand<AppServices>()({
         reply.fields([
           ['Return', `${fmtSignedPct(m.totalReturn)} (${fmtSignedPct(m.annualizedReturn, 1)} a year)`],
           ['Volatility', `${fmtPct(m.volatility, 1)} a year`],
-          ['Sharpe · Sortino', `${ratio(m.sharpeRatio, 'no volatility in the window')} · ${ratio(m.sortinoRatio, 'no downside in the window')}`],
-          ['Calmar', ratio(m.calmarRatio, 'no drawdown in the window')],
+          ['Sharpe · Sortino', `${fmtRatio(m.sharpeRatio, 'no volatility in the window')} · ${fmtRatio(m.sortinoRatio, 'no downside in the window')}`],
+          ['Calmar', fmtRatio(m.calmarRatio, 'no drawdown in the window')],
           ['Max drawdown', fmtPct(m.maxDrawdown, 1)],
           ['Trades', m.totalTrades === 0 ? 'none closed' : `${m.totalTrades} (${fmtPct(m.winRate, 0)} won, profit factor ${m.profitFactor === Infinity ? '∞ (no losing trade)' : m.profitFactor.toFixed(2)})`],
         ]),
@@ -36,13 +33,13 @@ export default defineCommand<AppServices>()({
     const total = r.backtestReturns.reduce((g, x) => g * (1 + x), 1) - 1;
     return reply.of(
       reply.title(`Performance · ${args.period}`),
-      reply.text(`Only ${v.points} snapshot${v.points === 1 ? '' : 's'} recorded so far; Vigil records one a minute while it runs.`, 'warning'),
-      reply.text(`Hypothetical: today’s positions held over the last ${r.days} days`, 'title'),
+      reply.text(`Only ${v.points} snapshot${v.points === 1 ? '' : 's'} recorded so far; Vigil records one every 5 minutes while it runs (MONITOR_SNAPSHOT_CRON).`, 'warning'),
+      reply.text(`Not your record: today’s positions, if held for the last ${r.days} days`, 'title'),
       reply.fields([
         ['Return', fmtSignedPct(total)],
         ['Volatility', `${fmtPct(r.volAnnual, 1)} a year`],
-        ['Sharpe · Sortino', `${ratio(r.sharpe, 'no volatility in the window')} · ${ratio(r.sortino, 'no downside in the window')}`],
-        ['Calmar', ratio(r.calmar, 'no drawdown in the window')],
+        ['Sharpe · Sortino', `${fmtRatio(r.sharpe, 'no volatility in the window')} · ${fmtRatio(r.sortino, 'no downside in the window')}`],
+        ['Calmar', fmtRatio(r.calmar, 'no drawdown in the window')],
         ['Max drawdown', fmtPct(r.maxDrawdown, 1)],
       ]),
     );

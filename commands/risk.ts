@@ -1,10 +1,7 @@
 import type { AppServices } from '../src/app/services.ts';
 import { arg, defineCommand, reply, UserError } from '../src/core/index.ts';
-import { fmtPct, fmtTime, fmtUsd, fmtUsdCompact } from '../src/shared/format.ts';
+import { fmtPct, fmtRatio, fmtTime, fmtUsd, fmtUsdCompact } from '../src/shared/format.ts';
 import { usdFromNumber } from '../src/shared/money.ts';
-
-/** A risk ratio: NaN means undefined (its denominator vanished, src/risk/ratios.ts), shown as n/a with the reason. */
-const ratio = (x: number, why: string): string => (Number.isNaN(x) ? `n/a (${why})` : x.toFixed(2));
 
 const usd = (x: number): string => fmtUsd(usdFromNumber(x));
 
@@ -15,9 +12,12 @@ export default defineCommand<AppServices>()({
   group: 'Risk',
   help: 'Confidence as 95, 0.95 or 95%. Method "t" runs Monte Carlo with Student-t (ν = 5) tails.',
   args: {
-    horizon: arg.number({ integer: true, min: 1, max: 30, default: 1, description: 'Horizon in days' }),
+    horizon: arg.duration({ unit: 'd', integer: true, min: 1, max: 30, default: 1, description: 'Horizon: 1d to 30d' }),
     confidence: arg.number({ min: 0.5, max: 99.9, default: 0.95, description: 'Confidence level' }),
-    method: arg.enum({ values: ['all', 'historical', 'parametric', 'montecarlo', 't'], default: 'all', description: 'VaR method' }),
+    method: arg.enum({
+      values: ['all', 'historical', 'parametric', 'montecarlo', 't'], aliases: { hist: 'historical', param: 'parametric', mc: 'montecarlo' },
+      default: 'all', description: 'VaR method',
+    }),
   },
   async run({ args, services, buttons }) {
     const confidence = args.confidence > 1 ? args.confidence / 100 : args.confidence;
@@ -41,15 +41,19 @@ export default defineCommand<AppServices>()({
         reply.table(['Method', { header: 'VaR', align: 'right' }, { header: 'ES', align: 'right' }], narrow)),
       reply.fields([
         ['1d / 7d VaR', `${fmtPct(r.var1d.var)} / ${fmtPct(r.var7d.var)} (historical)`],
-        ['Volatility', `${fmtPct(r.volAnnual, 1)} a year`],
-        ['Sharpe · Sortino', `${ratio(r.sharpe, 'no volatility in the window')} · ${ratio(r.sortino, 'no downside in the window')}`],
-        ['Calmar', ratio(r.calmar, 'no drawdown in the window')],
-        ['Max drawdown', `${fmtPct(r.maxDrawdown, 1)} (now ${fmtPct(r.currentDrawdown, 1)})`],
         ['Beta', betas || '—'],
+      ]),
+      // These are a backtest of today's positions, not the account's record: said so where they are shown.
+      reply.text(`If held for the last ${r.days} days`, 'title'),
+      reply.fields([
+        ['Volatility', `${fmtPct(r.volAnnual, 1)} a year`],
+        ['Sharpe · Sortino', `${fmtRatio(r.sharpe, 'no volatility in the window')} · ${fmtRatio(r.sortino, 'no downside in the window')}`],
+        ['Calmar', fmtRatio(r.calmar, 'no drawdown in the window')],
+        ['Max drawdown', `${fmtPct(r.maxDrawdown, 1)} (now ${fmtPct(r.currentDrawdown, 1)})`],
       ]),
       reply.text('Top risk (share of ES)', 'title'),
       reply.table(['Position', { header: 'ES', align: 'right' }, { header: 'Share', align: 'right' }], top.map((c) => [c.label, usd(c.esUsd), fmtPct(c.share, 1)])),
-      reply.muted(`Backtest of today’s positions over the window; ES contributions sum to historical ES. Updated ${fmtTime(portfolio.asOf, services.runtime.timeZone)}.`),
+      reply.muted(`VaR, ES and the figures above: today’s positions over the last ${r.days} days; ES contributions sum to historical ES. Updated ${fmtTime(portfolio.asOf, services.runtime.timeZone)}.`),
       reply.buttons([
         await buttons.command('↻ Refresh', 'risk', [String(args.horizon), String(confidence), args.method]),
         await buttons.command('Stress', 'stress'),

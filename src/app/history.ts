@@ -12,6 +12,11 @@ export interface AlignedHistory {
   readonly closes: readonly (readonly number[])[];
   /** Stablecoins without history over the window, held at $1 (and said so). */
   readonly assumedPegged: readonly string[];
+  /**
+   * Each asset's own dated closes over the window, before alignment (same order as `assets`): what a pairwise-complete
+   * correlation reads, each pair over the days both have. A pegged stablecoin is its constant $1 on the common dates.
+   */
+  readonly dated: readonly { readonly t: readonly number[]; readonly v: readonly number[] }[];
 }
 
 /** Daily closes of `assets` over the last `days` (+ `extra`) days before `to`, on their common dates. */
@@ -38,10 +43,20 @@ export async function alignedDaily(history: PriceHistory, assets: readonly strin
   const assumedPegged = assets.filter((a) => !byAsset.has(a));
   const keep = Math.min(aligned.t.length, days + 1);
   const first = aligned.t.length - keep;
+  const t = aligned.t.slice(first);
+  // Pairwise: each asset over the whole lookback, not only the common window (a young asset must not shorten the
+  // correlation of two old ones).
+  const since = to - days * DAY_MS;
   return {
     assets,
-    t: aligned.t.slice(first),
+    t,
     closes: assets.map((a) => (byAsset.get(a) ?? new Array<number>(aligned.t.length).fill(1)).slice(first)),
     assumedPegged,
+    dated: assets.map((a, i) => {
+      const s = series[i];
+      if (!s || assumedPegged.includes(a)) return { t, v: t.map(() => 1) };
+      const k = s.t.findIndex((x) => x >= since);
+      return k < 0 ? { t: [], v: [] } : { t: s.t.slice(k), v: s.close.slice(k) };
+    }),
   };
 }

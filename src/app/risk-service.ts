@@ -72,7 +72,7 @@ export class RiskService {
       const assets = [...new Set([...model.assets, ...this.settings.benchmarks])].sort();
       const history = await alignedDaily(this.history, assets, portfolio.asOf || this.clock.now(), this.settings.lookbackDays);
       const report = riskReport({
-        instruments: model.instruments, prices: model.prices, equityUsd: model.equityUsd, assets, closes: history.closes,
+        instruments: model.instruments, prices: model.prices, equityUsd: model.equityUsd, assets, closes: history.closes, datedCloses: history.dated,
         confidence: opts.confidence ?? 0.95, horizon: opts.horizon ?? 1, periodsPerYear: this.settings.periodsPerYear,
         monteCarlo: { paths: this.settings.monteCarloPaths, seed: this.settings.seed, dist: opts.dist ?? 'normal' }, benchmarks: this.settings.benchmarks,
       });
@@ -139,7 +139,8 @@ export class RiskService {
     }).filter((x) => x.label !== 'USDC');
     const held = v.report.perAsset.filter((a) => a.asset !== 'USDC' && a.asset !== 'USDT');
     const idx = held.map((a) => v.report.correlation.assets.indexOf(a.asset));
-    const corr = idx.map((i) => idx.map((j) => v.report.correlation.matrix[i]?.[j] ?? 0));
+    // Pairwise-complete correlations are NaN for a pair with too few common days: no evidence of co-movement, 0.
+    const corr = idx.map((i) => idx.map((j) => { const x = v.report.correlation.matrix[i]?.[j]; return x !== undefined && Number.isFinite(x) ? x : 0; }));
     const ce = held.length > 1 ? correlationExposure(held.map((a) => a.exposureUsd), corr) : null;
     const drawdown = this.snapshots ? await recordedDrawdown(this.snapshots, v.portfolio.totalValueUsd, this.clock.now()) : null;
     return {

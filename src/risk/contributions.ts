@@ -10,7 +10,7 @@ import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { requireCovariance } from './covariance.ts';
 import type { SquareMatrix } from './covariance.ts';
 import { RiskInputError } from './errors.ts';
-import { quantileSorted, requireConfidence } from './var.ts';
+import { quantileSorted, requireConfidence, tailProbability } from './var.ts';
 
 /** A risk measure split by position. */
 export interface RiskDecomposition {
@@ -97,7 +97,8 @@ export function simulatedContributions(pnl: readonly (readonly number[])[], conf
   // Stable argsort: ties keep scenario order, so the result does not depend on the sort implementation.
   const order = Array.from({ length: scenarios }, (_, s) => s).sort((a, b) => total[a]! - total[b]! || a - b);
   const sorted = Float64Array.from(order, (s) => total[s]!);
-  const cutoff = quantileSorted(sorted, 1 - confidence);
+  const p = tailProbability(confidence);
+  const cutoff = quantileSorted(sorted, p);
 
   const tail: number[] = [];
   const esSum = new Float64Array(positions);
@@ -113,7 +114,7 @@ export function simulatedContributions(pnl: readonly (readonly number[])[], conf
   es /= tail.length;
 
   // The same interpolation quantileSorted applies to the portfolio, applied to each position (linear, so it sums).
-  const h = (scenarios - 1) * (1 - confidence);
+  const h = (scenarios - 1) * p;
   const lo = Math.min(Math.floor(h), scenarios - 1);
   const hi = Math.min(lo + 1, scenarios - 1);
   const g = h - lo;

@@ -1,15 +1,17 @@
 /**
  * Drawdowns of an equity/value series (any positive unit, e.g. USD or an index starting at 1). A drawdown is the
- * fraction lost from the running peak, 1 − value/peak, so it lies in [0, 1] for non-negative values.
+ * fraction lost from the running peak, 1 − value/peak, so it lies in [0, 1] for non-negative values. An empty series
+ * has no drawdown to speak of: max and current drawdown are NaN (as pandas' max of an empty series, which quantstats
+ * returns), not 0, which would read as "never lost anything".
  */
 import { RiskInputError } from './errors.ts';
 import { equityCurve } from './returns.ts';
 
 /** Drawdown statistics; indices point into the values series, durations count periods (observations). */
 export interface DrawdownStats {
-  /** Largest peak-to-trough loss, fraction in [0, 1]; 0 if the series never falls below its running peak. */
+  /** Largest peak-to-trough loss, fraction in [0, 1]; 0 if the series never falls below its running peak; NaN if empty. */
   readonly maxDrawdown: number;
-  /** Loss from the running peak at the last value, fraction in [0, 1]. */
+  /** Loss from the running peak at the last value, fraction in [0, 1]; NaN if empty. */
   readonly currentDrawdown: number;
   /** Index of the peak the max drawdown fell from (the last index at that peak); null when maxDrawdown is 0. */
   readonly maxDrawdownStart: number | null;
@@ -23,10 +25,16 @@ export interface DrawdownStats {
   readonly recoveryPeriods: number | null;
 }
 
-/** Drawdown statistics of an equity/value series: finite values ≥ 0, the first > 0; fractions and periods. */
+/** The statistics of an empty series: drawdowns undefined (NaN), no episode. */
+const EMPTY: DrawdownStats = {
+  maxDrawdown: Number.NaN, currentDrawdown: Number.NaN, maxDrawdownStart: null, maxDrawdownTrough: null, maxDrawdownEnd: null,
+  maxDurationPeriods: 0, recoveryPeriods: null,
+};
+
+/** Drawdown statistics of an equity/value series: finite values ≥ 0, the first > 0; fractions and periods; NaN drawdowns if empty. */
 export function drawdowns(values: readonly number[]): DrawdownStats {
   const n = values.length;
-  if (n < 1) throw new RiskInputError('drawdowns: need at least 1 value, got 0');
+  if (n === 0) return EMPTY;
   const first = values[0] as number;
   if (!(first > 0) || !Number.isFinite(first)) throw new RiskInputError(`drawdowns: value 0 is ${first}, expected a finite positive number`);
   let peak = first;
@@ -80,7 +88,8 @@ export function drawdowns(values: readonly number[]): DrawdownStats {
 /**
  * Drawdowns of the equity curve of simple returns (fractions per period), starting from 1 before the first return
  * (as empyrical does, so a first-period loss counts). Indices refer to that curve: index i is after i returns.
+ * No returns → NaN drawdowns (the curve would be the lone starting 1, which is not a measured series).
  */
 export function drawdownsFromReturns(returns: readonly number[]): DrawdownStats {
-  return drawdowns(equityCurve(returns));
+  return returns.length === 0 ? EMPTY : drawdowns(equityCurve(returns));
 }

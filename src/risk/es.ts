@@ -5,17 +5,17 @@
 import normalPdf from '@stdlib/stats-base-dists-normal-pdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import {
-  normalMoments, quantileSorted, requireConfidence, requireHorizon, sortAscending, type NormalMoments, type ParametricOptions,
+  normalMoments, quantileSorted, requireConfidence, requireHorizon, sortAscending, tailProbability, type NormalMoments, type ParametricOptions,
 } from './var.ts';
 
 /**
  * Historical ES from ascending-sorted per-period returns: −mean of the returns at or below the VaR cutoff
- * (r ≤ quantile(1 − c), numpy 'linear'), times √h; positive loss fraction.
+ * (r ≤ quantile(1 − c), numpy 'linear', 1 − c rounded by tailProbability), times √h; positive loss fraction.
  */
 export function historicalESSorted(sorted: ArrayLike<number>, confidence: number, horizon = 1): number {
   requireConfidence(confidence, 'historicalES');
   requireHorizon(horizon, 'historicalES');
-  const cutoff = quantileSorted(sorted, 1 - confidence);
+  const cutoff = quantileSorted(sorted, tailProbability(confidence));
   // The smallest return is always ≤ the cutoff, so the tail is never empty.
   let sum = 0;
   let k = 0;

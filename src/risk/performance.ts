@@ -2,9 +2,10 @@
  * Seed 003's PerformanceMetrics: return/risk ratios from periodic returns plus trade statistics from closed-trade
  * PnLs. Every formula lives in its own file (ratios.ts, volatility.ts, drawdown.ts); this only assembles them.
  *
- * Trades: a PnL > 0 is a win, < 0 a loss, exactly 0 counts in totalTrades but in neither side. Empty sides follow
- * the IEEE rule of ratios.ts: profitFactor = gross profit / gross loss is +Infinity with wins and no losses and NaN
- * with neither; winRate, averages and extremes of an empty set are NaN.
+ * Trades, as quantstats defines them: a PnL > 0 is a win, < 0 a loss, exactly 0 (break-even) counts in totalTrades
+ * but is neither. winRate = wins / non-zero trades; with no non-zero trade both winRate and profitFactor are 0 (as
+ * quantstats' win_rate returns 0.0 — "no record" must not read as NaN). profitFactor = gross profit / gross loss is
+ * +Infinity with gains and no losses (shown as "∞ (no losing trade)"); averages and extremes of an empty side are NaN.
  */
 import { drawdownsFromReturns } from './drawdown.ts';
 import { requireFinite } from './errors.ts';
@@ -24,9 +25,9 @@ export interface PerformanceMetrics {
   readonly calmarRatio: number;
   /** Max drawdown of the compounded equity curve, fraction in [0, 1]. */
   readonly maxDrawdown: number;
-  /** winningTrades / totalTrades, fraction. */
+  /** winningTrades / (winningTrades + losingTrades), fraction (break-evens excluded; 0 with none, quantstats). */
   readonly winRate: number;
-  /** Gross profit / gross loss (both positive), dimensionless. */
+  /** Gross profit / gross loss (both positive), dimensionless; +Infinity with no loss, 0 with no non-zero trade. */
   readonly profitFactor: number;
   /** Mean PnL of winning trades (positive). */
   readonly averageWin: number;
@@ -47,7 +48,7 @@ export interface PerformanceOptions {
   readonly sortinoTarget?: number;
 }
 
-/** Trade statistics of closed-trade PnLs (any currency unit); see the file comment for empty sides. */
+/** Trade statistics of closed-trade PnLs (any currency unit), quantstats conventions; see the file comment. */
 export function tradeStats(tradePnls: readonly number[]): Pick<PerformanceMetrics,
   'winRate' | 'profitFactor' | 'averageWin' | 'averageLoss' | 'largestWin' | 'largestLoss' | 'totalTrades' | 'winningTrades' | 'losingTrades'> {
   requireFinite(tradePnls, 0, 'tradePnls');
@@ -69,8 +70,8 @@ export function tradeStats(tradePnls: readonly number[]): Pick<PerformanceMetric
     }
   }
   return {
-    winRate: wins / tradePnls.length,
-    profitFactor: grossProfit / grossLoss,
+    winRate: wins + losses === 0 ? 0 : wins / (wins + losses),
+    profitFactor: wins + losses === 0 ? 0 : grossProfit / grossLoss,
     averageWin: grossProfit / wins,
     averageLoss: -grossLoss / losses,
     largestWin,
@@ -97,3 +98,4 @@ export function performanceMetrics(
     ...tradeStats(tradePnls),
   };
 }
+

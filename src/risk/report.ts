@@ -6,7 +6,7 @@
  * GARCH(1,1) / EWMA volatility per asset.
  */
 import { betaStats } from './beta.ts';
-import { correlationFromCovariance } from './correlation.ts';
+import { correlationFromCovariance, pairwiseCompleteCorrelation } from './correlation.ts';
 import { covarianceMatrix } from './covariance.ts';
 import { drawdowns } from './drawdown.ts';
 import { RiskInputError } from './errors.ts';
@@ -15,6 +15,7 @@ import { fitGarch, garchForecast } from './garch.ts';
 import { monteCarloPortfolio, type McDistribution } from './montecarlo.ts';
 import { deltaUsd, instrumentValue, lpInstrumentValue, type Instrument, type LpInstrument } from './portfolio-model.ts';
 import { calmar, sharpe, sortino } from './ratios.ts';
+import type { TimedSeries } from './returns.ts';
 import { historicalVaRSorted, parametricVaR } from './var.ts';
 import { annualizedVolatility, ewmaVolatility } from './volatility.ts';
 
@@ -34,6 +35,13 @@ export interface ReportInput {
   readonly benchmarks?: readonly string[];
   /** Fit GARCH per held asset (the slowest part; default true). */
   readonly garch?: boolean;
+  /**
+   * Optional: each asset's dated daily closes BEFORE alignment (same order as `assets`; t = epoch ms of the UTC day).
+   * When given, the correlation shown is pairwise-complete over their returns — each pair over the days both have, as
+   * pandas' DataFrame.corr() — instead of the common window (NaN where a pair shares < 2 days). VaR, ES and the
+   * covariance always use the aligned `closes` (common dates, positive semi-definite).
+   */
+  readonly datedCloses?: readonly TimedSeries[];
 }
 
 export interface VarEs {
@@ -270,7 +278,25 @@ export function riskReport(input: ReportInput): RiskReport {
     volAnnual: annualizedVolatility(backtest, input.periodsPerYear),
     sharpe: sharpe(backtest, input.periodsPerYear), sortino: sortino(backtest, input.periodsPerYear), calmar: calmar(backtest, input.periodsPerYear),
     maxDrawdown: dd.maxDrawdown, currentDrawdown: dd.currentDrawdown, betas,
-    correlation: { assets: corrAssets, matrix: corrAssets.length > 0 ? correlationFromCovariance(corrCov) : [] },
+    correlation: { assets: corrAssets, matrix: corrAssets.length === 0 ? [] : input.datedCloses === undefined ? correlationFromCovariance(corrCov)
+      : pairwiseCompleteCorrelation(corrIdx.map((k) => datedReturns(input.datedCloses![k]!))).matrix },
     contributions: withShares, perAsset, backtestReturns: backtest,
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Simple returns of dated daily closes, each dated by its later close; only between consecutive days with positive closes (a gap drops the returns touching it). */
+function datedReturns(s: TimedSeries): TimedSeries {
+  const t: number[] = [];
+  const v: number[] = [];
+  for (let i = 1; i < s.t.length; i++) {
+    const a = s.v[i - 1]!;
+    const b = s.v[i]!;
+    if (s.t[i]! - s.t[i - 1]! === DAY_MS && a > 0 && b > 0) {
+      t.push(s.t[i]!);
+      v.push(b / a - 1);
+    }
+  }
+  return { t, v };
 }

@@ -60,11 +60,21 @@ export function quantile(xs: readonly number[], p: number): number {
   return quantileSorted(sortAscending(xs, 1, 'quantile'), p);
 }
 
+/**
+ * Tail probability 1 − c (fraction), rounded to 12 decimals. Why: 1 − 0.9 is 0.09999999999999998 in binary, so when
+ * (n − 1)(1 − c) is a whole number the quantile index lands one ulp below it and the tail loses its boundary
+ * observation (11 returns at 90% would keep 1 instead of 2). No confidence a user types has more than 12 decimals.
+ * Every historical tail (VaR, ES, simulated contributions, the report) takes its probability from here.
+ */
+export function tailProbability(confidence: number): number {
+  return Math.round((1 - confidence) * 1e12) / 1e12;
+}
+
 /** Historical VaR from ascending-sorted per-period returns: −quantile(1 − c)·√h, positive loss fraction. */
 export function historicalVaRSorted(sorted: ArrayLike<number>, confidence: number, horizon = 1): number {
   requireConfidence(confidence, 'historicalVaR');
   requireHorizon(horizon, 'historicalVaR');
-  return -quantileSorted(sorted, 1 - confidence) * Math.sqrt(horizon);
+  return -quantileSorted(sorted, tailProbability(confidence)) * Math.sqrt(horizon);
 }
 
 /** Historical-simulation VaR of per-period returns, positive loss fraction over `horizon` periods (√h scaling). */

@@ -2,6 +2,7 @@
  * Mean, sample variance and volatility: plain and EWMA (RiskMetrics). Inputs are returns as fractions per period;
  * volatilities are per period unless the name says annualised.
  */
+import { backcast } from './backcast.ts';
 import { RiskInputError, requireFinite } from './errors.ts';
 
 /** Periods per year for annualising: crypto trades every day and hour; equities ≈ 252 sessions. */
@@ -64,36 +65,27 @@ export function requirePeriods(periodsPerYear: number, what: string): void {
   }
 }
 
-/** How many leading returns seed the EWMA recursion. */
-export const EWMA_SEED_WINDOW = 30;
-
 /** EWMA volatility: latest per-period σ (forecast for the next period), the σ after each return, and the seed. */
 export interface EwmaVolatility {
   /** σ after the last return: the one-step-ahead forecast, fraction per period. */
   readonly latest: number;
   /** `series[i]` = σ after observing returns 0..i, fraction per period; length = number of returns. */
   readonly series: number[];
-  /** σ²_0 the recursion starts from (fraction² per period). */
+  /** σ²_0 the recursion starts from: arch's backcast of the returns (fraction² per period). */
   readonly seedVariance: number;
 }
 
 /**
- * RiskMetrics EWMA volatility, σ²_t = λσ²_{t−1} + (1−λ)r²_{t−1}, zero mean, per period.
- * Seed: σ²_0 = mean of r² over the first min(30, n) returns — the zero-mean second moment, so the seed makes the same
- * zero-mean assumption as the recursion (a demeaned sample variance would mix two definitions), and it is defined for
- * a single return. It peeks at up to 30 in-sample returns; their influence decays as λ^t (0.94^60 ≈ 2%).
+ * RiskMetrics EWMA volatility, σ²_t = λσ²_{t−1} + (1−λ)r²_{t−1}, zero mean, per period — arch's EWMAVariance.
+ * Seed: σ²_0 = arch's backcast, Σ w_i r²_i over the first min(75, n) returns with w_i ∝ 0.94^i (backcast.ts), so the
+ * series and the forecast equal arch's (ZeroMean + EWMAVariance(λ)). Zero-mean like the recursion, defined for a
+ * single return; it peeks at in-sample returns, weighted towards the first, whose influence decays as λ^t.
  */
 export function ewmaVolatility(returns: readonly number[], lambda = 0.94): EwmaVolatility {
   requireFinite(returns, 1, 'ewmaVolatility');
   if (!(lambda > 0 && lambda < 1)) throw new RiskInputError(`ewmaVolatility: lambda is ${lambda}, expected 0 < λ < 1`);
   const n = returns.length;
-  const k = Math.min(EWMA_SEED_WINDOW, n);
-  let seed = 0;
-  for (let i = 0; i < k; i++) {
-    const r = returns[i] as number;
-    seed += r * r;
-  }
-  seed /= k;
+  const seed = backcast(returns);
   const series = new Array<number>(n);
   let v = seed;
   const w = 1 - lambda;

@@ -55,6 +55,11 @@ export function fmtSignedUsdCompact(micros: bigint): string {
   return s === '$0.00' || s.startsWith('-') ? s : `+${s}`;
 }
 
+/** A risk ratio (Sharpe, Sortino, Calmar) to 2 decimals; NaN (undefined: its denominator vanished) as "n/a (why)". */
+export function fmtRatio(x: number, why: string): string {
+  return Number.isNaN(x) ? `n/a (${why})` : x.toFixed(2);
+}
+
 /** Fraction → percent text: 0.1234 → "12.34%" (digits default 2). */
 export function fmtPct(fraction: number, digits = 2): string {
   if (!Number.isFinite(fraction)) return '—';

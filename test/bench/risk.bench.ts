@@ -268,12 +268,17 @@ function agreement(r: RiskReport, s: Synthetic, np: NumpyResults, corr: Float64A
   need('correlation matrix', corrDiff, 1e-12, 'abs');
   const scale = r.contributions.reduce((m, c) => Math.max(m, Math.abs(c.esUsd)), 0);
   need('ES contributions (rel. to the largest)', r.contributions.reduce((m, c, i) => Math.max(m, Math.abs(c.esUsd - np.contributions[i]!) / scale), 0), 1e-9);
-  need('vol and EWMA per asset', r.perAsset.reduce((m, a, i) => Math.max(m, rel(a.volAnnual, np.perAsset[i]!.vol), rel(a.ewmaVolAnnual, np.perAsset[i]!.ewma)), 0), 1e-9);
+  need('vol per asset', r.perAsset.reduce((m, a, i) => Math.max(m, rel(a.volAnnual, np.perAsset[i]!.vol)), 0), 1e-9);
+  // EWMA and GARCH now follow arch (backcast seed; μ estimated jointly), checked against arch itself in
+  // test/risk/garch.test.ts and volatility.test.ts. The numpy twin still seeds EWMA with mean r² of the first 30 and
+  // GARCH with the sample variance about the sample mean, so these lines are reported, not gated, until it follows arch.
+  const ewmaDiff = r.perAsset.reduce((m, a, i) => Math.max(m, rel(a.ewmaVolAnnual, np.perAsset[i]!.ewma)), 0);
+  lines.push(`info EWMA vol per asset vs numpy twin (different seed): max rel diff ${ewmaDiff.toExponential(1)}`);
   const lls = r.perAsset.map((a, i) => {
     const fit = fitGarch(s.input.closes[i]!.slice(1).map((c, t) => Math.log1p(c / s.input.closes[i]![t]! - 1)));
     return { d: Math.abs(fit.logLikelihood - np.perAsset[i]!.ll), vol: rel(a.garchVolAnnual ?? Number.NaN, np.perAsset[i]!.garchVol) };
   });
-  need('GARCH log-likelihood per asset', Math.max(...lls.map((x) => x.d)), 1e-3, 'abs');
+  lines.push(`info GARCH log-likelihood vs numpy twin (different likelihood): max abs diff ${Math.max(...lls.map((x) => x.d)).toExponential(1)}`);
   const volDiff = lls.map((x) => x.vol).sort((a, b) => a - b);
   lines.push(`info GARCH one-step vol vs numpy: median rel diff ${median(volDiff).toExponential(1)}, max ${volDiff.at(-1)!.toExponential(1)}`);
   const se = 0.016;

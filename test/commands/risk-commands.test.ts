@@ -145,6 +145,14 @@ describe('/risk, /correlation, /optimize, /signals, /performance, /chart', () =>
       expect(Math.abs(Number(m![1]) / 100 * 9100 - Number(m![2]!.replace(/,/g, '')))).toBeLessThan(0.5);
     }
     expect(plainText(await send('/risk 1 150'))).toContain('confidence: expected a number from 0.5 to 99.9, got "150"');
+    // One grammar: 7d, 168h and 7 are the same horizon; mc / hist / param are the methods' short names.
+    const seven = plainText(await send('/risk 7d 95 hist')).split('\n')[0];
+    expect(seven).toBe('Risk · 7-day · 95%');
+    expect(plainText(await send('/risk 168h 95 historical')).split('\n')[0]).toBe(seven);
+    const mc = await send('/risk 7 95 mc');
+    const mcTable = mc.blocks.find((b) => b.kind === 'table');
+    expect(mcTable && mcTable.kind === 'table' ? mcTable.rows.map((x) => x[0]) : []).toEqual(['Monte Carlo']);
+    expect(plainText(await send('/risk 36h'))).toContain('in whole days, got "36h"');
   });
 
   it('/risk and /chart work for a book that the window would have wiped out (drawdown 100%, not an error)', async () => {
@@ -185,7 +193,7 @@ describe('/risk, /correlation, /optimize, /signals, /performance, /chart', () =>
 
   it('/performance uses recorded snapshots once there are enough', async () => {
     const { send, app, clock } = book();
-    expect(plainText(await send('/performance'))).toContain('Hypothetical: today’s positions held over the last');
+    expect(plainText(await send('/performance'))).toContain('Not your record: today’s positions, if held for the last');
     const values: number[] = [];
     for (let i = 0; i < 5; i++) {
       values.push(Number((await app.services.performance.record()).totalValueUsd) / 1e6);

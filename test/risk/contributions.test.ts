@@ -118,6 +118,16 @@ describe('simulated component ES / VaR', () => {
     b.varComponent.forEach((c, i) => expectRel(c, [355, -164, 73][i]!, 1e-12));
   });
 
+  it('keeps the boundary scenario in the tail at a round confidence (test/risk/reference/tail_rounding.py)', () => {
+    // 11 scenarios at 90%: (n − 1)(1 − c) = 1 exactly, so scenarios 0 and 1 are the tail; numpy: ES parts 0.12525 each.
+    const r = [-0.5, -0.001, 0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08];
+    const a = simulatedContributions(r.map((x) => [x / 2, x / 2]), 0.9);
+    expect(a.tail).toEqual([0, 1]);
+    expectRel(a.es, 0.2505, 1e-15);
+    a.esComponent.forEach((c) => expectRel(c, 0.12525, 1e-15));
+    a.varComponent.forEach((c) => expectRel(c, 0.0005, 1e-15));
+  });
+
   itShared('matches numpy on 560 days of historical PnL of the real book', () => {
     const pnl = returns()[0]!.map((_, t) => W.map((w, i) => w * returns()[i]![t]!));
     for (const c of [0.95, 0.99] as const) {

@@ -5,12 +5,14 @@
  *   smallest eigenvalue is 0.14406688054242267;
  *   misaligned windows — BTC returns dated 2023-12-01..2025-08-13, JUP 2024-02-01..2025-12-31, SOL
  *   2024-06-01..2025-12-31 — share 439 days (2024-06-01..2025-08-13) → TIMED_CORR (order BTC, JUP, SOL).
+ *   Pairwise-complete, as shown to users: pandas DataFrame.corr() of the same windows → PAIRWISE_CORR, pair counts
+ *   [[622, 560, 439], [560, 700, 579], [439, 579, 579]]; a hand case with a pair constant on its overlap → NaN.
  */
 import fc from 'fast-check';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import {
-  correlationFromCovariance, correlationMatrix, correlationMatrixTimed, isConstant, pairwiseCorrelation,
+  correlationFromCovariance, correlationMatrix, correlationMatrixTimed, isConstant, pairwiseCompleteCorrelation, pairwiseCorrelation,
 } from '../../src/risk/correlation.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
 import type { TimedSeries } from '../../src/risk/returns.ts';
@@ -30,6 +32,7 @@ const REAL_CORR = [
   [0.8121654516082939, 0.5805626701973908, 0.588376718939696, 1.0, 0.5389947836719198],
   [0.6512746207032795, 0.6517096129758521, 0.6058575574258632, 0.5389947836719198, 1.0],
 ];
+const PAIRWISE_CORR = [[1.0, 0.5805626701973914, 0.7567324102205963], [0.5805626701973914, 1.0, 0.8329318579631194], [0.7567324102205963, 0.8329318579631194, 1.0]];
 const TIMED_CORR = [[1.0, 0.6399746206395739, 0.7567324102205977], [0.6399746206395739, 1.0, 0.8266779746509957], [0.7567324102205976, 0.8266779746509957, 1.0]];
 
 
@@ -120,5 +123,44 @@ describe('correlationMatrixTimed (listwise alignment on common timestamps)', () 
     expect(() => correlationMatrixTimed([{ t: [1, 2], v: [0.1, 0.2] }, { t: [2, 3], v: [0.1, 0.2] }])).toThrow(/share 1 timestamp/);
     expect(() => correlationMatrixTimed([{ t: [1, 1], v: [0.1, 0.2] }, { t: [1, 2], v: [0.1, 0.2] }])).toThrow(RiskInputError);
     expect(() => correlationMatrixTimed([{ t: [1, 2, 3], v: [0.1, Number.NaN, 0.3] }, { t: [1, 2, 3], v: [0.1, 0.2, 0.4] }])).toThrow(/NaN/);
+  });
+});
+
+describe('pairwiseCompleteCorrelation (what users see: pandas DataFrame.corr())', () => {
+  itShared('measures each pair over the dates both assets have, as pandas', () => {
+    const r = pairwiseCompleteCorrelation([
+      datedReturns('BTC', '2023-12-01', '2025-08-13'),
+      datedReturns('JUP', '2024-02-01', '2025-12-31'),
+      datedReturns('SOL', '2024-06-01', '2025-12-31'),
+    ]);
+    expect(r.counts).toEqual([[622, 560, 439], [560, 700, 579], [439, 579, 579]]);
+    PAIRWISE_CORR.forEach((row, i) => row.forEach((v, j) => expectRel(r.matrix[i]![j]!, v, 1e-12)));
+  });
+
+  it('is NaN for a pair constant on its overlap and matches pandas on a hand case', () => {
+    const a: TimedSeries = { t: [1, 2, 3, 4, 5], v: [0.01, -0.02, 0.03, 0.0, 0.05] };
+    const b: TimedSeries = { t: [5, 4, 2, 1, 9], v: [0.02, 0.01, -0.01, 0.02, 0.7] };
+    const c: TimedSeries = { t: [3, 4, 9], v: [0.01, 0.01, 0.02] };
+    const r = pairwiseCompleteCorrelation([a, b, c]);
+    expectRel(r.matrix[0]![1]!, 0.8006407690254356, 1e-13);
+    expect(r.matrix[0]![2]).toBeNaN();
+    expect(r.matrix[1]![2]).toBe(1);
+    expect(r.matrix.map((row, i) => row[i])).toEqual([1, 1, 1]);
+  });
+
+  it('equals the listwise matrix when every series has the same dates', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: -2000, max: 2000 }), fc.integer({ min: -2000, max: 2000 })), { minLength: 3, maxLength: 60 }), (rows) => {
+      const x = rows.map((p) => p[0] / 1e4);
+      const y = rows.map((p) => p[1] / 1e4);
+      fc.pre(!isConstant(x) && !isConstant(y));
+      const t = rows.map((_, i) => i);
+      const r = pairwiseCompleteCorrelation([{ t, v: x }, { t, v: y }]);
+      expect(r.matrix[0]![1]!).toBeCloseTo(pairwiseCorrelation(x, y), 10);
+    }));
+  });
+
+  it('rejects repeated timestamps and non-finite values', () => {
+    expect(() => pairwiseCompleteCorrelation([{ t: [1, 1], v: [0.1, 0.2] }])).toThrow(/repeats timestamp/);
+    expect(() => pairwiseCompleteCorrelation([{ t: [1, 2], v: [0.1, Number.NaN] }])).toThrow(/NaN/);
   });
 });

@@ -52,9 +52,17 @@ describe('drawdowns', () => {
     expect(drawdowns([42])).toEqual(none);
   });
 
-  it('reaches 1 for a wipe-out and rejects empty, NaN, negative or non-positive first values', () => {
+  // pandas/quantstats: max of an empty drawdown series is NaN (reference/drawdown.py prints it).
+  it('is NaN, not 0, for an empty series (values or returns)', () => {
+    for (const d of [drawdowns([]), drawdownsFromReturns([])]) {
+      expect(d.maxDrawdown).toBeNaN();
+      expect(d.currentDrawdown).toBeNaN();
+      expect([d.maxDrawdownStart, d.maxDrawdownEnd, d.recoveryPeriods]).toEqual([null, null, null]);
+    }
+  });
+
+  it('reaches 1 for a wipe-out and rejects NaN, negative or non-positive first values', () => {
     expect(drawdowns([100, 50, 0]).maxDrawdown).toBe(1);
-    expect(() => drawdowns([])).toThrow(RiskInputError);
     expect(() => drawdowns([100, Number.NaN])).toThrow(/value 1 is NaN/);
     expect(() => drawdowns([100, -1])).toThrow(RiskInputError);
     expect(() => drawdowns([0, 1])).toThrow(/value 0 is 0/);

@@ -4,9 +4,11 @@
  *     annualized_return 0.06494587944156494, volatility std(ddof=1)·√365 = 0.8415756957923058,
  *     sharpe 0.4928551061197483, sortino 0.7391344762063925, calmar 0.10866623259440988,
  *     max_drawdown 0.5976638546398446
- *   trades [120, −40, 75.5, 0, −210.25, 33, 410, −15]: win_rate 0.5 (4 of 8; the 0 is neither),
+ *   trades [120, −40, 75.5, 0, −210.25, 33, 410, −15]: win_rate 4/7 = 0.5714285714285714 (quantstats: wins over
+ *     non-zero trades; the 0 is neither),
  *     profit_factor 638.5/265.25 = 2.4071630537229027, average_win 159.625, average_loss −88.41666666666667,
  *     largest_win 410, largest_loss −210.25, 8 trades, 4 winning, 3 losing
+ *   edge cases (same script): [] and [0, 0] → win_rate 0, profit_factor 0; [10, 5] → 1, inf; [10, 0, −5] → 0.5, 2
  */
 import { describe, expect, it } from 'vitest';
 import { RiskInputError } from '../../src/risk/errors.ts';
@@ -29,7 +31,7 @@ describe('performanceMetrics', () => {
     expectRel(m.sortinoRatio, 0.7391344762063925, 1e-12);
     expectRel(m.calmarRatio, 0.10866623259440988, 1e-11);
     expectRel(m.maxDrawdown, 0.5976638546398446, 1e-12);
-    expect(m.winRate).toBe(0.5);
+    expectRel(m.winRate, 0.5714285714285714, 1e-15);
     expectRel(m.profitFactor, 2.4071630537229027, 1e-15);
     expect([m.averageWin, m.largestWin, m.largestLoss]).toEqual([159.625, 410, -210.25]);
     expectRel(m.averageLoss, -88.41666666666667, 1e-15);
@@ -49,30 +51,38 @@ describe('performanceMetrics', () => {
     expect(() => performanceMetrics(sol(), [1, Number.NaN], 365)).toThrow(/tradePnls: value 1 is NaN/);
   });
 
-  it('reports all-positive returns with Infinity Sortino and Calmar and zero drawdown', () => {
+  it('reports all-positive returns with NaN (undefined) Sortino and Calmar and zero drawdown', () => {
     const m = performanceMetrics([0.01, 0.02, 0.005], [], 365);
     expect(m.maxDrawdown).toBe(0);
-    expect(m.sortinoRatio).toBe(Infinity);
-    expect(m.calmarRatio).toBe(Infinity);
+    expect(m.sortinoRatio).toBeNaN();
+    expect(m.calmarRatio).toBeNaN();
   });
 });
 
 describe('tradeStats', () => {
-  it('is NaN where a side is empty: no trades at all', () => {
-    const s = tradeStats([]);
-    expect([s.totalTrades, s.winningTrades, s.losingTrades]).toEqual([0, 0, 0]);
-    for (const x of [s.winRate, s.profitFactor, s.averageWin, s.averageLoss, s.largestWin, s.largestLoss]) expect(x).toBeNaN();
+  it('follows quantstats: win rate over non-zero trades, so a break-even trade is neither', () => {
+    const s = tradeStats(trades);
+    expectRel(s.winRate, 0.5714285714285714, 1e-15);
+    expectRel(s.profitFactor, 2.4071630537229027, 1e-15);
+    expect(tradeStats([10, 0, -5]).winRate).toBe(0.5);
+    expect(tradeStats([10, 0, -5]).profitFactor).toBe(2);
   });
 
-  it('gives profit factor Infinity with wins and no losses, NaN with only break-evens', () => {
+  it('is 0 (not NaN) for win rate and profit factor with no non-zero trade; averages of an empty side are NaN', () => {
+    for (const pnl of [[], [0, 0]]) {
+      const s = tradeStats(pnl);
+      expect([s.winRate, s.profitFactor]).toEqual([0, 0]);
+      for (const x of [s.averageWin, s.averageLoss, s.largestWin, s.largestLoss]) expect(x).toBeNaN();
+    }
+    expect([tradeStats([]).totalTrades, tradeStats([0, 0]).totalTrades]).toEqual([0, 2]);
+  });
+
+  it('gives profit factor +Infinity with gains and no losses', () => {
     const wins = tradeStats([10, 5]);
     expect(wins.profitFactor).toBe(Infinity);
     expect(wins.winRate).toBe(1);
     expect(wins.averageLoss).toBeNaN();
     expect(wins.largestLoss).toBeNaN();
-    const flat = tradeStats([0, 0]);
-    expect(flat.profitFactor).toBeNaN();
-    expect(flat.winRate).toBe(0);
     const losses = tradeStats([-3, -1]);
     expect(losses.profitFactor).toBe(0);
     expect([losses.averageLoss, losses.largestLoss, losses.winRate]).toEqual([-2, -3, 0]);

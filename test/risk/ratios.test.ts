@@ -59,11 +59,19 @@ describe('sharpe', () => {
     }));
   });
 
-  it('divides by zero volatility the IEEE way: ±Infinity, NaN for a zero mean', () => {
-    expect(sharpe([0.01, 0.01, 0.01], 365)).toBe(Infinity);
-    expect(sharpe([-0.002, -0.002], 365)).toBe(-Infinity);
+  // Reference: test/risk/reference/ratios_undefined.py — numpy's std(ddof=1) of these series is 0 or below 1e-12.
+  it('is NaN (undefined, never ±Infinity) with no volatility or volatility below the 1e-12 guard', () => {
+    expect(sharpe([0.01, 0.01, 0.01], 365)).toBeNaN();
+    expect(sharpe([-0.002, -0.002], 365)).toBeNaN();
     expect(sharpe([0, 0, 0], 365)).toBeNaN();
     expect(sharpe([0.01, 0.01], 365, 0.01)).toBeNaN();
+    expect(sharpe([0.01, 0.01 + 1e-15, 0.01], 365)).toBeNaN();
+  });
+
+  it('is never infinite (property)', () => {
+    fc.assert(fc.property(returnsArb, (r) => {
+      for (const x of [sharpe(r, 365), sortino(r, 365), calmar(r, 365)]) expect(Number.isFinite(x) || Number.isNaN(x)).toBe(true);
+    }));
   });
 
   it('throws RiskInputError on one observation, NaN or a bad period count', () => {
@@ -83,11 +91,12 @@ describe('sortino', () => {
     expectRel(sortino(sol(), 365), 0.7391344762063925, 1e-12);
   });
 
-  it('is +Infinity for all-positive returns (no downside) and NaN when there is no excess either', () => {
+  it('is NaN for all-positive returns (no downside) or a downside below 1e-12', () => {
     expect(downsideDeviation([0.01, 0.02, 0.005])).toBe(0);
-    expect(sortino([0.01, 0.02, 0.005], 365)).toBe(Infinity);
+    expect(sortino([0.01, 0.02, 0.005], 365)).toBeNaN();
     expect(sortino([0, 0, 0], 365)).toBeNaN();
-    expect(sortino([0.01], 365)).toBe(Infinity);
+    expect(sortino([0.01], 365)).toBeNaN();
+    expect(sortino([0.01, -1e-14, 0.02], 365)).toBeNaN();
     expect(() => sortino([], 365)).toThrow(RiskInputError);
     expect(() => sortino([Number.NaN], 365)).toThrow(RiskInputError);
   });
@@ -107,9 +116,10 @@ describe('calmar', () => {
     expectRel(calmar(sol(), 365), 0.10866623259440988, 1e-11);
   });
 
-  it('is +Infinity with no drawdown (empyrical gives NaN; we keep one IEEE rule) and NaN for all zeros', () => {
-    expect(calmar([0.01, 0.02], 365)).toBe(Infinity);
+  it('is NaN with no drawdown (as empyrical/quantstats) or a drawdown below 1e-12', () => {
+    expect(calmar([0.01, 0.02], 365)).toBeNaN();
     expect(calmar([0, 0], 365)).toBeNaN();
+    expect(calmar([0.01, -1e-14, 0.02], 365)).toBeNaN();
     expect(() => calmar([0.01, -1.2], 365)).toThrow(RiskInputError);
   });
 });

@@ -57,6 +57,24 @@ describeShared('riskReport vs numpy', () => {
     expectRel(r.contributions.reduce((s, x) => s + x.share, 0), 1, 1e-12);
   });
 
+  // Reference: test/risk/reference/correlation.py — pandas DataFrame.corr() of the dated returns (pairwise-complete).
+  it('shows the pairwise-complete correlation when given the unaligned dated closes; VaR stays on common dates', () => {
+    const dated = (a: string, from: string): { t: number[]; v: number[] } => {
+      const v = dailyCloses(a, from, '2025-06-30');
+      const t0 = Date.parse(`${from}T00:00:00Z`);
+      return { t: v.map((_, i) => t0 + i * 86_400_000), v };
+    };
+    const starts: Record<string, string> = { BTC: '2024-01-01', ETH: '2024-03-01', SOL: '2024-06-01', USDC: '2024-01-01' };
+    const aligned = input({ closes: ASSETS.map((a) => dailyCloses(a, '2024-06-01', '2025-06-30')) });
+    const r = riskReport({ ...aligned, datedCloses: ASSETS.map((a) => dated(a, starts[a]!)) });
+    const want: Record<string, number> = { 'BTC ETH': 0.8054274424096668, 'BTC SOL': 0.7642287933955326, 'ETH SOL': 0.7308723659724948 };
+    for (const [pair, v] of Object.entries(want)) {
+      const [a, b] = pair.split(' ') as [string, string];
+      expectRel(r.correlation.matrix[r.correlation.assets.indexOf(a)]![r.correlation.assets.indexOf(b)]!, v, 1e-12);
+    }
+    expect(r.historical).toEqual(riskReport(aligned).historical);
+  });
+
   it('backtest volatility, Sharpe, drawdown, beta and correlation', () => {
     const r = report();
     expectRel(r.volAnnual, 0.8484154897819355, 1e-9);

@@ -2,11 +2,11 @@
  * Value at Risk. Reference values: test/risk/reference/var.py (numpy/scipy):
  *   hand = [0.03, −0.05, 0.01, −0.02, 0.04, −0.08, 0, 0.02, −0.01, 0.05]
  *   np.quantile(hand, p) (method='linear') for p in 0, .01, .05, .1, .25, .5, .55, .95, 1
- *   historical VaR_c = −np.quantile(r, 1 − c)·√h;  parametric VaR_c = norm.ppf(c)·std(ddof=1)·√h (− mean·h if adjusted)
- *   hand: VaR95 0.06649999999999999, VaR99 0.0773, VaR95(h=10) 0.2102914644011972; normal VaR95 0.06690419521099696,
+ *   historical VaR_c = −np.quantile(r, round(1 − c, 12))·√h;  parametric VaR_c = norm.ppf(c)·std(ddof=1)·√h (− mean·h if adjusted)
+ *   hand: VaR95 0.0665, VaR99 0.07730000000000001, VaR95(h=10) 0.21029146440119725; normal VaR95 0.06690419521099696,
  *         VaR99(h=10) 0.299226981994901, mean-adjusted VaR95(h=5) 0.1546023284717051
- *   SOL daily SIMPLE returns 2024-01-01..2025-12-31: historical VaR95 0.06529234409433841, VaR99 0.09482484954467502,
- *         VaR95(h=10) 0.2064725211095532; normal VaR95 0.07245594238377202, VaR99 0.10247582202102329,
+ *   SOL daily SIMPLE returns 2024-01-01..2025-12-31: historical VaR95 0.06529234409433844, VaR99 0.09482484954467504,
+ *         VaR95(h=10) 0.20647252110955328; normal VaR95 0.07245594238377202, VaR99 0.10247582202102329,
  *         mean-adjusted VaR95 0.07131957285265554, VaR99 0.1013394524899068
  */
 import fc from 'fast-check';
@@ -47,15 +47,15 @@ describe('quantile (numpy linear)', () => {
 
 describe('historicalVaR', () => {
   it('matches numpy on a hand series, √h horizon scaling', () => {
-    expect(historicalVaR(hand, 0.95)).toBe(0.06649999999999999);
-    expect(historicalVaR(hand, 0.99)).toBe(0.0773);
-    expectRel(historicalVaR(hand, 0.95, 10), 0.2102914644011972, 1e-15);
+    expect(historicalVaR(hand, 0.95)).toBe(0.0665);
+    expect(historicalVaR(hand, 0.99)).toBe(0.07730000000000001);
+    expectRel(historicalVaR(hand, 0.95, 10), 0.21029146440119725, 1e-15);
   });
 
   itShared('matches numpy on SOL daily returns 2024-2025', () => {
-    expectRel(historicalVaR(sol(), 0.95), 0.06529234409433841, 1e-14);
-    expectRel(historicalVaR(sol(), 0.99), 0.09482484954467502, 1e-14);
-    expectRel(historicalVaR(sol(), 0.95, 10), 0.2064725211095532, 1e-14);
+    expectRel(historicalVaR(sol(), 0.95), 0.06529234409433844, 1e-14);
+    expectRel(historicalVaR(sol(), 0.99), 0.09482484954467504, 1e-14);
+    expectRel(historicalVaR(sol(), 0.95, 10), 0.20647252110955328, 1e-14);
   });
 
   it('reports a gain as a negative VaR (all-positive returns) and a constant series as its negated return', () => {

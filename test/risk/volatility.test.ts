@@ -2,12 +2,13 @@
  * Mean, sample variance, annualisation and EWMA. Reference values: test/risk/reference/volatility.py (numpy):
  *   hand = [0.01, −0.02, 0.015, 0.03, −0.01, 0]: mean 0.004166666666666666, np.var(ddof=1) 0.00032416666666666667,
  *   np.std(ddof=1) 0.01800462903440853, ×√365 = 0.3439779547199694, ×√252 = 0.2858146252381078
- *   EWMA λ = 0.94, σ²_0 = mean(r[:min(30, n)]²) = 0.0002875, σ²_t = λσ²_{t−1} + (1−λ)r²_{t−1}
- *   SOL daily log returns 2024-01-01..2025-12-31: std(ddof=1) 0.043912371966403824, ×√365 = 0.8389446884486903,
- *   EWMA seed 0.002250246275779707, σ after r[0] 0.046550516149314415, after r[99] 0.043701514429721304,
- *   latest 0.026285831819351273
+ *   SOL daily log returns 2024-01-01..2025-12-31: std(ddof=1) 0.043912371966403824, ×√365 = 0.8389446884486903
+ * EWMA (RiskMetrics λ = 0.94): test/risk/reference/garch_arch.py (the `arch` package, EWMAVariance):
+ *   σ²_0 = Σ_{i<min(75,n)} w_i r²_i, w_i ∝ 0.94^i (arch's backcast);  σ²_t = λσ²_{t−1} + (1−λ)r²_{t−1}
  */
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RiskInputError } from '../../src/risk/errors.ts';
 import {
@@ -17,6 +18,11 @@ import { itShared } from '../helpers/shared-dir.ts';
 import { SOL_2024_2025, expectRel, naiveLog } from './reference/helpers.ts';
 
 const hand = [0.01, -0.02, 0.015, 0.03, -0.01, 0];
+const REFERENCE = join(import.meta.dirname, 'reference');
+const ARCH_EWMA = (JSON.parse(readFileSync(join(REFERENCE, 'garch_arch.json'), 'utf8')) as {
+  ewma: Record<string, { first: number; second: number; oneStep: number }>;
+}).ewma;
+const SIMULATED = (JSON.parse(readFileSync(join(REFERENCE, 'garch_series.json'), 'utf8')) as { series: Record<string, number[]> }).series;
 const returnsArb = fc.array(fc.double({ min: -0.5, max: 0.5, noNaN: true }), { minLength: 2, maxLength: 200 });
 
 describe('mean / variance / stdev', () => {
@@ -70,21 +76,26 @@ describe('annualisation', () => {
 });
 
 describe('ewmaVolatility', () => {
-  it('matches the numpy recursion on a hand series, seeded with mean r² of the first 30', () => {
-    const e = ewmaVolatility(hand);
-    expectRel(e.seedVariance, 0.0002875, 1e-14);
-    const expected = [0.01662077013859466, 0.016842654185133647, 0.01673781646452129, 0.01781418620089057, 0.017444326189337323, 0.01691290173885014];
-    e.series.forEach((s, i) => expectRel(s, expected[i] as number, 1e-14));
-    expect(e.latest).toBe(e.series.at(-1));
-    expectRel(ewmaVolatility(hand, 0.8).latest, 0.016399024361223445, 1e-14);
+  // Reference: test/risk/reference/garch_arch.py → garch_arch.json "ewma": arch's ZeroMean(r, EWMAVariance(0.94)).fix([]).
+  // arch's conditional variance at t is σ² before r_t (so [0] is the backcast Σ w_i r²_i, w_i ∝ 0.94^i over the first
+  // min(75, n), and [1] is our series[0]²); forecast(horizon=1) is our latest².
+  it('matches arch’s EWMAVariance seeded with its backcast (hand series and simulated sim-a)', () => {
+    const ref = ARCH_EWMA['hand 5']!;
+    const e = ewmaVolatility([0.01, -0.02, 0.015, -0.005, 0.03]);
+    expectRel(e.seedVariance, ref.first, 1e-14);
+    expectRel(e.series[0]! ** 2, ref.second, 1e-14);
+    expectRel(e.latest ** 2, ref.oneStep, 1e-14);
+    const sim = ewmaVolatility(SIMULATED['sim-a']!);
+    expectRel(sim.seedVariance, ARCH_EWMA['sim-a']!.first, 1e-13);
+    expectRel(sim.latest ** 2, ARCH_EWMA['sim-a']!.oneStep, 1e-12);
   });
 
-  itShared('matches numpy on SOL daily log returns 2024-2025', () => {
+  itShared('matches arch’s EWMAVariance on SOL daily log returns 2024-2025', () => {
     const e = ewmaVolatility(naiveLog(SOL_2024_2025()));
-    expectRel(e.seedVariance, 0.002250246275779707, 1e-13);
-    expectRel(e.series[0] as number, 0.046550516149314415, 1e-13);
-    expectRel(e.series[99] as number, 0.043701514429721304, 1e-13);
-    expectRel(e.latest, 0.026285831819351273, 1e-13);
+    const ref = ARCH_EWMA['SOL 2024-2025']!;
+    expectRel(e.seedVariance, ref.first, 1e-13);
+    expectRel(e.series[0]! ** 2, ref.second, 1e-13);
+    expectRel(e.latest ** 2, ref.oneStep, 1e-12);
   });
 
   it('is a weighted mean of the seed and r² whose weights λⁿ + (1−λ)Σλʲ sum to 1', () => {

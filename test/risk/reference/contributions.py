@@ -3,6 +3,12 @@ import numpy as np
 from scipy.stats import norm
 from _prices import closes
 
+
+def tail_p(c):
+    """Tail probability 1 - c rounded to 12 decimals (src/risk/var.ts tailProbability): 1 - 0.95 is 0.05000000000000004."""
+    return round(1 - c, 12)
+
+
 ASSETS = ['SOL', 'BTC', 'ETH', 'JUP', 'BONK']
 R = np.array([np.diff(c) / c[:-1] for c in (np.array(closes(a, '2024-01-31', '2025-08-13')) for a in ASSETS)])
 S = np.cov(R, ddof=1)
@@ -22,13 +28,13 @@ for c in (0.95, 0.99):
 
 def simulated(pnl, c):
     total = pnl.sum(axis=1)
-    cutoff = np.quantile(total, 1 - c)  # numpy 'linear'
+    cutoff = np.quantile(total, tail_p(c))  # numpy 'linear'
     tail = np.where(total <= cutoff)[0]
     tail = tail[np.argsort(total[tail], kind='stable')]
     es = -total[tail].mean()
     comp_es = -pnl[tail].mean(axis=0)
     order = np.argsort(total, kind='stable')
-    h = (len(total) - 1) * (1 - c)
+    h = (len(total) - 1) * tail_p(c)
     lo = int(np.floor(h))
     g = h - lo
     a, b = pnl[order[lo]], pnl[order[min(lo + 1, len(total) - 1)]]

@@ -29,3 +29,8 @@ print('SOL closes', stats(sol))
 simple = np.array(sol[1:]) / np.array(sol[:-1]) - 1
 curve = np.concatenate([[1.0], np.cumprod(1 + simple)])
 print('SOL returns curve (empyrical max_drawdown)', stats(curve))
+
+# Empty series: pandas' max of an empty Series is NaN, which is what quantstats' max_drawdown returns (not 0).
+import pandas as pd
+empty = pd.Series([], dtype=float)
+print('empty series max drawdown (pandas)', float((1 - empty / empty.cummax()).max()))

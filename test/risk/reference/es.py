@@ -4,8 +4,14 @@ from scipy.stats import norm
 from _prices import closes
 
 
+def tail_p(c):
+    """Tail probability 1 - c rounded to 12 decimals (src/risk/var.ts tailProbability): 1 - 0.95 is 0.05000000000000004."""
+    return round(1 - c, 12)
+
+
+
 def hist_es(r, c, h=1):
-    q = np.quantile(r, 1 - c)
+    q = np.quantile(r, tail_p(c))
     return -r[r <= q].mean() * np.sqrt(h)
 
 
@@ -23,5 +29,5 @@ sol = np.array(closes('SOL', '2024-01-01', '2025-12-31'))
 simple = sol[1:] / sol[:-1] - 1
 mu, sd = simple.mean(), simple.std(ddof=1)
 for c in [0.95, 0.99]:
-    print('SOL simple c', c, 'histES', float(hist_es(simple, c)), 'tail n', int((simple <= np.quantile(simple, 1 - c)).sum()),
+    print('SOL simple c', c, 'histES', float(hist_es(simple, c)), 'tail n', int((simple <= np.quantile(simple, tail_p(c))).sum()),
           'paramES', float(param_es(mu, sd, c)), 'paramES adj', float(param_es(mu, sd, c, 1, True)))
