@@ -19,7 +19,7 @@ export default defineCommand<AppServices>()({
         ['Unrealised PnL', fmtSignedUsd(p.unrealizedPnlUsd)],
         ['Realised PnL', fmtSignedUsd(p.realizedPnlUsd)],
         ['Margin used', fmtUsd(p.marginUsedUsd)],
-        ['Margin available', fmtUsd(p.marginAvailableUsd)],
+        ['Free collateral', fmtUsd(p.marginAvailableUsd)],
         ['Leverage', fmtLeverage(p.leverage)],
         ['Health', fmtHealth(p.health)],
         ['Positions', `${count('perp')} perp · ${count('spot')} spot · ${count('lp')} LP`],

@@ -2,6 +2,7 @@
 import {
   renderAllocation, renderCorrelationHeatmap, renderDrawdown, renderEquityCurve,
 } from '../charts/index.ts';
+import { positionViews } from './views.ts';
 import type { PerformanceTracker } from './performance.ts';
 import type { PortfolioService } from './portfolio.ts';
 import type { RiskService } from './risk-service.ts';
@@ -51,10 +52,10 @@ export class ChartService {
     }
     if (kind === 'allocation') {
       const p = await this.portfolio.refresh();
-      const rows = p.positions.map((x) => ({ label: x.kind === 'lp' ? `${x.market} LP` : x.market, v: Number(x.exposureUsd) / 1e6 })).filter((x) => x.v > 0).sort((a, b) => b.v - a.v);
-      const total = rows.reduce((s, x) => s + x.v, 0);
+      // The same shares as /positions: each non-cash position's exposure over the gross exposure.
+      const rows = positionViews(p).filter((v) => v.share > 0).map((v) => ({ label: v.position.kind === 'lp' ? `${v.position.market} LP` : v.position.market, share: v.share }));
       return {
-        png: await renderAllocation({ labels: rows.map((r) => r.label), weights: rows.map((r) => r.v / total), title: 'Allocation', subtitle: 'share of gross exposure' }),
+        png: await renderAllocation({ labels: rows.map((r) => r.label), weights: rows.map((r) => r.share), title: 'Allocation', subtitle: 'share of gross exposure' }),
         alt: 'Allocation by gross exposure', filename: 'allocation.png',
       };
     }

@@ -12,13 +12,19 @@ export interface PositionView {
   readonly pnlFraction: number | null;
 }
 
+/** Cash: USDC or USDT held spot — money, not an exposure. */
 export function isCash(p: Position): boolean {
-  return p.kind === 'spot' && p.asset === 'USDC';
+  return p.kind === 'spot' && (p.asset === 'USDC' || p.asset === 'USDT');
 }
 
-/** Positions with their share of exposure and distance to liquidation, largest exposure first. */
+/** Gross exposure: Σ of every non-cash position's exposure (perp notional, spot value, LP value), micro-USD. */
+export function grossExposureUsd(positions: readonly Position[]): bigint {
+  return positions.filter((p) => !isCash(p)).reduce((s, p) => s + p.exposureUsd, 0n);
+}
+
+/** Positions with their share of gross exposure and distance to liquidation, largest exposure first. */
 export function positionViews(portfolio: Portfolio): PositionView[] {
-  const gross = portfolio.positions.filter((p) => !isCash(p)).reduce((s, p) => s + Number(p.exposureUsd), 0);
+  const gross = Number(grossExposureUsd(portfolio.positions));
   return portfolio.positions
     .map((p): PositionView => {
       const liq = p.kind === 'lp' ? null : p.liquidationPrice;

@@ -34,7 +34,7 @@ describe('/portfolio', () => {
     expect(field(r, 'Unrealised PnL')).toBe('-$1,800.00');
     expect(field(r, 'Realised PnL')).toBe('$0.00');
     expect(field(r, 'Margin used')).toBe('$600.00');
-    expect(field(r, 'Margin available')).toBe('$8,300.00');
+    expect(field(r, 'Free collateral')).toBe('$8,300.00');
     expect(field(r, 'Leverage')).toBe('1.43x');
     expect(field(r, 'Health')).toBe('96/100');
     expect(field(r, 'Positions')).toBe('2 perp · 1 spot · 0 LP');

@@ -13,6 +13,7 @@ import { ALERT_RULE_NAMES, type AlertLevel, type AlertRule, type Portfolio, type
 import { liquidationDistance } from '../../risk/liquidation.ts';
 import { fmtDuration, fmtLeverage, fmtPrice, fmtUsd } from '../../shared/format.ts';
 import { lpRules } from './lp-rules.ts';
+import { isCash } from '../views.ts';
 
 export type LevelOrOk = AlertLevel | 'ok';
 /** What an alert's action button offers; 'recenter' runs the chat command /recenter on the observation's `positionId`. */
@@ -200,9 +201,6 @@ export function pct(f: number): string {
   return Number.isFinite(f) ? `${num(f * 100, 2)}%` : '∞';
 }
 
-function isCash(p: Position): boolean {
-  return p.kind === 'spot' && (p.asset === 'USDC' || p.asset === 'USDT');
-}
 
 /** A position's market, or its id when another position shares the market (two LPs in one pool). */
 export function marketOf(p: Position, all: readonly Position[]): string {
