@@ -29,7 +29,7 @@ function card(v: PositionView): Block[] {
           ['Funding', fmtSignedUsd(p.fundingPnlUsd)],
           ['Liq. price', liq(v, p.liquidationPrice)],
           ['Margin', `${fmtUsd(p.initialMarginUsd)} init · ${fmtUsd(p.maintenanceMarginUsd)} maint`],
-          ['Notional', `${fmtUsd(p.notionalUsd)} · ${fmtPct(v.share, 1)} of exposure`],
+          ['Notional', `${fmtUsd(p.notionalUsd)} · ${fmtPct(v.share, 1)} of gross exposure`],
         ]),
       ];
     }
@@ -43,7 +43,7 @@ function card(v: PositionView): Block[] {
             ['Entry → mark', `${fmtPrice(p.entryPrice)} → ${fmtPrice(p.markPrice)}`] as [string, string],
             ['PnL', p.unrealizedPnlUsd === null ? 'unknown cost' : pnl(p.unrealizedPnlUsd, v.pnlFraction)] as [string, string],
             ['Liq. price', liq(v, p.liquidationPrice)] as [string, string],
-            ['Share', `${fmtPct(v.share, 1)} of exposure`] as [string, string],
+            ['Share', `${fmtPct(v.share, 1)} of gross exposure`] as [string, string],
           ]),
         ]),
       ];
@@ -57,7 +57,7 @@ function card(v: PositionView): Block[] {
           ['Bins', `${p.lowerBinId}…${p.upperBinId} (active ${p.activeBinId}, step ${p.binStep} bp)`],
           ['PnL vs deposit', pnl(p.valueUsd - p.depositedUsd, v.pnlFraction)],
           ['Fees earned', fmtUsd(p.feesUsd)],
-          ['Share', `${fmtPct(v.share, 1)} of exposure`],
+          ['Share', `${fmtPct(v.share, 1)} of gross exposure`],
         ]),
       ];
   }

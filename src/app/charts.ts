@@ -2,6 +2,7 @@
 import {
   renderAllocation, renderCorrelationHeatmap, renderDrawdown, renderEquityCurve,
 } from '../charts/index.ts';
+import { DAY_MS } from './history.ts';
 import { positionViews } from './views.ts';
 import type { PerformanceTracker } from './performance.ts';
 import type { PortfolioService } from './portfolio.ts';
@@ -40,7 +41,8 @@ export class ChartService {
   async render(kind: ChartKind): Promise<ChartImage> {
     if (kind === 'equity' || kind === 'drawdown') {
       const e = await this.equity();
-      const label = e.recorded ? 'recorded' : 'today’s positions, hypothetical';
+      const days = e.t.length > 1 ? Math.round(((e.t[e.t.length - 1] ?? 0) - (e.t[0] ?? 0)) / DAY_MS) : 0;
+      const label = e.recorded ? 'recorded' : `today’s positions if held for the last ${days} days`;
       if (kind === 'equity') {
         return { png: await renderEquityCurve({ t: e.t, value: e.value, title: 'Equity', subtitle: label }), alt: `Equity curve (${label})`, filename: 'equity.png' };
       }

@@ -67,15 +67,15 @@ describe('/positions', () => {
     expect(t).toContain('PnL: -$2,000.00 (-16.67%)');
     expect(t).toContain('Liq. price: $18.49 (-81.5%)');
     expect(t).toContain('Margin: $500.00 init · $300.00 maint');
-    expect(t).toContain('Notional: $10,000.00 · 76.9% of exposure');
+    expect(t).toContain('Notional: $10,000.00 · 76.9% of gross exposure');
     expect(t).toContain('ETH-PERP · short 1 ETH');
     expect(t).toContain('PnL: +$100.00 (+4.76%)');
     expect(t).toContain('Liq. price: $10,388.35 (+419.4%)');
-    expect(t).toContain('Notional: $2,000.00 · 15.4% of exposure');
+    expect(t).toContain('Notional: $2,000.00 · 15.4% of gross exposure');
     expect(t).toContain('SOL · spot 10 SOL');
     expect(t).toContain('Entry → mark: $90.00 → $100.00');
     expect(t).toContain('PnL: +$100.00 (+11.11%)');
-    expect(t).toContain('Share: 7.7% of exposure');
+    expect(t).toContain('Share: 7.7% of gross exposure');
     expect(t).toContain('USDC · spot 10,000 USDC');
     // Largest exposure first, cash last.
     expect(t.indexOf('SOL-PERP')).toBeLessThan(t.indexOf('ETH-PERP'));
