@@ -203,7 +203,8 @@ interface NumpyResults {
   readonly maxDrawdown: number;
   readonly beta: number;
   readonly contributions: number[];
-  readonly perAsset: { vol: number; ewma: number; ll: number; garchVol: number }[];
+  /** vol, EWMA and GARCH one-step vol annualised (√365); GARCH μ, ω (fraction, fraction² per day) and log L of log returns. */
+  readonly perAsset: { vol: number; ewma: number; mu: number; omega: number; alpha: number; beta: number; ll: number; garchVol: number }[];
 }
 
 /** Writes the data, runs the numpy twin, returns its timings, results and correlation matrix (null without python). */
@@ -228,7 +229,10 @@ function runNumpy(s: Synthetic, reps: number): { timings: NumpyTimings; results:
     const correlation = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     return { timings, results, correlation };
   } catch (err) {
-    return { error: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
+    // The last line python wrote to stderr says why (e.g. arch not installed), else the first line of the error.
+    const raw = (err as { stderr?: string | Buffer }).stderr;
+    const stderr = raw === undefined ? '' : raw.toString().trim().split('\n').at(-1);
+    return { error: stderr || (err instanceof Error ? err.message.split('\n')[0]! : String(err)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -246,7 +250,8 @@ interface Check {
 
 /**
  * The JS report against numpy on the same data: historical, parametric, contributions, vol and EWMA to 1e-9
- * relative; correlation to 1e-12 absolute; GARCH log-likelihood within 1e-3 per asset; Monte Carlo (different
+ * relative; correlation to 1e-12 absolute; GARCH (arch's own fit in the twin): Vigil's log-likelihood at least arch's
+ * − 1e-3 and, where both reach the same maximum, one-step vol within 1e-3 relative per asset; Monte Carlo (different
  * generators) within 4 standard errors of each other. SE of a 99% quantile from m paths ≈ σ·√(p(1−p)/m)/φ(z) — 1.6%
  * of VaR at 10,000 paths — and about the same for ES, so two independent runs may differ by ~9% (4·√2·1.6%).
  */
@@ -269,18 +274,24 @@ function agreement(r: RiskReport, s: Synthetic, np: NumpyResults, corr: Float64A
   const scale = r.contributions.reduce((m, c) => Math.max(m, Math.abs(c.esUsd)), 0);
   need('ES contributions (rel. to the largest)', r.contributions.reduce((m, c, i) => Math.max(m, Math.abs(c.esUsd - np.contributions[i]!) / scale), 0), 1e-9);
   need('vol per asset', r.perAsset.reduce((m, a, i) => Math.max(m, rel(a.volAnnual, np.perAsset[i]!.vol)), 0), 1e-9);
-  // EWMA and GARCH now follow arch (backcast seed; μ estimated jointly), checked against arch itself in
-  // test/risk/garch.test.ts and volatility.test.ts. The numpy twin still seeds EWMA with mean r² of the first 30 and
-  // GARCH with the sample variance about the sample mean, so these lines are reported, not gated, until it follows arch.
-  const ewmaDiff = r.perAsset.reduce((m, a, i) => Math.max(m, rel(a.ewmaVolAnnual, np.perAsset[i]!.ewma)), 0);
-  lines.push(`info EWMA vol per asset vs numpy twin (different seed): max rel diff ${ewmaDiff.toExponential(1)}`);
-  const lls = r.perAsset.map((a, i) => {
+  // EWMA is the same closed recursion on both sides (arch's backcast seed, λ = 0.94): to rounding, like vol.
+  need('EWMA vol per asset', r.perAsset.reduce((m, a, i) => Math.max(m, rel(a.ewmaVolAnnual, np.perAsset[i]!.ewma)), 0), 1e-9);
+  // GARCH: both maximise arch's likelihood (same μ, backcast and recursion), so only the optimisers differ — garch.ts's
+  // projected Newton against arch's SLSQP (ftol 1e-12, best of 3 starts, see risk_report.py). Neither finds the global
+  // maximum of every flat likelihood, so: gated, Vigil's log L may not fall short of arch's by more than 1e-3 (about
+  // 1e-6 of |log L|); where the two reach the same maximum (|Δ log L| ≤ 1e-3) the one-step vol must agree within 1e-3
+  // relative; series where arch stops short (Vigil's log L higher) are counted, not gated.
+  const fits = r.perAsset.map((a, i) => {
     const fit = fitGarch(s.input.closes[i]!.slice(1).map((c, t) => Math.log1p(c / s.input.closes[i]![t]! - 1)));
-    return { d: Math.abs(fit.logLikelihood - np.perAsset[i]!.ll), vol: rel(a.garchVolAnnual ?? Number.NaN, np.perAsset[i]!.garchVol) };
+    return { dll: fit.logLikelihood - np.perAsset[i]!.ll, vol: rel(a.garchVolAnnual ?? Number.NaN, np.perAsset[i]!.garchVol) };
   });
-  lines.push(`info GARCH log-likelihood vs numpy twin (different likelihood): max abs diff ${Math.max(...lls.map((x) => x.d)).toExponential(1)}`);
-  const volDiff = lls.map((x) => x.vol).sort((a, b) => a - b);
-  lines.push(`info GARCH one-step vol vs numpy: median rel diff ${median(volDiff).toExponential(1)}, max ${volDiff.at(-1)!.toExponential(1)}`);
+  const worst = (xs: number[]): number => xs.reduce((m, x) => (Number.isNaN(x) ? Number.POSITIVE_INFINITY : Math.max(m, x)), 0);
+  need('GARCH log-likelihood per asset, arch minus Vigil', worst(fits.map((x) => -x.dll)), 1e-3, 'abs');
+  const same = fits.filter((x) => Math.abs(x.dll) <= 1e-3);
+  const volDiff = same.map((x) => x.vol).sort((a, b) => a - b);
+  need(`GARCH one-step vol per asset vs arch, same maximum (${same.length}/${fits.length}; median ${median(volDiff).toExponential(1)})`, worst(volDiff), 1e-3);
+  const archShort = fits.filter((x) => x.dll > 1e-3).map((x) => x.dll);
+  lines.push(`info GARCH: arch stopped short of Vigil's maximum on ${archShort.length}/${fits.length} series${archShort.length ? ` (log L up to ${Math.max(...archShort).toExponential(1)} lower)` : ''}`);
   const se = 0.016;
   need('Monte Carlo VaR/ES vs numpy (independent draws)', ve(r.monteCarlo, np.monteCarlo) / (se * Math.SQRT2), 4, 'SE');
   need('Monte Carlo VaR/ES vs parametric (its limit)', ve(r.monteCarlo, r.parametric) / se, 4, 'SE');
