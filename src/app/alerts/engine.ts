@@ -22,7 +22,7 @@
  */
 import type { AlertLevel, AlertRule } from '../../domain/index.ts';
 import type { AlertKeyState, AlertStateRepo, StoredAlertEvent, StoredAlertObservation } from '../../ports/index.ts';
-import { DEFAULT_THRESHOLDS, LEVEL_RANK, type AlertThresholds, type LevelOrOk, type Observation } from './rules.ts';
+import { DEFAULT_THRESHOLDS, LEVEL_RANK, type AlertThresholds, type LevelOrOk, type Observation } from './thresholds.ts';
 
 export type AlertEventKind = 'raised' | 'escalated' | 'repeat' | 'recovered';
 

@@ -19,7 +19,8 @@
 import type { LpPosition } from '../../domain/index.ts';
 import { fmtPrice, fmtQty } from '../../shared/format.ts';
 import { amountToNumber } from '../../shared/money.ts';
-import { alertKey, emit, marketOf, pct, risingTiers, type Ctx, type LevelOrOk, type Tier } from './rules.ts';
+import { alertKey, emit, marketOf, pct, type Ctx } from './rules.ts';
+import { risingTiers, type LevelOrOk, type Tier } from './thresholds.ts';
 import { lpBinPrice } from '../lp-view.ts';
 
 const STABLE_QUOTES: ReadonlySet<string> = new Set(['USDC', 'USDT']);

@@ -23,6 +23,7 @@ import { DEFAULT_TOKEN, FakeTelegramBotApi } from '../../fakes/telegram-bot-api.
 import { ROUND_PRICES, T0 } from '../../helpers/app.ts';
 import { captureLogger } from '../../helpers/logger.ts';
 import { dataOf } from '../../helpers/telegram-cards.ts';
+import { until } from '../../helpers/until.ts';
 
 const TRADER = '400000000000000001';
 const VIEWER = '400000000000000002';
@@ -169,16 +170,6 @@ function buttonId(s: Shown, label: string): string {
   return b.custom_id;
 }
 
-async function until<T>(f: () => T | undefined, ms = 8_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('Discord transport against the fake', () => {
   it('/portfolio shows the same numbers the app computes, publicly, with its buttons; Refresh edits the same message', async () => {
     const e = await setup();
@@ -207,7 +198,7 @@ describe('Discord transport against the fake', () => {
     expect([m.ephemeral, m.text.split('\n')[0]]).toEqual([false, 'Pending plans']);
     const complete = async (userId: string, value: string, roles: string[] = []): Promise<{ name: string; value: string }[]> => {
       const { token } = e.fake.autocomplete({ name: 'hedge', userId, roles, options: [{ name: 'market', type: 3, value, focused: true }] });
-      const cb = await until(() => e.fake.callbackFor(token));
+      const cb = await until('the fake to record it', () => e.fake.callbackFor(token));
       expect(cb.type).toBe(8);
       return (cb.data as { choices: { name: string; value: string }[] }).choices;
     };
@@ -291,7 +282,7 @@ describe('Discord transport against the fake', () => {
     expect(id).toBeDefined();
     const ask = async (userId: string): Promise<string[]> => {
       const { token } = e.fake.autocomplete({ name: 'cancel', userId, options: [{ name: 'id', type: 3, value: '', focused: true }] });
-      const cb = await until(() => e.fake.callbackFor(token));
+      const cb = await until('the fake to record it', () => e.fake.callbackFor(token));
       return (cb.data as { choices: { value: string }[] }).choices.map((c) => c.value);
     };
     expect(await ask(TRADER)).toEqual([id]);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATION_ID, DISCORD_TOKEN, FakeDiscord } from '../../fakes/discord.ts';
 import { DEFAULT_TOKEN, FakeTelegramBotApi } from '../../fakes/telegram-bot-api.ts';
+import { until } from '../../helpers/until.ts';
 import { startVigil, stop } from '../../helpers/vigil-process.ts';
 
 const USER = '400000000000000001';
@@ -30,22 +31,12 @@ const discordEnv = (): Record<string, string> => ({
   DISCORD_TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_ROOT: fake.apiUrl, DISCORD_ALLOWED_USERS: `${USER}:admin`, LOG_LEVEL: 'warn',
 });
 
-async function until<T>(f: () => T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('npm start with a Discord token', () => {
   it('answers /portfolio on Discord (console off), then stops cleanly on SIGTERM', async () => {
     const child = startVigil(dir, discordEnv());
     await child.waitFor(/Discord bot Vigil is running/, { stream: 'stderr', ms: 30_000 });
     const { token } = fake.chatInput({ name: 'portfolio', userId: USER });
-    const cb = await until(() => fake.callbackFor(token));
+    const cb = await until('the fake to record it', () => fake.callbackFor(token), 20_000);
     const text = JSON.stringify(cb.data);
     expect(text).toMatch(/Total value: \*\*\$[\d,]+\.\d\d\*\*/);
     const ended = await stop(child, 10_000);
@@ -66,10 +57,10 @@ describe('npm start with a Discord token', () => {
       const m = await tg.waitForMessage((x) => x.chatId === TG_USER, 15_000);
       expect(m.text).toContain('telegram+discord');
       const { token } = fake.chatInput({ name: 'status', userId: USER });
-      expect(JSON.stringify((await until(() => fake.callbackFor(token))).data)).toContain('telegram+discord');
+      expect(JSON.stringify((await until('the fake to record it', () => fake.callbackFor(token), 20_000)).data)).toContain('telegram+discord');
       // The configured channel is subscribed: /subscribe there says so.
       const sub = fake.chatInput({ name: 'subscribe', userId: USER, channelId: channel });
-      expect(JSON.stringify((await until(() => fake.callbackFor(sub.token))).data)).toMatch(/already/i);
+      expect(JSON.stringify((await until('the fake to record it', () => fake.callbackFor(sub.token), 20_000)).data)).toMatch(/already/i);
       const ended = await stop(child, 10_000);
       expect(ended).toMatchObject({ how: 'exited', code: 0 });
       expect(ended.stderr).toContain('Telegram bot @VigilTestBot is running');

@@ -14,6 +14,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FakeSolanaRpc } from '../../fakes/solana-rpc.ts';
 import { DEFAULT_TOKEN, FakeTelegramBotApi } from '../../fakes/telegram-bot-api.ts';
 import { describeShared, sharedPath } from '../../helpers/shared-dir.ts';
+import { until } from '../../helpers/until.ts';
 import { startVigil, stop, type VigilChild } from '../../helpers/vigil-process.ts';
 import { loadFixtureSet, serveFixtureSet, withDelegate } from './fixtures.ts';
 import { dataOf } from '../../helpers/telegram-cards.ts';
@@ -50,21 +51,6 @@ interface StoredApproval {
 async function approvals(): Promise<Record<string, StoredApproval>> {
   const doc = JSON.parse(await readFile(join(dir, 'data', 'vigil.json'), 'utf8')) as { approvals?: Record<string, StoredApproval> };
   return doc.approvals ?? {};
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: Error | undefined;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err instanceof Error ? err : new Error(String(err));
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Serves the fixture with a fresh delegate key and writes its keypair file (mode 600); returns the environment. */
