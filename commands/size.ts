@@ -3,7 +3,7 @@ import { arg, defineCommand, reply } from '../src/core/index.ts';
 import { fmtPct, fmtPrice, fmtQty, fmtUsd } from '../src/shared/format.ts';
 import { usdFromNumber } from '../src/shared/money.ts';
 
-const CAP_LABEL = { none: 'no limit', maxPositionSizeUsd: 'max position size', maxPositionSizePercent: 'max position share', maxPortfolioLeverage: 'max leverage' } as const;
+const CAP_LABEL = { none: 'no limit', maxPositionSizeUsd: 'max position size', maxPositionSizePercent: 'max concentration', maxPortfolioLeverage: 'max leverage' } as const;
 
 export default defineCommand<AppServices>()({
   name: 'size',

@@ -37,7 +37,7 @@ export default defineCommand<AppServices>()({
       ),
       v.detail ? reply.muted(v.detail) : null,
       v.note ? reply.text(`Note: ${v.note}.`, 'warning') : null,
-      reply.muted('Now = share of gross exposure. A proposal only: nothing is traded.'),
+      reply.muted('Now = the asset\'s share of gross exposure (its positions added). A proposal only: nothing is traded.'),
     );
   },
 });

@@ -1,32 +1,50 @@
 /** Optimisers, position sizing and signals (seed 000/003) on the assets Vigil has history for. */
 import type { Clock, PriceHistory } from '../ports/index.ts';
 import { covarianceMatrix } from '../risk/covariance.ts';
-import { maxSharpe, minVariance, riskParity, targetVolatility, type PortfolioOptimum, type WeightBounds } from '../risk/optimize.ts';
+import {
+  DEFAULT_GROSS, efficientReturn, maxSharpe, minVariance, riskParity, targetVolatility, UnreachableTargetError,
+  type PortfolioOptimum, type WeightBounds,
+} from '../risk/optimize.ts';
 import { meanReversionSignal, rankMeanReversion, type MeanReversionScan } from '../risk/signals.ts';
 import { capByLimits, fixedFraction, halfKelly, varBudget, volatilityTarget, type CappedSize, type SizingResult } from '../risk/sizing.ts';
 import { historicalVaR } from '../risk/var.ts';
 import { annualizedVolatility, mean } from '../risk/volatility.ts';
 import { UserError } from '../shared/errors.ts';
+import { fmtPct } from '../shared/format.ts';
 import { userFacing } from './user-facing.ts';
 import { alignedDaily } from './history.ts';
 import type { LimitsService } from './limits.ts';
 import type { PortfolioService } from './portfolio.ts';
 import type { RiskSettings } from './risk-service.ts';
 
-export type Objective = 'min-variance' | 'max-sharpe' | 'target-vol' | 'risk-parity';
+export type Objective = 'min-variance' | 'max-sharpe' | 'target-vol' | 'efficient-return' | 'risk-parity';
 export type SizingStrategy = 'fixed' | 'vol' | 'var' | 'kelly';
 const STABLES = new Set(['USDC', 'USDT']);
 
 /** Seed 000: the optimiser's default target volatility, annualised. */
 export const DEFAULT_TARGET_VOL = 0.15;
 
+/** How to optimise: the target of target-vol / efficient-return, and whether shorts are allowed. */
+export interface OptimizeOptions {
+  /** Annual fraction: the volatility for target-vol (default 15%), the expected return for efficient-return (required). */
+  readonly target?: number;
+  /** Allow shorts (perps): each weight within ±the position-share cap, Σw = 1, gross Σ|w| ≤ `gross`. */
+  readonly longShort?: boolean;
+  /** Long-short gross cap, fraction of capital (default 1.5 = 150%). */
+  readonly gross?: number;
+}
+
 export interface OptimizeView {
   readonly objective: Objective;
   readonly assets: readonly string[];
+  /** Today's weights: shares of gross exposure long-only; long-short, signed (short perps < 0) over net exposure (NaN if net ≤ 0). */
   readonly current: readonly number[];
   readonly optimum: PortfolioOptimum & { readonly note?: string };
   readonly annual: { readonly volatility: number; readonly expectedReturn: number | null; readonly sharpe: number | null };
+  /** Each |weight| ≤ this. */
   readonly upperBound: number;
+  /** The gross cap, fraction of capital, when long-short; null long-only. */
+  readonly grossCap: number | null;
   readonly days: number;
 }
 
@@ -54,11 +72,26 @@ export class AnalyticsService {
   }
 
   /** Target weights for the risky assets held (or every known asset when fewer than two are held). */
-  async optimize(objective: Objective, targetVolAnnual = DEFAULT_TARGET_VOL): Promise<OptimizeView> {
+  async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<OptimizeView> {
+    const longShort = options.longShort === true;
+    if (longShort && objective === 'risk-parity') {
+      throw new UserError('bad_argument', 'risk-parity is long-only: a short cannot carry a risk budget.', 'Try /optimize min-variance long-short');
+    }
+    if (objective === 'efficient-return' && options.target === undefined) {
+      throw new UserError('bad_argument', 'efficient-return needs a target annual return.', 'Usage: /optimize return 40%');
+    }
+    const grossCap = longShort ? (options.gross ?? DEFAULT_GROSS) : null;
+    if (grossCap !== null && !(grossCap >= 1)) throw new UserError('bad_argument', `gross must be at least 100% (weights sum to 100%), got ${fmtPct(grossCap, 1)}.`);
     return userFacing(async () => {
       const p = await this.portfolio.refresh();
       const exposure = new Map<string, number>();
-      for (const pos of p.positions) if (!STABLES.has(pos.asset)) exposure.set(pos.asset, (exposure.get(pos.asset) ?? 0) + Number(pos.exposureUsd) / 1e6);
+      const signed = new Map<string, number>();
+      for (const pos of p.positions) {
+        if (STABLES.has(pos.asset)) continue;
+        const x = Number(pos.exposureUsd) / 1e6;
+        exposure.set(pos.asset, (exposure.get(pos.asset) ?? 0) + x);
+        signed.set(pos.asset, (signed.get(pos.asset) ?? 0) + (pos.kind === 'perp' && pos.base.raw < 0n ? -x : x));
+      }
       let assets = [...exposure.keys()].sort();
       if (assets.length < 2) assets = this.history.assets().filter((a) => !STABLES.has(a)).slice().sort();
       if (assets.length < 2) throw new UserError('unavailable', 'Optimising needs at least two risky assets.');
@@ -67,22 +100,24 @@ export class AnalyticsService {
       const ppy = this.settings.periodsPerYear;
       const mu = returns.map((r) => mean(r));
       const limits = await this.limits.get();
-      // The position-share limit caps each weight, unless that would make Σw = 1 impossible.
+      // The position-share limit caps each |weight|, unless that would make Σw = 1 impossible.
       const upper = limits.maxPositionSizePercent * assets.length >= 1 ? Math.min(1, limits.maxPositionSizePercent) : 1;
-      const bounds: WeightBounds = assets.map(() => [0, upper] as const);
+      const bounds: WeightBounds = assets.map(() => [longShort ? -upper : 0, upper] as const);
+      const gross = grossCap ?? undefined;
       let optimum: PortfolioOptimum & { note?: string };
-      if (objective === 'min-variance') optimum = minVariance(cov, bounds, { mu });
-      else if (objective === 'max-sharpe') optimum = maxSharpe(mu, cov, 0, bounds);
-      else if (objective === 'risk-parity') optimum = riskParity(cov, bounds, { mu });
-      else {
-        const t = targetVolatility(mu, cov, targetVolAnnual / Math.sqrt(ppy), bounds);
-        optimum = t.outcome === 'at-target' ? t : { ...t, note: t.outcome === 'below-min-variance' ? 'the target is below the least volatile mix; showing minimum variance' : 'even the highest-return mix stays below the target' };
+      try {
+        optimum = this.solve(objective, mu, cov, bounds, gross, options.target);
+      } catch (err) {
+        if (err instanceof UnreachableTargetError) throw unreachable(err, ppy, grossCap);
+        throw err;
       }
       const total = assets.reduce((s, a) => s + (exposure.get(a) ?? 0), 0);
+      const net = assets.reduce((s, a) => s + (signed.get(a) ?? 0), 0);
+      const current = longShort
+        ? assets.map((a) => (net > 0 ? (signed.get(a) ?? 0) / net : Number.NaN))
+        : assets.map((a) => (total > 0 ? (exposure.get(a) ?? 0) / total : 0));
       return {
-        objective, assets, days, upperBound: upper,
-        current: assets.map((a) => (total > 0 ? (exposure.get(a) ?? 0) / total : 0)),
-        optimum,
+        objective, assets, days, upperBound: upper, grossCap, current, optimum,
         annual: {
           volatility: optimum.volatility * Math.sqrt(ppy),
           expectedReturn: optimum.expectedReturn === null ? null : optimum.expectedReturn * ppy,
@@ -90,6 +125,26 @@ export class AnalyticsService {
         },
       };
     });
+  }
+
+  /** One optimiser on daily μ and Σ; `target` is annual (volatility for target-vol, return for efficient-return). */
+  private solve(
+    objective: Objective, mu: number[], cov: number[][], bounds: WeightBounds, gross: number | undefined, target: number | undefined,
+  ): PortfolioOptimum & { note?: string } {
+    const ppy = this.settings.periodsPerYear;
+    const g = gross === undefined ? {} : { gross };
+    if (objective === 'min-variance') return minVariance(cov, bounds, { mu, ...g });
+    if (objective === 'max-sharpe') return maxSharpe(mu, cov, 0, bounds, g);
+    if (objective === 'risk-parity') return riskParity(cov, bounds, { mu });
+    if (objective === 'efficient-return') {
+      const annual = target ?? 0;
+      const r = efficientReturn(mu, cov, annual / ppy, bounds, g);
+      const got = (r.expectedReturn ?? 0) * ppy;
+      return r.outcome === 'at-target' ? r : { ...r, note: `the least volatile mix already returns ${fmtPct(got, 1)} a year, above the ${fmtPct(annual, 1)} target` };
+    }
+    const annual = target ?? DEFAULT_TARGET_VOL;
+    const t = targetVolatility(mu, cov, annual / Math.sqrt(ppy), bounds, g);
+    return t.outcome === 'at-target' ? t : { ...t, note: `even the highest-return mix stays below the target (${fmtPct(t.volatility * Math.sqrt(ppy), 1)} a year)` };
   }
 
   /** Suggested notional for `asset` by strategy, capped by the risk limits (seed 003 PositionSizer). */
@@ -132,4 +187,19 @@ export class AnalyticsService {
       return { ...scan, all: all.sort((a, b) => Math.abs(b.z) - Math.abs(a.z)) };
     });
   }
+}
+
+/** An optimiser target no mix reaches, as the user error naming both annual figures. */
+function unreachable(err: UnreachableTargetError, ppy: number, grossCap: number | null): UserError {
+  if (err.kind === 'volatility-below-minimum') {
+    const least = err.limit * Math.sqrt(ppy);
+    return new UserError('bad_argument',
+      `Target volatility ${fmtPct(err.target * Math.sqrt(ppy), 1)} a year is below the least volatile mix (${fmtPct(least, 2)}).`,
+      `Aim at ${fmtPct(Math.ceil(least * 1000) / 1000, 1)} or more, or use min-variance.`);
+  }
+  const best = err.limit * ppy;
+  const within = grossCap === null ? 'long-only' : `at ${fmtPct(grossCap, 0)} gross`;
+  return new UserError('bad_argument',
+    `Target return ${fmtPct(err.target * ppy, 1)} a year is above the best these assets reached (${fmtPct(best, 2)} ${within}).`,
+    `Aim at ${fmtPct(Math.floor(best * 1000) / 1000, 1)} or less${grossCap === null ? ', or add long-short' : ''}.`);
 }

@@ -2,6 +2,8 @@
 import type { PortfolioSnapshot } from '../domain/index.ts';
 import type { ApprovalRepo, Clock, SnapshotRepo } from '../ports/index.ts';
 import { performanceMetrics, type PerformanceMetrics } from '../risk/performance.ts';
+
+export type { PerformanceMetrics };
 import type { PortfolioService } from './portfolio.ts';
 
 const HOUR = 3_600_000;

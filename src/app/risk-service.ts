@@ -4,6 +4,7 @@ import type { Clock, PriceHistory, SnapshotRepo } from '../ports/index.ts';
 import { covarianceMatrix } from '../risk/covariance.ts';
 import { checkLimits, correlationExposure } from '../risk/limits.ts';
 import type { McDistribution } from '../risk/montecarlo.ts';
+import { performanceMetrics, type PerformanceMetrics } from '../risk/performance.ts';
 import { deltaUsd } from '../risk/portfolio-model.ts';
 import { riskReport, type RiskReport } from '../risk/report.ts';
 import {
@@ -80,6 +81,17 @@ export class RiskService {
     });
   }
 
+  /**
+   * Today's positions as if held for the last `days` days (at most the risk window; fewer when the history is shorter):
+   * the report's daily backtest returns cut to that period, measured like recorded performance. Never the account's record.
+   */
+  async backtestPerformance(days: number): Promise<{ days: number; metrics: PerformanceMetrics }> {
+    const { report } = await this.report();
+    const returns = report.backtestReturns.slice(-Math.max(2, Math.floor(days)));
+    if (returns.length < 2) throw new UserError('unavailable', 'Not enough price history to backtest today’s positions.');
+    return { days: returns.length, metrics: performanceMetrics(returns, [], this.settings.periodsPerYear) };
+  }
+
   /** Runs a named or parsed scenario against the current portfolio. */
   async stress(spec: { kind: 'uniform'; move: number } | { kind: 'assets'; moves: Record<string, number> } | { kind: 'named'; id: string }): Promise<StressResult & { portfolio: Portfolio }> {
     return userFacing(async () => {
@@ -136,7 +148,7 @@ export class RiskService {
     const exposures = v.model.instruments.map((i) => {
       const p = v.portfolio.positions.find((x) => x.id === i.id);
       return { label: i.label, exposureUsd: p ? Number(p.exposureUsd) / 1e6 : 0 };
-    }).filter((x) => x.label !== 'USDC');
+    }).filter((x) => x.label !== 'USDC' && x.label !== 'USDT');
     const held = v.report.perAsset.filter((a) => a.asset !== 'USDC' && a.asset !== 'USDT');
     const idx = held.map((a) => v.report.correlation.assets.indexOf(a.asset));
     // Pairwise-complete correlations are NaN for a pair with too few common days: no evidence of co-movement, 0.

@@ -35,7 +35,7 @@ export interface ThresholdSpec {
 export const EDITABLE_THRESHOLDS = {
   health_warning: { min: 1, max: 100, unit: 'health' }, health_critical: { min: 1, max: 100, unit: 'health' }, health_emergency: { min: 1, max: 100, unit: 'health' },
   liq_warning: { min: 0.005, max: 0.9, unit: 'fraction' }, liq_critical: { min: 0.005, max: 0.9, unit: 'fraction' }, liq_emergency: { min: 0.005, max: 0.9, unit: 'fraction' },
-  concentration: { min: 0.01, max: 10, unit: 'fraction' }, pnl_move: { min: 0.001, max: 1, unit: 'fraction' },
+  concentration: { min: 0.01, max: 1, unit: 'fraction' }, pnl_move: { min: 0.001, max: 1, unit: 'fraction' },
   // LP rules: whole bins from an edge; skew and oracle gap as fractions strictly between 0 and 1.
   lp_near_edge_bins: { min: 1, max: 100, unit: 'bins', integer: true },
   lp_skew: { min: 0, max: 1, unit: 'fraction', exclusive: true }, lp_oracle_divergence: { min: 0, max: 1, unit: 'fraction', exclusive: true },

@@ -39,7 +39,7 @@ export interface RiskViolation {
 export const LIMIT_SPECS: Readonly<Record<keyof RiskLimits, { label: string; unit: 'x' | 'usd' | 'fraction' | 'health'; min: number; max: number }>> = {
   maxPortfolioLeverage: { label: 'Max leverage', unit: 'x', min: 0.1, max: 100 },
   maxPositionSizeUsd: { label: 'Max position size', unit: 'usd', min: 1, max: 1e12 },
-  maxPositionSizePercent: { label: 'Max position share', unit: 'fraction', min: 0.01, max: 10 },
+  maxPositionSizePercent: { label: 'Max concentration', unit: 'fraction', min: 0.01, max: 1 },
   maxCorrelationExposure: { label: 'Max avg correlation', unit: 'fraction', min: 0, max: 1 },
   maxVar1dPercent: { label: 'Max 1-day VaR', unit: 'fraction', min: 0.001, max: 1 },
   minHealth: { label: 'Min health', unit: 'health', min: 0, max: 100 },

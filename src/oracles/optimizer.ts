@@ -5,11 +5,11 @@
  *   - min-variance: argmin wᵀΣw;
  *   - max-sharpe:   argmax (μᵀw − rf)/√(wᵀΣw), rf = 0 unless given (annual, converted to per day);
  *   - target-vol:   the highest μᵀw with √(wᵀΣw)·√periodsPerYear ≤ the annual target (15% by default, seed 000);
- *                   below the least volatile mix it returns min-variance and says so.
+ *                   a target below the least volatile mix is a user error naming both (no silent min-variance).
  */
 import { covarianceMatrix } from '../risk/covariance.ts';
 import { RiskInputError } from '../risk/errors.ts';
-import { maxSharpe, minVariance, targetVolatility, type PortfolioOptimum } from '../risk/optimize.ts';
+import { maxSharpe, minVariance, targetVolatility, UnreachableTargetError, type PortfolioOptimum } from '../risk/optimize.ts';
 import { mean } from '../risk/volatility.ts';
 import { UserError } from '../shared/errors.ts';
 import { MIN_COV_DAYS } from './risk-parity.ts';
@@ -67,10 +67,17 @@ export function optimizerOracle(options: OptimizerOracleOptions): ProposingOracl
         throw err;
       }
     } else {
-      const t = targetVolatility(mu, cov, target / Math.sqrt(ppy), bounds);
+      let t;
+      try {
+        t = targetVolatility(mu, cov, target / Math.sqrt(ppy), bounds);
+      } catch (err) {
+        if (err instanceof UnreachableTargetError) {
+          throw new UserError('bad_argument', `target-vol: ${pct(target)} a year is below the least volatile mix of ${assets.join(', ')} (${pct(err.limit * Math.sqrt(ppy))}); aim at ${pct(Math.ceil(err.limit * Math.sqrt(ppy) * 1000) / 1000)} or more, or use min-variance.`);
+        }
+        throw err;
+      }
       opt = t;
-      if (t.outcome === 'below-min-variance') outcome = `${pct(target)} is below the least volatile mix (${pct(t.volatility * Math.sqrt(ppy))}); showing minimum variance`;
-      else if (t.outcome === 'max-return-below-target') outcome = `even the highest-return mix stays below ${pct(target)} (${pct(t.volatility * Math.sqrt(ppy))})`;
+      if (t.outcome === 'max-return-below-target') outcome = `even the highest-return mix stays below ${pct(target)} (${pct(t.volatility * Math.sqrt(ppy))})`;
     }
     const caveat = outcome || optimumCaveat(opt);
     const annual = opt.expectedReturn === null ? '' : `, historical return ${pct(opt.expectedReturn * ppy)} a year`;

@@ -5,7 +5,7 @@ export interface LimitInputs {
   /** Gross exposure / equity. */
   readonly leverage: number;
   readonly health: number;
-  /** Gross exposure per position, USD, with the position's label. */
+  /** Gross exposure per non-cash position, USD, with the position's label (their sum is the gross exposure). */
   readonly positions: readonly { readonly label: string; readonly exposureUsd: number }[];
   readonly equityUsd: number;
   /** 1-day VaR as a fraction of equity (null when unknown). */
@@ -17,8 +17,19 @@ export interface LimitInputs {
 }
 
 /**
- * Exposure-weighted average pairwise correlation: Σ_{i≠j} |w_i||w_j| ρ_ij / Σ_{i≠j} |w_i||w_j|. Near 1 means the
- * positions move as one, whatever their number; 0 with fewer than two exposures.
+ * Concentration of one position, fraction in [0, 1]: exposure / max(gross exposure, equity). On a book invested at 1x
+ * or more it is the position's share of gross exposure; below 1x idle cash dilutes it, so a small position in a
+ * mostly-cash book is not "concentrated" (USD in, any unit as long as all three agree).
+ */
+export function concentration(exposureUsd: number, grossUsd: number, equityUsd: number): number {
+  const base = Math.max(grossUsd, equityUsd);
+  return base > 0 ? Math.abs(exposureUsd) / base : 0;
+}
+
+/**
+ * Exposure-weighted average co-movement of the positions: Σ_{i≠j} w_i w_j ρ_ij / Σ_{i≠j} |w_i||w_j| over signed net
+ * exposures (USD). Near 1 means the book's P&L moves as one bet whatever the number of positions; a long against a short
+ * of correlated assets (a hedge) counts negative, so a hedged book is not "correlated". 0 with fewer than two exposures.
  */
 export function correlationExposure(weights: readonly number[], corr: readonly (readonly number[])[]): number {
   let num = 0;
@@ -26,9 +37,9 @@ export function correlationExposure(weights: readonly number[], corr: readonly (
   for (let i = 0; i < weights.length; i++) {
     for (let j = 0; j < weights.length; j++) {
       if (i === j) continue;
-      const w = Math.abs(weights[i] ?? 0) * Math.abs(weights[j] ?? 0);
+      const w = (weights[i] ?? 0) * (weights[j] ?? 0);
       num += w * (corr[i]?.[j] ?? 0);
-      den += w;
+      den += Math.abs(w);
     }
   }
   return den === 0 ? 0 : num / den;
@@ -50,12 +61,11 @@ export function checkLimits(x: LimitInputs, limits: RiskLimits): RiskViolation[]
       out.push({ limit: 'maxPositionSizeUsd', market: p.label, actual: p.exposureUsd, allowed: limits.maxPositionSizeUsd, message: `${p.label} exposure $${Math.round(p.exposureUsd).toLocaleString('en-US')} is above $${limits.maxPositionSizeUsd.toLocaleString('en-US')}` });
     }
   }
-  if (x.equityUsd > 0) {
-    for (const p of sorted) {
-      const share = p.exposureUsd / x.equityUsd;
-      if (share > limits.maxPositionSizePercent) {
-        out.push({ limit: 'maxPositionSizePercent', market: p.label, actual: share, allowed: limits.maxPositionSizePercent, message: `${p.label} is ${pct(share)} of equity, above ${pct(limits.maxPositionSizePercent)}` });
-      }
+  const gross = x.positions.reduce((s, p) => s + Math.abs(p.exposureUsd), 0);
+  for (const p of sorted) {
+    const share = concentration(p.exposureUsd, gross, x.equityUsd);
+    if (share > limits.maxPositionSizePercent) {
+      out.push({ limit: 'maxPositionSizePercent', market: p.label, actual: share, allowed: limits.maxPositionSizePercent, message: `${p.label} concentration ${pct(share)} is above ${pct(limits.maxPositionSizePercent)}` });
     }
   }
   if (x.var1d !== null && x.var1d > limits.maxVar1dPercent) {

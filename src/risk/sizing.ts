@@ -101,13 +101,17 @@ export interface CappedSize {
   readonly notionalUsd: number;
   /** The cap that set notionalUsd ('none' if the request fit); the first in declaration order on a tie. */
   readonly boundBy: SizingCap;
-  /** Each cap, USD: maxPositionSizeUsd; maxPositionSizePercent × equity; maxPortfolioLeverage × equity − current gross. */
+  /**
+   * Each cap, USD: maxPositionSizeUsd; the largest new exposure x whose concentration x / max(gross + x, equity) stays
+   * within maxPositionSizePercent p, i.e. max(p × equity, p × gross / (1 − p)); maxPortfolioLeverage × equity − gross.
+   */
   readonly caps: { readonly maxPositionSizeUsd: number; readonly maxPositionSizePercent: number; readonly maxPortfolioLeverage: number };
   readonly reasoning: string;
 }
 
 /**
- * Caps a notional (USD) by RiskLimits: maxPositionSizeUsd, maxPositionSizePercent × equity, and the leverage
+ * Caps a notional (USD) by RiskLimits: maxPositionSizeUsd, the concentration limit maxPositionSizePercent (see
+ * `concentration` in limits.ts: the new position's exposure / max(gross after, equity)), and the leverage
  * headroom maxPortfolioLeverage × equity − currentGrossUsd (gross exposure already open, USD; floored at 0).
  * Reports which cap bound.
  */
@@ -125,7 +129,7 @@ export function capByLimits(notionalUsd: number, equityUsd: number, limits: Risk
   }
   const caps = {
     maxPositionSizeUsd: limits.maxPositionSizeUsd,
-    maxPositionSizePercent: limits.maxPositionSizePercent * equityUsd,
+    maxPositionSizePercent: concentrationCap(limits.maxPositionSizePercent, equityUsd, currentGrossUsd),
     maxPortfolioLeverage: Math.max(0, limits.maxPortfolioLeverage * equityUsd - currentGrossUsd),
   };
   let boundBy: SizingCap = 'none';
@@ -139,10 +143,16 @@ export function capByLimits(notionalUsd: number, equityUsd: number, limits: Risk
   const why: Record<SizingCap, string> = {
     none: `${usd(notionalUsd)} is within every limit`,
     maxPositionSizeUsd: `capped at the ${usd(caps.maxPositionSizeUsd)} per-position limit`,
-    maxPositionSizePercent: `capped at ${pct(limits.maxPositionSizePercent)} of equity ${usd(equityUsd)} = ${usd(caps.maxPositionSizePercent)}`,
+    maxPositionSizePercent: `capped at ${usd(caps.maxPositionSizePercent)}: more would make it over ${pct(limits.maxPositionSizePercent)} concentration`,
     maxPortfolioLeverage: `capped at the leverage headroom ${limits.maxPortfolioLeverage}× ${usd(equityUsd)} − gross ${usd(currentGrossUsd)} = ${usd(caps.maxPortfolioLeverage)}`,
   };
   return { requestedUsd: notionalUsd, notionalUsd: capped, boundBy, caps, reasoning: why[boundBy] };
+}
+
+/** Largest new exposure (USD) with x / max(gross + x, equity) ≤ share; unbounded for a share of 100% or more. */
+function concentrationCap(share: number, equityUsd: number, grossUsd: number): number {
+  if (share >= 1) return Infinity;
+  return Math.max(share * equityUsd, (share * grossUsd) / (1 - share));
 }
 
 function result(method: SizingResult['method'], notionalUsd: number, equityUsd: number, reasoning: string): SizingResult {

@@ -223,13 +223,14 @@ describe('/limits check', () => {
     const text = plainText(await t.send('/limits check', 'trader'));
     // The title first, then the breaches, then the card.
     expect(text.split('\n')[0]).toBe('Risk limits: 2 breaches');
-    expect(text).toContain('SOL-PERP is 100.0% of equity, above 30.0%');
+    // One position, gross $10,000 = equity: concentration 10,000 / max(10,000, 10,000) = 100%.
+    expect(text).toContain('SOL-PERP concentration 100.0% is above 30.0%');
     expect(text).toContain('Trim to risk limits · dry run');
     expect(text).toContain('SELL (RO) | 70.3 SOL-PERP');
     expect(text).toContain('SOL-PERP: cut to $2,970.00 (concentration limit).');
     // A viewer sees the breaches, not a plan.
     const viewer = plainText(await t.send('/limits check', 'viewer'));
-    expect(viewer).toContain('SOL-PERP is 100.0% of equity, above 30.0%');
+    expect(viewer).toContain('SOL-PERP concentration 100.0% is above 30.0%');
     expect(viewer).toContain('A trader can plan the trims with /limits check.');
     expect(viewer).toContain('Max drawdown: not enough recorded history yet');
     expect(viewer).not.toContain('Trim to risk limits');

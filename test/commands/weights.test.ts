@@ -50,7 +50,12 @@ describe('/weights', () => {
     expect(buttonsOf(r)).toEqual([]);
   });
 
-  it.each(['equal', 'inverse-vol', 'risk-parity', 'min-variance', 'max-sharpe', 'target-vol'])('%s on the demo book: proposals sum to 100%%', async (name) => {
+  it('target-vol on the demo book: the default 15% is below its least volatile mix, a user error naming both', async () => {
+    const { send } = testApp();
+    expect(plainText(await send('/weights target-vol'))).toMatch(/target-vol: 15\.0% a year is below the least volatile mix of BTC, ETH, JUP, SOL, WIF \(\d+\.\d%\)/);
+  });
+
+  it.each(['equal', 'inverse-vol', 'risk-parity', 'min-variance', 'max-sharpe'])('%s on the demo book: proposals sum to 100%%', async (name) => {
     const { send, venue } = testApp();
     const before = JSON.stringify(await venue.snapshot(), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     const r = await send(`/weights ${name}`);
@@ -62,8 +67,8 @@ describe('/weights', () => {
     const proposed = rows.slice(0, -1).map((row) => pct(row[2]!));
     expect(Math.abs(proposed.reduce((s, v) => s + v, 0) - 100)).toBeLessThanOrEqual(0.05 * proposed.length + 1e-9);
     expect(proposed.every((v) => v >= 0 && v <= 100)).toBe(true);
-    // risky assets held in the demo book: SOL (perp, spot, LP), ETH (short perp), BTC (spot)
-    expect(rows.slice(0, -1).map((row) => row[0]).sort()).toEqual(['BTC', 'ETH', 'SOL']);
+    // risky assets held in the demo book: SOL (spot, short perp, LP), BTC (spot, perp), ETH, JUP, WIF (perps)
+    expect(rows.slice(0, -1).map((row) => row[0]).sort()).toEqual(['BTC', 'ETH', 'JUP', 'SOL', 'WIF']);
     const after = JSON.stringify(await venue.snapshot(), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     expect(after).toBe(before);
   });

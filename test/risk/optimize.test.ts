@@ -1,5 +1,5 @@
 /**
- * Long-only optimisers. Independent reference weights from test/risk/reference/optimize.py: scipy.optimize.minimize
+ * Long-only optimisers (long-short and efficient return: optimize-longshort.test.ts). Independent reference weights from test/risk/reference/optimize.py: scipy.optimize.minimize
  * (SLSQP, ftol 1e-15) on the same objective and constraints, then polished by an exact KKT solve on SLSQP's active
  * set (linear solve for the QPs; brentq on t for the target-vol frontier point; scipy root for risk parity), with the
  * KKT multiplier signs asserted.
@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { covarianceMatrix } from '../../src/risk/covariance.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
-import { maxSharpe, minVariance, riskParity, targetVolatility } from '../../src/risk/optimize.ts';
+import { maxSharpe, minVariance, riskParity, targetVolatility, UnreachableTargetError } from '../../src/risk/optimize.ts';
 import type { PortfolioOptimum, WeightBounds } from '../../src/risk/optimize.ts';
 import { itShared, lazy } from '../helpers/shared-dir.ts';
 import { dailyCloses, expectRel, naiveSimple } from './reference/helpers.ts';
@@ -153,11 +153,8 @@ describe('optimisers against scipy SLSQP + KKT polish', () => {
     expectRef(a, 'targetVol 6 0.15', MU6);
     expect(a.outcome).toBe('at-target');
     expectRef(targetVolatility(MU6, S6, 0.6, box(6, 0, 0.4)), 'targetVol 6 0.60 [0,0.4]', MU6);
-    // Five volatile assets: 15% is below the min-variance vol (49%), so the min-variance portfolio comes back.
-    const b = targetVolatility(MU5, S5, 0.15);
-    expect(b.outcome).toBe('below-min-variance');
-    expect(b.note).toMatch(/below the minimum-variance volatility/);
-    expectRef(b, 'minVariance 5', MU5);
+    // Five volatile assets: 15% is below the min-variance vol (49%): an error naming both, not a silent min-variance.
+    expect(() => targetVolatility(MU5, S5, 0.15)).toThrow(/target volatility 0\.15 is below the minimum-variance volatility 0\.493830363/);
   });
 
   itShared('real risk parity: equal contributions, a [10%, 25%] box that binds, and 40/30/10/10/10 budgets', () => {
@@ -215,11 +212,14 @@ describe('optimiser properties on random covariances and random feasible bounds'
       const minVol = minVariance(cov, bounds).volatility;
       fc.pre(minVol > 1e-6);
       const target = minVol * k;
+      if (k < 1 - 1e-9) {
+        expect(() => targetVolatility(mu, cov, target, bounds)).toThrow(UnreachableTargetError);
+        return;
+      }
       const r = targetVolatility(mu, cov, target, bounds);
       expectFeasible(r, bounds);
       expect(r.converged).toBe(true);
-      if (r.outcome === 'below-min-variance') expect(k).toBeLessThan(1 + 1e-9);
-      else expect(r.volatility).toBeLessThanOrEqual(target * (1 + 1e-9));
+      expect(r.volatility).toBeLessThanOrEqual(target * (1 + 1e-9));
       if (r.outcome === 'at-target') expect(Math.abs(r.volatility / target - 1)).toBeLessThanOrEqual(1e-9);
       const ret = r.expectedReturn!;
       for (const w of others) {
@@ -300,7 +300,7 @@ describe('degenerate and invalid input', () => {
 
   it('rejects invalid bounds, sizes and problems with clear RiskInputErrors', () => {
     expect(() => minVariance(SH, [[0.5, 0.4], [0, 1], [0, 1]])).toThrow(/need lo ≤ hi/);
-    expect(() => minVariance(SH, [[-0.1, 1], [0, 1], [0, 1]])).toThrow(/lo ≥ 0/);
+    expect(() => riskParity(SH, [[-0.1, 1], [0, 1], [0, 1]])).toThrow(/riskParity is long-only: lower bound of asset 0 is -0\.1/);
     expect(() => minVariance(SH, [[0.5, 1], [0.4, 1], [0.2, 1]])).toThrow(/lower bounds sum to 1.1/);
     expect(() => minVariance(SH, [[0, 0.3], [0, 0.3], [0, 0.3]])).toThrow(/upper bounds sum to 0\.8999\d* < 1/);
     expect(() => minVariance(SH, [[0, 1], [0, 1]])).toThrow(/2 bounds for 3 assets/);

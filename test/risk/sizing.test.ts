@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RISK_LIMITS } from '../../src/domain/limits.ts';
 import type { RiskLimits } from '../../src/domain/limits.ts';
 import { RiskInputError } from '../../src/risk/errors.ts';
+import { concentration } from '../../src/risk/limits.ts';
 import { capByLimits, fixedFraction, halfKelly, varBudget, volatilityTarget } from '../../src/risk/sizing.ts';
 import { historicalVaR } from '../../src/risk/var.ts';
 import { annualizedVolatility, mean, variance } from '../../src/risk/volatility.ts';
@@ -73,12 +74,16 @@ describe('capByLimits (seed 003 defaults: $50,000, 30% of equity, 5× leverage)'
   it('reports which cap bound', () => {
     const kelly = capByLimits(57_549.47060778769, EQUITY, DEFAULT_RISK_LIMITS);
     expect([kelly.notionalUsd, kelly.boundBy]).toEqual([30_000, 'maxPositionSizePercent']);
-    expect(kelly.reasoning).toMatch(/30% of equity \$100,000 = \$30,000/);
+    // No gross yet: x / max(x, 100,000) ≤ 30% ⇔ x ≤ 30,000.
+    expect(kelly.reasoning).toBe('capped at $30,000: more would make it over 30% concentration');
     const big = capByLimits(80_000, 1_000_000, DEFAULT_RISK_LIMITS);
     expect([big.notionalUsd, big.boundBy]).toEqual([50_000, 'maxPositionSizeUsd']);
     const levered = capByLimits(25_000, EQUITY, DEFAULT_RISK_LIMITS, 480_000);
     expect([levered.notionalUsd, levered.boundBy]).toEqual([20_000, 'maxPortfolioLeverage']);
-    expect(levered.caps).toEqual({ maxPositionSizeUsd: 50_000, maxPositionSizePercent: 30_000, maxPortfolioLeverage: 20_000 });
+    // Gross 480,000 > equity: x / (480,000 + x) ≤ 0.3 ⇔ x ≤ 0.3 × 480,000 / 0.7 = 205,714.29.
+    expect(levered.caps.maxPositionSizeUsd).toBe(50_000);
+    expect(levered.caps.maxPositionSizePercent).toBeCloseTo(205_714.2857142857, 6);
+    expect(levered.caps.maxPortfolioLeverage).toBe(20_000);
     const fits = capByLimits(10_000, EQUITY, DEFAULT_RISK_LIMITS);
     expect([fits.notionalUsd, fits.boundBy, fits.requestedUsd]).toEqual([10_000, 'none', 10_000]);
     const full = capByLimits(10_000, EQUITY, DEFAULT_RISK_LIMITS, 600_000);
@@ -96,7 +101,14 @@ describe('capByLimits (seed 003 defaults: $50,000, 30% of equity, 5× leverage)'
       fc.double({ min: 0, max: 1e8, noNaN: true }), limitsArb,
       (notional, equity, gross, limits) => {
         const c = capByLimits(notional, equity, limits, gross);
-        const caps = [limits.maxPositionSizeUsd, limits.maxPositionSizePercent * equity, Math.max(0, limits.maxPortfolioLeverage * equity - gross)];
+        const caps = [limits.maxPositionSizeUsd, c.caps.maxPositionSizePercent, Math.max(0, limits.maxPortfolioLeverage * equity - gross)];
+        // The concentration cap is the largest x whose concentration x / max(gross + x, equity) is within the limit.
+        const p = limits.maxPositionSizePercent;
+        const conc = (x: number): number => concentration(x, gross + x, equity);
+        if (p < 1) {
+          expect(conc(c.notionalUsd)).toBeLessThanOrEqual(p + 1e-9);
+          expect(conc(c.caps.maxPositionSizePercent)).toBeCloseTo(p, 9);
+        } else expect(c.caps.maxPositionSizePercent).toBe(Infinity);
         expect(c.notionalUsd).toBeGreaterThanOrEqual(0);
         expect(c.notionalUsd).toBeLessThanOrEqual(notional);
         for (const cap of caps) expect(c.notionalUsd).toBeLessThanOrEqual(cap);
@@ -115,7 +127,7 @@ describe('capByLimits (seed 003 defaults: $50,000, 30% of equity, 5× leverage)'
         for (const s of [fixedFraction(equity, f, f / 2), volatilityTarget(equity, 0.15, vol), varBudget(equity, f / 10, vol / 16), halfKelly(f / 100, (vol * vol) / 365, equity)]) {
           const c = capByLimits(s.notionalUsd, equity, DEFAULT_RISK_LIMITS, gross);
           expect(c.notionalUsd).toBeLessThanOrEqual(DEFAULT_RISK_LIMITS.maxPositionSizeUsd);
-          expect(c.notionalUsd).toBeLessThanOrEqual(DEFAULT_RISK_LIMITS.maxPositionSizePercent * equity);
+          expect(concentration(c.notionalUsd, gross + c.notionalUsd, equity)).toBeLessThanOrEqual(DEFAULT_RISK_LIMITS.maxPositionSizePercent * (1 + 1e-12));
           expect(gross + c.notionalUsd).toBeLessThanOrEqual(Math.max(gross, DEFAULT_RISK_LIMITS.maxPortfolioLeverage * equity) * (1 + 1e-15));
         }
       },

@@ -23,10 +23,11 @@ const stateFile = (): string => join(dir, 'data', 'vigil.json');
 
 describe('paper fills survive a restart', () => {
   it('a confirmed hedge is still there after a restart: position, realised PnL, audit', async () => {
-    const first = await runVigil(dir, '/hedge SOL 50%\n1\n/portfolio\n', PAPER);
+    // The demo book is long 0.45 BTC-PERP + 0.05 BTC spot: half the BTC delta is a reduce of the perp, which realises PnL.
+    const first = await runVigil(dir, '/hedge BTC 50%\n1\n/portfolio\n', PAPER);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('✅ Executed');
-    const after = /SELL\s+([\d.]+) SOL-PERP/.exec(first.stdout.slice(first.stdout.indexOf('✅ Executed')))?.[1];
+    const after = /SELL\s+([\d.]+) BTC-PERP/.exec(first.stdout.slice(first.stdout.indexOf('✅ Executed')))?.[1];
     expect(after).toBeDefined();
     const realised = /Realised PnL\s+(-?\$[\d,.]+)/.exec(first.stdout.slice(first.stdout.lastIndexOf('== Portfolio ==')))?.[1];
     expect(realised).toBeDefined();
@@ -34,9 +35,9 @@ describe('paper fills survive a restart', () => {
 
     const second = await runVigil(dir, '/positions perp\n/portfolio\n/audit\n', PAPER);
     expect(second.code).toBe(0);
-    // 600 SOL long before; the hedge sold `after` of it.
-    const remaining = (600 - Number(after)).toFixed(1);
-    expect(second.stdout).toContain(`SOL-PERP · long ${remaining} SOL`);
+    // 0.45 BTC long before; the hedge sold `after` of it.
+    const remaining = Number((0.45 - Number(after)).toFixed(9));
+    expect(second.stdout).toContain(`BTC-PERP · long ${remaining} BTC`);
     expect(second.stdout).toMatch(new RegExp(`Realised PnL\\s+${realised!.replace(/[$.]/g, '\\$&')}`));
     expect(second.stdout).toContain('plan.executed');
     const doc = JSON.parse(await readFile(stateFile(), 'utf8')) as { paper: { fills: unknown[]; signatures: Record<string, string> } };

@@ -7,7 +7,7 @@
  * market's step), and the next one is touched only if closing the previous one entirely was not enough. Perps are
  * reduced toward zero; spot longs are sold for USDC (which weighs more as collateral). Nothing ever flips or grows.
  *
- * Trims: each position over the concentration caps (USD and share of equity) is cut to 99% of the cap; then, if
+ * Trims: each position over the concentration caps (USD and concentration, see risk/limits.ts) is cut to 99% of the cap; then, if
  * leverage is over its limit, every tradable position is cut pro rata; then, if 1-day VaR is over its limit, every
  * tradable position is scaled by limit/VaR, re-measured up to four times. One reduce-only plan does all of it.
  */
@@ -121,8 +121,19 @@ export function planTrims(input: { model: RiskModel; markets: readonly MarketInf
   const keep = new Map(positions.map((p) => [p.id, 1]));
   const exposure = (p: ReduciblePosition): number => Math.abs(p.units * priceOf(model, p.market.asset));
   if (!(equity > 0)) return { legs: [], notes: ['Equity is not positive: trims cannot be sized; add collateral.'] };
-  // Concentration.
-  const cap = Math.min(limits.maxPositionSizeUsd, limits.maxPositionSizePercent * equity) * 0.99;
+  // Concentration: exposure / max(gross, equity) (risk/limits.ts). Cutting a position shrinks gross, which raises
+  // every other share, so the cap is the fixed point c = share × max(gross after capping at c, equity), found by
+  // iterating down from today's gross (monotone, so it converges to the largest such cap).
+  const grossAll = Object.values(grossExposures(model)).reduce((s, v) => s + v, 0);
+  const fixedGross = grossAll - positions.reduce((s, p) => s + exposure(p), 0);
+  let shareCap = limits.maxPositionSizePercent * Math.max(grossAll, equity);
+  for (let i = 0; i < 100; i++) {
+    const grossCapped = fixedGross + positions.reduce((s, p) => s + Math.min(exposure(p), shareCap), 0);
+    const next = limits.maxPositionSizePercent * Math.max(grossCapped, equity);
+    if (Math.abs(next - shareCap) <= 1e-9 * shareCap) break;
+    shareCap = next;
+  }
+  const cap = Math.min(limits.maxPositionSizeUsd, shareCap) * 0.99;
   for (const p of positions) {
     const e = exposure(p);
     if (e > cap) {
@@ -131,9 +142,8 @@ export function planTrims(input: { model: RiskModel; markets: readonly MarketInf
     }
   }
   // Leverage, on what concentration left.
-  const grossAll = Object.values(grossExposures(model)).reduce((s, v) => s + v, 0);
   const tradable = positions.reduce((s, p) => s + exposure(p) * (keep.get(p.id) ?? 1), 0);
-  const fixed = grossAll - positions.reduce((s, p) => s + exposure(p), 0);
+  const fixed = fixedGross;
   const grossNow = fixed + tradable;
   const maxGross = limits.maxPortfolioLeverage * equity * 0.99;
   if (grossNow > maxGross && tradable > 0) {

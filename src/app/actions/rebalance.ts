@@ -14,7 +14,11 @@
  * - Trades under the minimum (REBALANCE_MIN_TRADE_USD or the market's minimum) are skipped and listed.
  * - Buys are paid from USDC; if the USDC balance cannot pay for them after the sells, buys are scaled down to it (a
  *   rebalance never borrows).
- * - Sells come before buys.
+ * - A negative target weight is a short (a long-short optimiser's weights w / Σ|w|): the asset's short perps become
+ *   their own line in the drift maths (key "<asset> short", target |w|) and its long side (spot, long perps, LP)
+ *   targets 0, so the spot is sold and long perps cut as above, and the short is opened or grown on the asset's perp
+ *   ("SOL-PERP"; never a negative spot amount), or bought back reduce-only when it is too big.
+ * - Sells come first, then the short-perp legs, then buys.
  */
 import type { MarketInfo, PlanLeg } from '../../domain/index.ts';
 import type { Weights } from '../../ports/index.ts';
@@ -63,7 +67,7 @@ export function tradedSet(exposure: Readonly<Record<string, number>>, weights: R
 export interface RebalanceInput {
   readonly model: RiskModel;
   readonly markets: readonly MarketInfo[];
-  /** Validated target weights (Σ = 1). */
+  /** Validated target weights, shares of gross exposure: Σ|w| = 1, a negative weight is a short (a perp). */
   readonly weights: Weights;
   /** Absolute weight difference that triggers a trade, fraction. */
   readonly threshold: number;
@@ -71,6 +75,7 @@ export interface RebalanceInput {
 }
 
 export interface RebalanceRow {
+  /** The asset, or "<asset> short" for the short perps of an asset with a negative target weight (target = |w|). */
   readonly asset: string;
   readonly current: number;
   readonly target: number;
@@ -88,6 +93,24 @@ export interface RebalancePlan {
   readonly grossAfter: number;
 }
 
+/** The drift-maths key of an asset's short perps, for a negative target weight. */
+export function shortKey(asset: string): string {
+  return `${asset} short`;
+}
+
+/** USD notional of the short perps held on `asset`, over every venue. */
+function shortPerpUsd(model: RiskModel, asset: string): number {
+  let units = 0;
+  for (const a of model.accounts) for (const p of a.perps) if (p.asset === asset && p.units < 0) units -= p.units;
+  return units * priceOf(model, asset);
+}
+
+/** The perp to short `asset` on: where a short is held, else a venue with an account, else the first listed. */
+function shortMarket(markets: readonly MarketInfo[], model: RiskModel, asset: string): MarketInfo | undefined {
+  const perps = markets.filter((m) => m.kind === 'perp' && m.asset === asset);
+  return perps.find((m) => heldUnits(model, m.venue, m) < 0) ?? perps.find((m) => model.accounts.some((a) => a.venue === m.venue)) ?? perps[0];
+}
+
 function spotMarket(markets: readonly MarketInfo[], model: RiskModel, asset: string): MarketInfo | undefined {
   const spots = markets.filter((m) => m.kind === 'spot' && m.asset === asset);
   return spots.find((m) => heldUnits(model, m.venue, m) !== 0) ?? spots.find((m) => model.accounts.some((a) => a.venue === m.venue)) ?? spots[0];
@@ -99,25 +122,46 @@ export function planRebalance(input: RebalanceInput): RebalancePlan {
   const all = grossExposures(model, true);
   const exposure: Record<string, number> = {};
   for (const [a, v] of Object.entries(all)) if (!STABLES.has(a) || stablesInTarget.includes(a)) exposure[a] = v;
-  const universe = [...new Set([...Object.keys(exposure), ...Object.keys(weights)])].sort();
+  // Shorts: split the asset into its long side (target 0) and its short perps (target |w|); see the file comment.
+  const targets: Record<string, number> = { ...weights };
+  const shorted = new Map<string, string>();
+  for (const [a, wa] of Object.entries(weights)) {
+    if (!(wa < 0) || STABLES.has(a)) continue;
+    const short = shortPerpUsd(model, a);
+    exposure[a] = Math.max(0, (exposure[a] ?? 0) - short);
+    exposure[shortKey(a)] = short;
+    targets[a] = 0;
+    targets[shortKey(a)] = -wa;
+    shorted.set(shortKey(a), a);
+  }
+  const universe = [...new Set([...Object.keys(exposure), ...Object.keys(targets)])].sort();
   const G = universe.reduce((s, a) => s + (exposure[a] ?? 0), 0);
   const cur = (a: string): number => (G > 0 ? (exposure[a] ?? 0) / G : 0);
-  const w = (a: string): number => weights[a] ?? 0;
-  const { traded, gross: Gp } = tradedSet(exposure, weights, threshold);
+  const w = (a: string): number => targets[a] ?? 0;
+  const { traded, gross: Gp } = tradedSet(exposure, targets, threshold);
   const notes: string[] = [];
   if (G > 0 && Math.abs(Gp / G - 1) >= MAX_GROSS_CHANGE - 1e-9) {
     notes.push(`Gross exposure planned to change by ${((Gp / G - 1) * 100).toFixed(0)}%, the most a rebalance may (±${MAX_GROSS_CHANGE * 100}%).`);
   }
   const sells: PlanLeg[] = [];
+  const shortLegs: PlanLeg[] = [];
   const buys: { m: MarketInfo; buyUsd: number; price: number }[] = [];
   const rows: RebalanceRow[] = [];
   for (const asset of universe) {
     const drifted = traded.has(asset);
     const tradeUsd = drifted ? w(asset) * Gp - (exposure[asset] ?? 0) : 0;
-    rows.push({ asset, current: cur(asset), target: w(asset), tradeUsd, drifted });
+    const underlying = shorted.get(asset);
+    // A short line grows by selling the perp: its order is a sell (−) when its exposure must rise.
+    const orderUsd = underlying === undefined ? tradeUsd : -tradeUsd;
+    rows.push({ asset, current: cur(asset), target: w(asset), tradeUsd: orderUsd, drifted });
     if (!drifted || STABLES.has(asset)) continue;
     if (Math.abs(tradeUsd) < input.minTradeUsd) {
-      notes.push(`${asset}: ${tradeUsd > 0 ? 'buy' : 'sell'} of ${usd(Math.abs(tradeUsd))} is under the ${usd(input.minTradeUsd)} minimum trade: skipped.`);
+      notes.push(`${asset}: ${orderUsd > 0 ? 'buy' : 'sell'} of ${usd(Math.abs(tradeUsd))} is under the ${usd(input.minTradeUsd)} minimum trade: skipped.`);
+      continue;
+    }
+    if (underlying !== undefined) {
+      const leg = shortLeg(model, markets, underlying, tradeUsd, notes);
+      if (leg) shortLegs.push(leg);
       continue;
     }
     const price = priceOf(model, asset);
@@ -173,5 +217,26 @@ export function planRebalance(input: RebalanceInput): RebalancePlan {
     return leg ? [leg] : [];
   });
   const grossAfter = Gp;
-  return { legs: [...sells, ...buyLegs], rows, notes, grossBefore: G, grossAfter };
+  return { legs: [...sells, ...shortLegs, ...buyLegs], rows, notes, grossBefore: G, grossAfter };
+}
+
+/** The perp leg that moves `asset`'s short by `moreShortUsd` (> 0 sells to open or grow it, < 0 buys back, reduce-only). */
+function shortLeg(model: RiskModel, markets: readonly MarketInfo[], asset: string, moreShortUsd: number, notes: string[]): PlanLeg | null {
+  const perp = shortMarket(markets, model, asset);
+  if (!perp) {
+    notes.push(`${asset}: no perp market to short on: skipped.`);
+    return null;
+  }
+  const price = priceOf(model, asset);
+  let leg: PlanLeg | null;
+  if (moreShortUsd > 0) {
+    leg = legFor(perp, -moreShortUsd / price, price, { reduceOnly: false, round: 'nearest' });
+  } else {
+    const held = Math.max(0, -heldUnits(model, perp.venue, perp));
+    const units = Math.min(-moreShortUsd / price, held);
+    const maxRaw = BigInt(Math.round((held / perp.contractSize) * 10 ** perp.baseDecimals));
+    leg = units > 0 ? legFor(perp, units, price, { reduceOnly: true, round: 'nearest', maxRaw }) : null;
+  }
+  if (!leg) notes.push(`${asset}: ${perp.market} ${moreShortUsd > 0 ? 'short' : 'buy-back'} of ${usd(Math.abs(moreShortUsd))} is under the market's minimum order: skipped.`);
+  return leg;
 }

@@ -11,10 +11,11 @@
  * levels, thresholds and the tier hysteresis in thresholds.ts.
  */
 import { type AlertRule, type Portfolio, type Position, type RiskLimits, type VenueStatus } from '../../domain/index.ts';
+import { concentration } from '../../risk/limits.ts';
 import { liquidationDistance } from '../../risk/liquidation.ts';
 import { fmtDuration, fmtLeverage, fmtPrice, fmtUsd } from '../../shared/format.ts';
 import { lpRules } from './lp-rules.ts';
-import { isCash } from '../views.ts';
+import { grossExposureUsd, isCash } from '../views.ts';
 import {
   DEFAULT_THRESHOLDS, fallingTiers, levelWithHysteresis, risingTiers, type AlertAction, type AlertThresholds, type LevelOrOk, type Observation,
   type RisingTiers, type Tier,
@@ -165,16 +166,19 @@ function portfolioRules(ctx: Ctx): void {
 function concentrationRule(ctx: Ctx): void {
   const { positions, totalValueUsd } = ctx.input.portfolio;
   if (totalValueUsd <= 0n) return;
+  const gross = grossExposureUsd(positions);
+  // The base the share is of (see `concentration`): gross exposure, or total value when cash leaves gross below it.
+  const [base, ofWhat] = gross >= totalValueUsd ? [gross, 'gross exposure'] : [totalValueUsd, 'total value'];
   const tiers = risingTiers(ctx.th.concentration);
   for (const p of positions) {
     if (isCash(p) || p.exposureUsd <= 0n) continue;
     const market = marketOf(p, positions);
-    const share = Number(p.exposureUsd) / Number(totalValueUsd);
+    const share = concentration(Number(p.exposureUsd), Number(gross), Number(totalValueUsd));
     emit(ctx, 'concentration', market, share, tiers, 'rising', (level, threshold) => {
-      const base = `${market} is ${pct(share)} of total value (${fmtUsd(p.exposureUsd)} of ${fmtUsd(totalValueUsd)})`;
+      const detail = `${market} is ${pct(share)} of ${ofWhat} (${fmtUsd(p.exposureUsd)} of ${fmtUsd(base)})`;
       return level === 'ok'
-        ? { title: `${market} ${pct(share)} of portfolio`, detail: `${base}.` }
-        : { title: `${market} concentration ${pct(share)}`, detail: `${base}, above ${pct(threshold)}.` };
+        ? { title: `${market} concentration ${pct(share)}`, detail: `${detail}.` }
+        : { title: `${market} concentration ${pct(share)}`, detail: `${detail}, above ${pct(threshold)}.` };
     }, 'rebalance');
   }
 }

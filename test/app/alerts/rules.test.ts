@@ -107,13 +107,27 @@ describe('evaluateRules: every rule fires on a crafted book', () => {
     });
   });
 
-  it('concentration per position: share of total value above 25% (seed 000)', () => {
+  it('concentration per position: above 25%, of total value when cash leaves gross below it', () => {
     const o = get(obs, 'main:concentration:SOL-PERP');
     expect(o).toMatchObject({ level: 'warning', threshold: 0.25, action: 'rebalance' });
     expect(o.detail).toBe('SOL-PERP is 37.04% of total value ($10,000.00 of $27,000.00), above 25%.');
     expect(get(obs, 'main:concentration:ETH-PERP').level).toBe('ok');
     expect(get(obs, 'main:concentration:BTC').detail).toBe('BTC is 18.52% of total value ($5,000.00 of $27,000.00).');
     expect(obs.some((x) => x.key === 'main:concentration:USDC')).toBe(false);
+  });
+
+  it('concentration is the share of gross exposure on a leveraged book, diluted by cash below 1x', () => {
+    // Gross 10,000 + 630 = 10,630 > equity 2,000: SOL-PERP 10,000 / 10,630 = 94.07%; the small ETH short 630 / 10,630 =
+    // 5.93% is not concentrated (as a share of equity it would have read 31.5%).
+    const levered = evaluateRules(input(book({
+      positions: [perp('SOL-PERP', 'SOL', { base: 100, mark: 100, liq: null }), perp('ETH-PERP', 'ETH', { base: -0.3, mark: 2100, liq: null }), spot('USDC', { amount: 2000, mark: 1 })],
+      totalValueUsd: usd(2000),
+    })));
+    expect(get(levered, 'main:concentration:SOL-PERP')).toMatchObject({ level: 'warning', detail: 'SOL-PERP is 94.07% of gross exposure ($10,000.00 of $10,630.00), above 25%.' });
+    expect(get(levered, 'main:concentration:ETH-PERP')).toMatchObject({ level: 'ok', detail: 'ETH-PERP is 5.93% of gross exposure ($630.00 of $10,630.00).' });
+    // Mostly cash: gross 1,000 < equity 11,000, so SOL is 1,000 / 11,000 = 9.09% — not 100% of a one-position book.
+    const cash = evaluateRules(input(book({ positions: [spot('USDC', { amount: 10_000, mark: 1 }), spot('SOL', { amount: 10, mark: 100 })] })));
+    expect(get(cash, 'main:concentration:SOL')).toMatchObject({ level: 'ok', detail: 'SOL is 9.09% of total value ($1,000.00 of $11,000.00).' });
   });
 
   it('correlation exposure above 0.7', () => {
@@ -305,7 +319,8 @@ describe('evaluateRules on the paper venue', () => {
     expect(h.value).toBe(portfolio.health);
     expect(h.detail).toContain(`Health ${Number(portfolio.health.toFixed(1))}/100`);
     expect(get(obs, 'main:stale_data:paper').level).toBe('ok');
-    expect(get(obs, 'main:concentration:SOL-PERP').detail).toContain(`of total value ($10,000.00 of `);
+    // Gross $10,000 is above equity (~$1,500): concentration is the share of gross exposure.
+    expect(get(obs, 'main:concentration:SOL-PERP').detail).toContain('SOL-PERP is 100% of gross exposure ($10,000.00 of $10,000.00), above 25%.');
     expect(usd(1)).toBe(1_000_000n);
   });
 });

@@ -27,17 +27,17 @@ function run(input: string | null, opts: { onStart?: (p: VigilChild) => void } =
 
 describe('console transport (child process)', () => {
   it('answers piped commands in order and exits 0 at EOF', async () => {
-    const r = await run('/portfolio\n/positions\n/health\n');
+    const r = await run('/portfolio\n/positions\n/health\n/positions lp\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const iPortfolio = r.stdout.indexOf('== Portfolio ==');
-    const iPositions = r.stdout.indexOf('== Positions ==');
+    const iPositions = r.stdout.search(/== Positions · page 1\/\d ==/);
     const iHealth = r.stdout.search(/== Health \d+\/100 ==/);
     expect(iPortfolio).toBeGreaterThanOrEqual(0);
     expect(iPositions).toBeGreaterThan(iPortfolio);
     expect(iHealth).toBeGreaterThan(iPositions);
     expect(r.stdout).toMatch(/Total value\s+\$[\d,]+\.\d\d/);
-    expect(r.stdout).toContain('SOL-PERP · long 600 SOL');
+    expect(r.stdout).toContain('SOL-PERP · short 240 SOL');
     expect(r.stdout).toContain('SOL/USDC LP · in range');
     // State and log went to the data directory, not the terminal.
     const state = JSON.parse(await readFile(join(dir, 'data/vigil.json'), 'utf8')) as { schemaVersion: number };

@@ -11,17 +11,17 @@ const T0 = Date.UTC(2026, 10, 21);
 const HOUR = 3_600_000;
 
 describe('PaperVenue', () => {
-  it('maps the default demo book to a leveraged perp, spot holdings and an LP position', async () => {
+  it('maps the default demo book: a hedged desk of five perps, spot holdings and an LP position', async () => {
     const v = new PaperVenue({ clock: new ManualClock(T0), seed: 42 });
     const snap = await v.snapshot();
     const kinds = snap.positions.map((p) => `${p.kind}:${p.market}`).sort();
-    expect(kinds).toEqual(['lp:SOL/USDC', 'perp:ETH-PERP', 'perp:SOL-PERP', 'spot:BTC', 'spot:SOL', 'spot:USDC']);
+    expect(kinds).toEqual(['lp:SOL/USDC', 'perp:BTC-PERP', 'perp:ETH-PERP', 'perp:JUP-PERP', 'perp:SOL-PERP', 'perp:WIF-PERP', 'spot:BTC', 'spot:SOL', 'spot:USDC']);
     expect(snap.margin.leverage).toBeGreaterThan(3);
     expect(snap.margin.health).toBeGreaterThan(50);
     expect(snap.asOf).toBe(T0);
     const perp = snap.positions.find((p) => p.kind === 'perp' && p.market === 'SOL-PERP');
     expect(perp?.kind === 'perp' && perp.entryPrice).toBeCloseTo(131.2, 9);
-    expect(DEFAULT_PORTFOLIO.perps).toHaveLength(2);
+    expect(DEFAULT_PORTFOLIO.perps).toHaveLength(5);
   });
 
   it('follows the clock: prices move, funding accrues, listeners hear it, history records it', async () => {
@@ -36,8 +36,8 @@ describe('PaperVenue', () => {
     expect(after.asOf).toBe(T0 + 6 * HOUR);
     expect(after.prices.SOL).not.toBe(before.prices.SOL);
     const perp = after.positions.find((p) => p.kind === 'perp' && p.market === 'SOL-PERP');
-    // A long pays funding: 6 h × 0.001%/h × ≈$75k notional ≈ $4.5 paid.
-    expect(perp?.kind === 'perp' ? Number(perp.fundingPnlUsd) / 1e6 : 0).toBeLessThan(-3);
+    // The demo's SOL-PERP is a short, which receives funding: 6 h × 0.001%/h × ≈$30k notional ≈ $1.8.
+    expect(perp?.kind === 'perp' ? Number(perp.fundingPnlUsd) / 1e6 : 0).toBeGreaterThan(1.5);
     // A read that catches up is not news; the ticker's catch-up and scripted prices are.
     expect(ticks).toBe(0);
     clock.advance(60_000);
