@@ -1,9 +1,7 @@
 import type { AppServices } from '../src/app/services.ts';
-import { arg, defineCommand, reply, UserError } from '../src/core/index.ts';
+import { arg, bookArg, defineCommand, grossArg, reply, resolveBook, UserError } from '../src/core/index.ts';
 import { fmtPct, fmtSignedPct } from '../src/shared/format.ts';
 
-const BOOKS = ['long-only', 'long-short'] as const;
-type Book = (typeof BOOKS)[number];
 /** A yearly figure ("40%", "0.4", "-5%"), or a book word typed in its place ("/optimize min-variance long-short"). */
 const TARGET_TEXT = /^([+-]?(\d+(\.\d*)?|\.\d+)%?|long-only|long-short)$/i;
 
@@ -13,7 +11,7 @@ export default defineCommand<AppServices>()({
   role: 'viewer',
   group: 'Risk',
   help: [
-    'Each |weight| capped by the position-share limit. Uses daily returns over the risk window.',
+    'Each |weight| capped by the concentration limit (/limits). Uses daily returns over the risk window.',
     'long-short allows shorts (perps): weights sum to 100% net, gross ≤ 150% unless gross= says otherwise (PyPortfolioOpt style).',
     'Examples: /optimize target-vol 60% · /optimize return 40% · /optimize min-variance long-short gross=200%',
   ].join('\n'),
@@ -26,21 +24,12 @@ export default defineCommand<AppServices>()({
       optional: true, maxLength: 12, pattern: TARGET_TEXT, expected: 'a yearly figure such as 20% or 0.2',
       description: 'Annual target: volatility (target-vol) or return (efficient-return), e.g. 40%',
     }),
-    book: arg.enum({ values: BOOKS, optional: true, description: 'long-only (default) or long-short (shorts via perps)' }),
-    gross: arg.number({ optional: true, min: 1, max: 10, description: 'Gross cap for long-short, e.g. 150% (the default)' }),
+    book: bookArg,
+    gross: grossArg,
   },
   async run({ args, services, buttons }) {
-    let book: Book | undefined = args.book;
-    let targetText = args.target;
-    // "/optimize min-variance long-short": the book word lands in the target's place; take it as the book.
-    const word = BOOKS.find((b) => b === targetText?.toLowerCase());
-    if (word) {
-      if (book !== undefined) throw new UserError('bad_argument', 'long-only or long-short: give it once.', 'Usage: /optimize min-variance long-short');
-      book = word;
-      targetText = undefined;
-    }
-    const longShort = book === 'long-short' || (book === undefined && args.gross !== undefined);
-    if (args.gross !== undefined && !longShort) throw new UserError('bad_argument', 'gross only applies to long-short.', 'Usage: /optimize min-variance long-short gross=150%');
+    // "/optimize min-variance long-short": the book word lands in the target's place; resolveBook takes it as the book.
+    const { slot: targetText, longShort } = resolveBook(args.target, args.book, args.gross, 'Usage: /optimize min-variance long-short gross=150%');
     const target = targetText === undefined ? undefined : annualFraction(targetText);
     if (target !== undefined && args.objective !== 'target-vol' && args.objective !== 'efficient-return') {
       throw new UserError('bad_argument', 'target only applies to target-vol and return.', 'Usage: /optimize target-vol 20% or /optimize return 40%');
@@ -57,8 +46,9 @@ export default defineCommand<AppServices>()({
       ? `each weight ≤ ${fmtPct(v.upperBound, 0)}`
       : `long-short · each weight within ±${fmtPct(v.upperBound, 0)} · gross ≤ ${fmtPct(v.grossCap, 0)}`;
     const goal = target === undefined ? '' : ` ${fmtPct(target, 1)}`;
-    // /target stores long-only weights re-optimised by name: offer it only where that gives these same weights.
-    const reusable = v.grossCap === null && args.objective !== 'efficient-return' && (args.objective !== 'target-vol' || target === undefined);
+    // /target re-optimises by name (and book, gross): offer it only where that gives these same weights.
+    const reusable = args.objective !== 'efficient-return' && (args.objective !== 'target-vol' || target === undefined);
+    const reuse = ['use', args.objective, ...(v.grossCap === null ? [] : ['long-short', `gross=${v.grossCap}`])];
     return reply.of(
       reply.title(`Optimise: ${args.objective}${goal}${v.grossCap === null ? '' : ' (long-short)'}`),
       reply.muted(`${v.assets.length} assets · ${v.days} days · ${caps}`),
@@ -73,7 +63,7 @@ export default defineCommand<AppServices>()({
       reply.muted(v.grossCap === null
         ? 'Weights only: nothing is traded. Expected returns are past means, a weak guide.'
         : 'Weights only: nothing is traded. Now = the asset’s net exposure / the book’s; below 0 is short. Expected returns are past means, a weak guide.'),
-      reusable ? reply.buttons([await buttons.command('Use as target', 'target', ['use', args.objective])]) : null,
+      reusable ? reply.buttons([await buttons.command('Use as target', 'target', reuse)]) : null,
     );
   },
 });

@@ -12,7 +12,9 @@ import type { AuditRepo, Clock, SettingsRepo, SnapshotRepo } from '../ports/inde
 import { SETTINGS } from '../ports/settings.ts';
 import { UserError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { checkedGross, validateWeights } from '../oracles/index.ts';
 import { recordedDrawdown } from './recorded-drawdown.ts';
+import { signedExposures, signedWeights } from './views.ts';
 import { DEFAULT_REBALANCE_THRESHOLD } from './actions/rebalance.ts';
 import { fmtPct, fmtTime } from '../shared/format.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -75,10 +77,13 @@ export const DRIFT_LEAVE = 0.04;
 const STABLES = new Set(['USDC', 'USDT']);
 
 export interface TargetWeights {
+  /** Fractions summing to 1: shares of gross exposure long-only; long-short, signed (a short < 0, Σ|w| ≤ grossCap). */
   readonly weights: Readonly<Record<string, number>>;
   readonly source: string;
   readonly setAt: number;
   readonly setBy: string;
+  /** Long-short: the gross cap the weights were made under, a fraction of capital (1.5 = 150%); null long-only. */
+  readonly grossCap: number | null;
 }
 
 export class AlertService {
@@ -277,15 +282,18 @@ export class AlertService {
     return ms === 0 ? null : until;
   }
 
-  /** Stores target weights (fractions of the risky book, summing to 1) for the drift check. */
-  async setTargetWeights(weights: Readonly<Record<string, number>>, source: string, by: string): Promise<TargetWeights> {
-    const sum = Object.values(weights).reduce((a, b) => a + b, 0);
-    if (Object.values(weights).some((w) => !Number.isFinite(w) || w < 0) || Math.abs(sum - 1) > 1e-6) {
-      throw new UserError('bad_argument', `target weights must be non-negative and sum to 1 (they sum to ${sum.toFixed(6)}).`);
-    }
-    const t: TargetWeights = { weights: { ...weights }, source, setAt: this.deps.clock.now(), setBy: by };
-    await this.deps.settings.set(TARGET_KEY, { weights: { ...t.weights }, source, setAt: t.setAt, setBy: by });
-    await this.deps.audit.append({ at: t.setAt, actor: by, action: 'target.set', detail: { source, weights: { ...t.weights } } });
+  /**
+   * Stores target weights (fractions of the risky book summing to 1) for the drift check: long-only (≥ 0), or with
+   * `grossCap` (a fraction of capital) long-short — signed, Σ|w| ≤ grossCap — validated as every oracle's are.
+   */
+  async setTargetWeights(weights: Readonly<Record<string, number>>, source: string, by: string, grossCap: number | null = null): Promise<TargetWeights> {
+    const checked = validateWeights(weights, {
+      knownAssets: Object.keys(weights), source: 'target weights',
+      ...(grossCap === null ? {} : { allowShort: true, maxGross: checkedGross(grossCap) }),
+    });
+    const t: TargetWeights = { weights: { ...checked }, source, setAt: this.deps.clock.now(), setBy: by, grossCap };
+    await this.deps.settings.set(TARGET_KEY, { weights: { ...t.weights }, source, setAt: t.setAt, setBy: by, ...(grossCap === null ? {} : { grossCap }) });
+    await this.deps.audit.append({ at: t.setAt, actor: by, action: 'target.set', detail: { source, weights: { ...t.weights }, grossCap } });
     return t;
   }
 
@@ -298,10 +306,16 @@ export class AlertService {
     const raw: unknown = await this.deps.settings.get(TARGET_KEY);
     const r = raw as Partial<TargetWeights> | undefined;
     if (!r || typeof r !== 'object' || !r.weights || typeof r.weights !== 'object') return null;
-    return { weights: r.weights, source: String(r.source ?? ''), setAt: Number(r.setAt ?? 0), setBy: String(r.setBy ?? '') };
+    // Targets stored before long-short existed have no grossCap: long-only.
+    const grossCap = typeof r.grossCap === 'number' && Number.isFinite(r.grossCap) ? r.grossCap : null;
+    return { weights: r.weights, source: String(r.source ?? ''), setAt: Number(r.setAt ?? 0), setBy: String(r.setBy ?? ''), grossCap };
   }
 
-  /** Current weights of the risky book by asset (share of gross exposure) against the target; null without a target. */
+  /**
+   * Current weights of the risky book by asset against the target; null without a target. Long-only: shares of gross
+   * exposure. Long-short: signed weights (net exposure / the book's, src/app/views.ts), as the target's are — NaN, and
+   * `max` Infinity, when the book's net exposure is not positive (no weights to compare).
+   */
   async drift(): Promise<{ target: TargetWeights; rows: { asset: string; current: number; target: number; drift: number }[]; max: number } | null> {
     const target = await this.targetWeights();
     if (!target) return null;
@@ -310,12 +324,14 @@ export class AlertService {
     for (const x of p.positions) if (!STABLES.has(x.asset)) exposure.set(x.asset, (exposure.get(x.asset) ?? 0) + Number(x.exposureUsd) / 1e6);
     const gross = [...exposure.values()].reduce((a, b) => a + b, 0);
     const assets = [...new Set([...Object.keys(target.weights), ...exposure.keys()])].sort();
-    const rows = assets.map((asset) => {
-      const current = gross > 0 ? (exposure.get(asset) ?? 0) / gross : 0;
+    const current = target.grossCap === null
+      ? assets.map((a) => (gross > 0 ? (exposure.get(a) ?? 0) / gross : 0))
+      : signedWeights(signedExposures(p.positions), assets);
+    const rows = assets.map((asset, i) => {
       const t = target.weights[asset] ?? 0;
-      return { asset, current, target: t, drift: current - t };
+      return { asset, current: current[i] ?? 0, target: t, drift: (current[i] ?? 0) - t };
     }).sort((a, b) => Math.abs(b.drift) - Math.abs(a.drift));
-    return { target, rows, max: Math.abs(rows[0]?.drift ?? 0) };
+    return { target, rows, max: rows.some((r) => Number.isNaN(r.drift)) ? Infinity : Math.abs(rows[0]?.drift ?? 0) };
   }
 
   /** The drift job: a 'drift' alert (with a Rebalance button) when any weight is more than 5 points off target. */
@@ -326,10 +342,13 @@ export class AlertService {
     const previous = (await this.engine.levels()).get(key) ?? 'ok';
     const level = d.max > DRIFT_THRESHOLD || (previous !== 'ok' && d.max > DRIFT_LEAVE) ? 'warning' : 'ok';
     const top = d.rows.slice(0, 3).map((r) => `${r.asset} ${fmtPct(r.current, 1)} vs ${fmtPct(r.target, 1)}`).join(', ');
+    // A long-short target on a book that is not net long: no weights to compare, as far off as it gets (100 points).
+    const measured = Number.isFinite(d.max);
     const events = await this.engine.evaluate([{
-      key, rule: 'drift', level, value: d.max, threshold: DRIFT_THRESHOLD,
-      title: level === 'ok' ? `Weights within ${fmtPct(DRIFT_THRESHOLD, 0)} of target` : `Rebalance drift ${fmtPct(d.max, 1)}`,
-      detail: `Largest drifts from the ${d.target.source} target: ${top}.`, ...(level === 'ok' ? {} : { action: 'rebalance' as const }),
+      key, rule: 'drift', level, value: measured ? d.max : 1, threshold: DRIFT_THRESHOLD,
+      title: level === 'ok' ? `Weights within ${fmtPct(DRIFT_THRESHOLD, 0)} of target` : measured ? `Rebalance drift ${fmtPct(d.max, 1)}` : 'Rebalance drift: the book is not net long',
+      detail: measured ? `Largest drifts from the ${d.target.source} target: ${top}.` : `The ${d.target.source} target's weights are net exposure / the book's, and the book's net exposure is not above 0.`,
+      ...(level === 'ok' ? {} : { action: 'rebalance' as const }),
     }], this.deps.clock.now());
     for (const e of events) await this.publish(e);
     return events;

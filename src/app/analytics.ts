@@ -2,16 +2,18 @@
 import type { Clock, PriceHistory } from '../ports/index.ts';
 import { covarianceMatrix } from '../risk/covariance.ts';
 import {
-  DEFAULT_GROSS, efficientReturn, maxSharpe, minVariance, riskParity, targetVolatility, UnreachableTargetError,
+  efficientReturn, maxSharpe, minVariance, riskParity, targetVolatility, UnreachableTargetError,
   type PortfolioOptimum, type WeightBounds,
 } from '../risk/optimize.ts';
 import { meanReversionSignal, rankMeanReversion, type MeanReversionScan } from '../risk/signals.ts';
 import { capByLimits, fixedFraction, halfKelly, varBudget, volatilityTarget, type CappedSize, type SizingResult } from '../risk/sizing.ts';
 import { historicalVaR } from '../risk/var.ts';
 import { annualizedVolatility, mean } from '../risk/volatility.ts';
+import { checkedGross } from '../oracles/index.ts';
 import { UserError } from '../shared/errors.ts';
 import { fmtPct } from '../shared/format.ts';
 import { userFacing } from './user-facing.ts';
+import { signedExposures, signedWeights } from './views.ts';
 import { alignedDaily } from './history.ts';
 import type { LimitsService } from './limits.ts';
 import type { PortfolioService } from './portfolio.ts';
@@ -28,7 +30,7 @@ export const DEFAULT_TARGET_VOL = 0.15;
 export interface OptimizeOptions {
   /** Annual fraction: the volatility for target-vol (default 15%), the expected return for efficient-return (required). */
   readonly target?: number;
-  /** Allow shorts (perps): each weight within ±the position-share cap, Σw = 1, gross Σ|w| ≤ `gross`. */
+  /** Allow shorts (perps): each weight within ±the concentration cap, Σw = 1, gross Σ|w| ≤ `gross`. */
   readonly longShort?: boolean;
   /** Long-short gross cap, fraction of capital (default 1.5 = 150%). */
   readonly gross?: number;
@@ -80,17 +82,13 @@ export class AnalyticsService {
     if (objective === 'efficient-return' && options.target === undefined) {
       throw new UserError('bad_argument', 'efficient-return needs a target annual return.', 'Usage: /optimize return 40%');
     }
-    const grossCap = longShort ? (options.gross ?? DEFAULT_GROSS) : null;
-    if (grossCap !== null && !(grossCap >= 1)) throw new UserError('bad_argument', `gross must be at least 100% (weights sum to 100%), got ${fmtPct(grossCap, 1)}.`);
+    const grossCap = longShort ? checkedGross(options.gross) : null;
     return userFacing(async () => {
       const p = await this.portfolio.refresh();
       const exposure = new Map<string, number>();
-      const signed = new Map<string, number>();
       for (const pos of p.positions) {
         if (STABLES.has(pos.asset)) continue;
-        const x = Number(pos.exposureUsd) / 1e6;
-        exposure.set(pos.asset, (exposure.get(pos.asset) ?? 0) + x);
-        signed.set(pos.asset, (signed.get(pos.asset) ?? 0) + (pos.kind === 'perp' && pos.base.raw < 0n ? -x : x));
+        exposure.set(pos.asset, (exposure.get(pos.asset) ?? 0) + Number(pos.exposureUsd) / 1e6);
       }
       let assets = [...exposure.keys()].sort();
       if (assets.length < 2) assets = this.history.assets().filter((a) => !STABLES.has(a)).slice().sort();
@@ -100,7 +98,7 @@ export class AnalyticsService {
       const ppy = this.settings.periodsPerYear;
       const mu = returns.map((r) => mean(r));
       const limits = await this.limits.get();
-      // The position-share limit caps each |weight|, unless that would make Σw = 1 impossible.
+      // The concentration limit caps each |weight|, unless that would make Σw = 1 impossible.
       const upper = limits.maxPositionSizePercent * assets.length >= 1 ? Math.min(1, limits.maxPositionSizePercent) : 1;
       const bounds: WeightBounds = assets.map(() => [longShort ? -upper : 0, upper] as const);
       const gross = grossCap ?? undefined;
@@ -112,9 +110,8 @@ export class AnalyticsService {
         throw err;
       }
       const total = assets.reduce((s, a) => s + (exposure.get(a) ?? 0), 0);
-      const net = assets.reduce((s, a) => s + (signed.get(a) ?? 0), 0);
       const current = longShort
-        ? assets.map((a) => (net > 0 ? (signed.get(a) ?? 0) / net : Number.NaN))
+        ? signedWeights(signedExposures(p.positions), assets)
         : assets.map((a) => (total > 0 ? (exposure.get(a) ?? 0) / total : 0));
       return {
         objective, assets, days, upperBound: upper, grossCap, current, optimum,

@@ -22,6 +22,30 @@ export function grossExposureUsd(positions: readonly Position[]): bigint {
   return positions.filter((p) => !isCash(p)).reduce((s, p) => s + p.exposureUsd, 0n);
 }
 
+/**
+ * Signed exposure per asset, USD (float): each position's exposure, negative for a short perp (spot, LP and cash
+ * count positive). What long-short weights divide (signedWeights).
+ */
+export function signedExposures(positions: readonly Position[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of positions) {
+    const usd = Number(p.exposureUsd) / 1e6;
+    out.set(p.asset, (out.get(p.asset) ?? 0) + (p.kind === 'perp' && p.base.raw < 0n ? -usd : usd));
+  }
+  return out;
+}
+
+/**
+ * Long-short weights of `assets` (fractions): each one's signed exposure over their sum — a short is below 0 and they
+ * add up to 1, as a long-short optimiser's weights do (PyPortfolioOpt's "fractions of capital"). NaN for every asset
+ * when the sum is not positive: a net-short or flat book has no such weights. The one definition /optimize
+ * long-short, /weights … long-short, the drift check of a long-short target and a long-short rebalance card share.
+ */
+export function signedWeights(signedUsd: ReadonlyMap<string, number>, assets: readonly string[]): number[] {
+  const net = assets.reduce((s, a) => s + (signedUsd.get(a) ?? 0), 0);
+  return assets.map((a) => (net > 0 ? (signedUsd.get(a) ?? 0) / net : Number.NaN));
+}
+
 /** Positions with their share of gross exposure and distance to liquidation, largest exposure first. */
 export function positionViews(portfolio: Portfolio): PositionView[] {
   const gross = Number(grossExposureUsd(portfolio.positions));

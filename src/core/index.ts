@@ -1,5 +1,6 @@
 export { arg, durationMs, parseArgs, parseNamed, tokenize, usageLine } from './args.ts';
 export type { ArgDef, ArgsSpec, InferArgs, ParseOutcome, SuggestSource } from './args.ts';
+export { BOOKS, bookArg, grossArg, resolveBook, type Book, type ResolvedBook } from './book-args.ts';
 export { defineCommand, COMMAND_NAME, MAX_DESCRIPTION } from './command.ts';
 export type { AnyCommand, ButtonFactory, CommandContext, CommandDef } from './command.ts';
 export { Dispatcher, DEFAULT_BUTTON_TTL_MS } from './dispatcher.ts';

@@ -1,5 +1,6 @@
 /**
- * Mean-variance optimisers as oracles (src/risk/optimize.ts), long-only with optional bounds, on daily simple
+ * Mean-variance optimisers as oracles (src/risk/optimize.ts), long-only with optional bounds — or long-short with a
+ * gross cap (`gross`: bounds may go below 0, Σw = 1, Σ|w| ≤ gross; PyPortfolioOpt's convention) — on daily simple
  * returns over the lookback: μ = the mean daily return per asset (a weak guide: past means), Σ = the sample
  * covariance (ddof = 1), both per day.
  *   - min-variance: argmin wᵀΣw;
@@ -12,6 +13,7 @@ import { RiskInputError } from '../risk/errors.ts';
 import { maxSharpe, minVariance, targetVolatility, UnreachableTargetError, type PortfolioOptimum } from '../risk/optimize.ts';
 import { mean } from '../risk/volatility.ts';
 import { UserError } from '../shared/errors.ts';
+import { fmtPct } from '../shared/format.ts';
 import { MIN_COV_DAYS } from './risk-parity.ts';
 import {
   boundsFor, checkedReturns, optimumCaveat, resolveUniverse, toWeights,
@@ -34,12 +36,19 @@ export interface OptimizerOracleOptions {
   readonly targetVolAnnual?: number;
   /** max-sharpe: annual risk-free rate, default 0. */
   readonly riskFreeAnnual?: number;
+  /** Long-short: the gross cap Σ|w| ≤ gross, a fraction of capital (≥ 1); absent, long-only. */
+  readonly gross?: number;
 }
 
 const DESCRIPTIONS: Readonly<Record<OptimizerObjective, string>> = {
   'min-variance': 'Minimum variance: the least volatile long-only mix (historical covariance)',
   'max-sharpe': 'Maximum Sharpe: the best return per unit of risk on historical means (a weak guide)',
   'target-vol': 'Target volatility: the highest historical return at {target} annual volatility',
+};
+const LONG_SHORT: Readonly<Record<OptimizerObjective, string>> = {
+  'min-variance': 'Minimum variance, long-short: the least volatile mix, shorts through perps',
+  'max-sharpe': 'Maximum Sharpe, long-short: the best return per unit of risk on historical means, shorts through perps',
+  'target-vol': 'Target volatility, long-short: the highest historical return at {target} annual volatility, shorts through perps',
 };
 
 export function optimizerOracle(options: OptimizerOracleOptions): ProposingOracle {
@@ -48,18 +57,19 @@ export function optimizerOracle(options: OptimizerOracleOptions): ProposingOracl
   if (!(target > 0) || !Number.isFinite(target)) throw new UserError('bad_argument', `target-vol: target volatility ${target} must be a positive fraction (0.15 for 15%).`);
   const propose = async (at: number): Promise<OracleProposal> => {
     const assets = await resolveUniverse(options.universe, at, objective, 2);
-    const bounds = boundsFor(assets, options.bounds, objective);
+    const gross = options.gross === undefined ? {} : { gross: options.gross };
+    const bounds = boundsFor(assets, options.bounds, objective, options.gross !== undefined);
     const rows = await checkedReturns(options.returns, assets, at, objective, MIN_COV_DAYS, options.lookbackDays);
     const cov = covarianceMatrix(rows);
     const mu = rows.map((r) => mean(r));
     let opt: PortfolioOptimum;
     let outcome = '';
     if (objective === 'min-variance') {
-      opt = minVariance(cov, bounds, { mu });
+      opt = minVariance(cov, bounds, { mu, ...gross });
     } else if (objective === 'max-sharpe') {
       const rf = (options.riskFreeAnnual ?? 0) / ppy;
       try {
-        opt = maxSharpe(mu, cov, rf, bounds);
+        opt = maxSharpe(mu, cov, rf, bounds, gross);
       } catch (err) {
         if (err instanceof RiskInputError) {
           throw new UserError('unavailable', `max-sharpe: no mix of ${assets.join(', ')} earned more than the risk-free rate over the last ${rows[0]?.length ?? 0} days, so there is no Sharpe ratio to maximise; try min-variance or risk-parity.`);
@@ -69,7 +79,7 @@ export function optimizerOracle(options: OptimizerOracleOptions): ProposingOracl
     } else {
       let t;
       try {
-        t = targetVolatility(mu, cov, target / Math.sqrt(ppy), bounds);
+        t = targetVolatility(mu, cov, target / Math.sqrt(ppy), bounds, gross);
       } catch (err) {
         if (err instanceof UnreachableTargetError) {
           throw new UserError('bad_argument', `target-vol: ${pct(target)} a year is below the least volatile mix of ${assets.join(', ')} (${pct(err.limit * Math.sqrt(ppy))}); aim at ${pct(Math.ceil(err.limit * Math.sqrt(ppy) * 1000) / 1000)} or more, or use min-variance.`);
@@ -84,12 +94,14 @@ export function optimizerOracle(options: OptimizerOracleOptions): ProposingOracl
     return {
       weights: toWeights(assets, opt.weights),
       ...(caveat ? { note: caveat } : {}),
-      detail: `${rows[0]?.length ?? 0} days of returns; volatility ${pct(opt.volatility * Math.sqrt(ppy))} a year${annual}`,
+      detail: `${rows[0]?.length ?? 0} days of returns; volatility ${pct(opt.volatility * Math.sqrt(ppy))} a year${annual}${options.gross === undefined ? '' : `; gross ${pct(opt.gross)}`}`,
     };
   };
   return {
     name: objective,
-    description: DESCRIPTIONS[objective].replace('{target}', pct(target)),
+    description: options.gross === undefined
+      ? DESCRIPTIONS[objective].replace('{target}', pct(target))
+      : `${LONG_SHORT[objective].replace('{target}', pct(target))} (gross ≤ ${fmtPct(options.gross, 0)})`,
     propose,
     fetchWeights: async (at) => (await propose(at)).weights,
   };

@@ -27,8 +27,8 @@ export interface ProposingOracle extends WeightOracle {
 }
 
 /**
- * Long-only bounds for every asset: one [lo, hi] for all, or per asset (assets not listed get [0, 1]). Fractions of
- * the book, 0 ≤ lo ≤ hi ≤ 1.
+ * Bounds for every asset: one [lo, hi] for all, or per asset (assets not listed get [0, 1]). Fractions of the book,
+ * 0 ≤ lo ≤ hi ≤ 1 long-only; long-short, −1 ≤ lo (a lower bound below 0 allows a short).
  */
 export type BoundsOption = readonly [lo: number, hi: number] | Readonly<Record<string, readonly [lo: number, hi: number]>>;
 
@@ -42,8 +42,8 @@ export async function resolveUniverse(universe: Universe, at: number, oracle: st
   return assets;
 }
 
-/** Per-asset bounds for `assets` from a BoundsOption, checked (UserError when infeasible or malformed). */
-export function boundsFor(assets: readonly string[], option: BoundsOption | undefined, oracle: string): WeightBounds {
+/** Per-asset bounds for `assets` from a BoundsOption, checked (UserError when infeasible or malformed); `longShort` admits lo < 0. */
+export function boundsFor(assets: readonly string[], option: BoundsOption | undefined, oracle: string, longShort = false): WeightBounds {
   const pick = (a: string): readonly [number, number] => {
     if (option === undefined) return [0, 1];
     if (isPair(option)) return option;
@@ -51,8 +51,10 @@ export function boundsFor(assets: readonly string[], option: BoundsOption | unde
   };
   const bounds = assets.map((a) => {
     const [lo, hi] = pick(a);
-    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo >= 0 && lo <= hi && hi <= 1)) {
-      throw new UserError('bad_argument', `${oracle}: bounds for ${a} are [${lo}, ${hi}]; expected 0 ≤ lo ≤ hi ≤ 1 (long-only fractions).`);
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo >= (longShort ? -1 : 0) && lo <= hi && hi <= 1)) {
+      throw new UserError('bad_argument', longShort
+        ? `${oracle}: bounds for ${a} are [${lo}, ${hi}]; expected −1 ≤ lo ≤ hi ≤ 1 (long-short fractions).`
+        : `${oracle}: bounds for ${a} are [${lo}, ${hi}]; expected 0 ≤ lo ≤ hi ≤ 1 (long-only fractions).`);
     }
     return [lo, hi] as const;
   });

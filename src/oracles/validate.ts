@@ -6,11 +6,15 @@
  *   2. every weight a finite number;
  *   3. every weight ≥ 0, unless `allowShort`;
  *   4. every asset known (the message lists the known ones);
- *   5. Σw = 1 within 1e-6 (the message shows the sum).
+ *   5. Σw = 1 within 1e-6 (the message shows the sum);
+ *   6. with `bounds`, every weight within [lo, hi];
+ *   7. with `maxGross` (long-short), gross Σ|w| ≤ maxGross within 1e-6.
  * A weight of exactly 0 is kept (it says "hold none of this"), -0 is read as 0.
  */
 import type { Weights } from '../ports/index.ts';
+import { DEFAULT_GROSS } from '../risk/optimize.ts';
 import { UserError } from '../shared/errors.ts';
+import { fmtPct } from '../shared/format.ts';
 
 /** Seed 001: |Σw − 1| < 1e-6. */
 export const WEIGHT_SUM_TOLERANCE = 1e-6;
@@ -22,6 +26,20 @@ export interface ValidateOptions {
   readonly allowShort?: boolean;
   /** Prefix for messages, usually the oracle's name ("static:weights.yaml"). */
   readonly source?: string;
+  /** Every weight within [lo, hi], fractions (e.g. ±the concentration limit). */
+  readonly bounds?: readonly [lo: number, hi: number];
+  /** Long-short gross cap: Σ|w| ≤ this, a fraction of capital (1.5 = 150%). */
+  readonly maxGross?: number;
+}
+
+/** The long-short gross cap, a fraction of capital: `gross`, or 150% (DEFAULT_GROSS); UserError below 100%. */
+export function checkedGross(gross: number | undefined): number {
+  const g = gross ?? DEFAULT_GROSS;
+  // Σw = 1 makes Σ|w| ≥ 1: a cap below 100% has no weights at all.
+  if (!(g >= 1) || !Number.isFinite(g)) {
+    throw new UserError('bad_argument', `gross must be at least 100% (weights sum to 100%), got ${fmtPct(g, 1)}.`, 'Gross is Σ|weight|: 150% allows 25% of shorts (gross=150%, the default).');
+  }
+  return g;
 }
 
 /**
@@ -45,7 +63,8 @@ export function validateWeights(weights: Readonly<Record<string, unknown>>, opti
   if (!options.allowShort) {
     const negative = entries.filter(([, v]) => (v as number) < 0);
     if (negative.length > 0) {
-      fail(`negative weight${negative.length > 1 ? 's' : ''} ${negative.map(([a, v]) => `${a} ${String(v)}`).join(', ')}: weights must be ≥ 0 (long-only; shorting is not allowed).`);
+      fail(`negative weight${negative.length > 1 ? 's' : ''} ${negative.map(([a, v]) => `${a} ${String(v)}`).join(', ')}: weights must be ≥ 0 (long-only; shorting is not allowed).`,
+        'To short through perps, add long-short (e.g. /weights static:FILE long-short).');
     }
   }
   const known = new Set(options.knownAssets);
@@ -56,6 +75,20 @@ export function validateWeights(weights: Readonly<Record<string, unknown>>, opti
   const sum = sumOf(Object.values(out));
   if (!(Math.abs(sum - 1) < WEIGHT_SUM_TOLERANCE)) {
     fail(`the weights sum to ${Number(sum.toPrecision(12))}, not 1 (within ${WEIGHT_SUM_TOLERANCE}).`, 'Weights are fractions of the book: 0.4 for 40%.');
+  }
+  if (options.bounds) {
+    const [lo, hi] = options.bounds;
+    // The optimisers clip into their bounds exactly; 1e-9 only forgives the last bits of a file's decimals.
+    const outside = Object.entries(out).filter(([, v]) => v < lo - 1e-9 || v > hi + 1e-9);
+    if (outside.length > 0) {
+      fail(`weight${outside.length > 1 ? 's' : ''} outside ${fmtPct(lo, 1)} to ${fmtPct(hi, 1)}: ${outside.map(([a, v]) => `${a} ${fmtPct(v, 1)}`).join(', ')}.`, 'Each weight is capped by the concentration limit (/limits).');
+    }
+  }
+  if (options.maxGross !== undefined) {
+    const gross = sumOf(Object.values(out).map(Math.abs));
+    if (gross > options.maxGross + WEIGHT_SUM_TOLERANCE) {
+      fail(`gross exposure Σ|w| is ${fmtPct(gross, 1)}, above the ${fmtPct(options.maxGross, 1)} cap.`, `Shrink the shorts, or raise the cap: gross=${Math.ceil(gross * 100)}%.`);
+    }
   }
   return Object.freeze(out);
 }

@@ -42,9 +42,13 @@ const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 export const SETTINGS_VALUE_SCHEMAS = {
   [SETTINGS.riskLimits]: rangedObject(LIMIT_SPECS),
   [SETTINGS.alertThresholds]: rangedObject(EDITABLE_THRESHOLDS),
+  // Long-only weights are 0…1; a long-short target carries its gross cap (a fraction of capital) and Σ|w| stays within it.
   [SETTINGS.targetWeights]: z.strictObject({
-    weights: z.record(z.string(), finite.min(0).max(1)), source: z.string(), setAt: z.number().int().nonnegative(), setBy: z.string(),
-  }),
+    weights: z.record(z.string(), finite.min(-10).max(10)), source: z.string(), setAt: z.number().int().nonnegative(), setBy: z.string(),
+    grossCap: ranged({ min: 1, max: 10 }).optional(),
+  }).refine((t) => (t.grossCap === undefined
+    ? Object.values(t.weights).every((w) => w >= 0 && w <= 1)
+    : Object.values(t.weights).reduce((s, w) => s + Math.abs(w), 0) <= t.grossCap + 1e-6), 'weights: 0…1 each long-only; long-short, Σ|w| ≤ grossCap'),
   [SETTINGS.alertSubscriptions]: z.array(z.strictObject({
     chat: z.strictObject({ platform: z.enum(['console', 'telegram', 'discord']), chatId: z.string() }),
     quiet: z.strictObject({ from: HHMM, to: HHMM, timeZone: z.string().min(1) }).nullable(),

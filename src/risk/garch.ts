@@ -12,11 +12,12 @@
  * never binds at an optimum, so it is left out.)
  *
  * Mean: 'constant' (default) estimates μ jointly with ω, α, β, as arch does; 'zero' sets μ = 0, the RiskMetrics
- * convention (arch's mean 'Zero'). The variance parameters are fitted by projected Newton from several starts
- * (garch-optimizer.ts, on the likelihood of garch-likelihood.ts); μ by Newton steps on the exact ∂/∂μ of −log L,
- * alternating with a warm Newton refit of (ω, α, β) until the gain μ's next step predicts is below 1e-10. Mean and
- * variance parameters are nearly orthogonal (the information matrix is block-diagonal for symmetric errors), so this
- * takes 1–3 rounds and costs about as much as the fixed-μ fit did (report benchmark: 1.00–1.11× before).
+ * convention (arch's mean 'Zero'). The variance parameters are fitted by projected Newton from several starts and
+ * once more on the α = 0 face, where flat likelihoods often have their maximum (garch-optimizer.ts, on the likelihood
+ * of garch-likelihood.ts); μ by Newton steps on the exact ∂/∂μ of −log L, alternating with a warm Newton refit of
+ * (ω, α, β) until the gain μ's next step predicts is below 1e-10. Mean and variance parameters are nearly orthogonal
+ * (the information matrix is block-diagonal for symmetric errors), so this takes 1–3 rounds and costs about as much as
+ * the fixed-μ fit did (report benchmark: 1.00–1.11× before).
  */
 import { backcast as garchBackcast } from './backcast.ts';
 import { RiskInputError, requireFinite } from './errors.ts';

@@ -11,14 +11,16 @@ const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 const GLOSSARY = README.slice(README.indexOf('## Glossary'), README.indexOf('\n## ', README.indexOf('## Glossary') + 5));
 
 /** Words the glossary defines (each must appear there in bold). */
-const DEFINED = ['Exposure', 'Gross exposure', 'Net exposure', 'delta', 'Share', 'Weight', 'Concentration', 'Free collateral', 'Health', 'Leverage', 'If held for the last N days'];
+const DEFINED = ['Exposure', 'Gross exposure', 'Net exposure', 'delta', 'Share', 'Weight', 'Concentration', 'Correlated book', 'Free collateral', 'Health', 'Leverage', 'If held for the last N days'];
 
 /** Names a figure used to have besides its glossary word: none may come back. */
 const SYNONYMS: readonly [RegExp, string][] = [
   [/Margin available|Available margin/i, 'Free collateral'],
   [/(?<!gross )\bof exposure\b/, 'of gross exposure'],
   [/Hypothetical/i, 'If held for the last N days'],
-  [/share of equity/i, 'Concentration (of total value) or Share (of gross exposure)'],
+  [/share of equity/i, 'Concentration or Share (of gross exposure)'],
+  [/position share/i, 'concentration (the limit is "Max concentration")'],
+  [/\bis [\d.]+% of equity\b/, 'concentration (exposure / the larger of gross exposure and equity)'],
   [/records one a minute/i, 'the snapshot schedule'],
 ];
 

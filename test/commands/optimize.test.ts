@@ -4,7 +4,7 @@
  * themselves are checked against scipy in test/risk/optimize-longshort.test.ts; here, what a user sees.
  */
 import { describe, expect, it } from 'vitest';
-import { plainText, type Reply } from '../../src/core/reply.ts';
+import { buttonsOf, plainText, type Reply } from '../../src/core/reply.ts';
 import { field, testApp } from '../helpers/app.ts';
 
 /** Target column (percent) by asset. */
@@ -27,8 +27,8 @@ describe('/optimize long-short', () => {
       expect(w.some((x) => x < 0), cmd).toBe(true);
       expect(w.every((x) => Math.abs(x) <= 30.05)).toBe(true);
       expect(field(r, 'Gross')).toMatch(/^\d+\.\d% of capital$/);
-      // Stored /target weights are long-only: no button that would set different ones.
-      expect(plainText(r)).not.toContain('Use as target');
+      // /target use … long-short re-optimises the same weights: the button passes the book and the cap.
+      expect(buttonsOf(r).map((b) => b.label)).toEqual(['Use as target']);
     }
   });
 
@@ -38,7 +38,8 @@ describe('/optimize long-short', () => {
     const wide = await send('/optimize max-sharpe gross=300%');
     expect(plainText(wide)).toContain('gross ≤ 300%');
     expect(plainText(await send('/optimize max-sharpe long-only gross=2'))).toContain('gross only applies to long-short.');
-    expect(plainText(await send('/optimize max-sharpe long-short gross=150'))).toContain('gross: expected a number from 1 to 10, got "150"');
+    expect(plainText(await send('/optimize max-sharpe long-short gross=150'))).toContain('gross: expected a number from 0 to 10, got "150"');
+    expect(plainText(await send('/optimize max-sharpe long-short gross=50%'))).toContain('gross must be at least 100% (weights sum to 100%), got 50.0%.');
   });
 
   it('risk parity stays long-only', async () => {

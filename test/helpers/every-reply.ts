@@ -1,6 +1,6 @@
 /**
- * Every command's reply on a book: each command in commands/index.ts with typical arguments, the confirm cards of
- * /hedge and /rebalance and their resolved cards, /cancel, and /audit after a confirmed trade. Shared by the tests
+ * Every command's reply on a book: each command in commands/index.ts with typical arguments (long-short ones too),
+ * the confirm cards of /hedge and /rebalance (long-only and long-short) and their resolved cards, /cancel, and /audit after a confirmed trade. Shared by the tests
  * that check every reply (phone widths, glossary words).
  */
 import { buttonsOf, type Reply } from '../../src/core/reply.ts';
@@ -27,9 +27,9 @@ const INVOCATIONS: readonly string[] = [
   '/prices SOL', '/risk', '/risk 1 0.99 historical', '/stress', '/stress SOL -30%', '/limits', '/limits check', '/performance',
   '/correlation', '/optimize', '/optimize max-sharpe', '/size SOL', '/size SOL-PERP kelly', '/signals', '/signals 10 1',
   '/chart', '/alerts', '/subscribe', '/quiet 22:00-07:00', '/mute health 1h', '/snooze 1h', '/thresholds', '/report',
-  '/target use min-variance', '/target', '/weights', '/weights risk-parity', '/protect 99', '/recenter 1', '/withdraw 1 50%',
+  '/target use min-variance', '/target', '/weights', '/weights risk-parity', '/weights min-variance long-short', '/protect 99', '/recenter 1', '/withdraw 1 50%',
   '/deposit SOL/USDC 1 150', '/swap SOL/USDC 1 SOL', '/hedge SOL', '/hedge all', '/rebalance risk-parity', '/rebalance target',
-  '/pending', '/status', '/unsubscribe', '/snooze off',
+  '/target use min-variance long-short gross=200%', '/target', '/pending', '/status', '/unsubscribe', '/snooze off',
 ];
 
 export async function everyReply(portfolio?: StartingPortfolio): Promise<Map<string, Reply[]>> {
@@ -38,7 +38,7 @@ export async function everyReply(portfolio?: StartingPortfolio): Promise<Map<str
   const add = (name: string, r: Reply): void => void out.set(name, [...(out.get(name) ?? []), r]);
   for (const text of INVOCATIONS) add(text.slice(1).split(' ')[0]!, await t.send(text, 'admin'));
   // Confirm cards become resolved cards with fills and a signature; /audit then tells the story.
-  for (const [name, text] of [['hedge', '/hedge SOL'], ['rebalance', '/rebalance risk-parity']] as const) {
+  for (const [name, text] of [['hedge', '/hedge SOL'], ['rebalance', '/rebalance risk-parity'], ['rebalance', '/rebalance max-sharpe long-short']] as const) {
     const card = await t.send(text, 'admin');
     add(name, card);
     if (buttonsOf(card).some((b) => b.label === 'Confirm')) {

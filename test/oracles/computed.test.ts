@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { covarianceMatrix } from '../../src/risk/covariance.ts';
+import { maxSharpe, minVariance } from '../../src/risk/optimize.ts';
 import { createOracle, type OracleDeps, type ReturnsProvider } from '../../src/oracles/index.ts';
 import { inverseVolatilityOracle, inverseVolatilityWeights } from '../../src/oracles/inverse-volatility.ts';
 import { optimizerOracle } from '../../src/oracles/optimizer.ts';
@@ -184,5 +185,30 @@ describe('createOracle', () => {
 
   it('validates what an oracle proposes (an asset outside the known ones)', async () => {
     await expect(createOracle('equal', { ...deps, knownAssets: ['A', 'B'] }).fetchWeights(AT)).rejects.toThrow('equal: unknown asset C.');
+  });
+
+  it('long-short (gross): the optimisers short within ±bounds and the cap, as the risk layer solves it; the rest refuse', async () => {
+    // Reference: minVariance / maxSharpe themselves on
+    // the same covariance (ddof = 1) and means, bounds [−1, 1], gross 150% — the oracle adds only naming and validation.
+    const ls: OracleDeps = { ...base(NUMPY), knownAssets: ['X', 'Y', 'Z'], bounds: [-1, 1], gross: 1.5 };
+    const rows = ['X', 'Y', 'Z'].map((a) => NUMPY[a]!);
+    const cov = covarianceMatrix(rows);
+    const mu = rows.map((r) => r.reduce((s, v) => s + v, 0) / r.length);
+    const bounds = rows.map(() => [-1, 1] as const);
+    for (const [name, ref] of [['min-variance', minVariance(cov, bounds, { mu, gross: 1.5 })], ['max-sharpe', maxSharpe(mu, cov, 0, bounds, { gross: 1.5 })]] as const) {
+      const o = createOracle(name, ls);
+      expect(o.name).toBe(`${name} long-short`);
+      expect(o.description).toContain('(gross ≤ 150%)');
+      const w = await o.fetchWeights(AT);
+      ['X', 'Y', 'Z'].forEach((a, i) => expect(w[a], `${name} ${a}`).toBeCloseTo(ref.weights[i]!, 12));
+      // Y lost 3.4% a day on average: max-sharpe shorts it.
+      if (name === 'max-sharpe') expect(w.Y).toBeLessThan(0);
+      expect(Math.abs(sum(w) - 1)).toBeLessThan(1e-9);
+      expect(Object.values(w).reduce((s, v) => s + Math.abs(v), 0)).toBeLessThanOrEqual(1.5 + 1e-9);
+    }
+    expect(() => createOracle('risk-parity', ls)).toThrow('risk-parity is long-only: a short cannot carry a risk budget.');
+    for (const name of ['equal', 'inverse-vol', 'signals:s.csv']) expect(() => createOracle(name, ls), name).toThrow('is long-only: its weights are never below 0.');
+    // Long-only bounds stay long-only: a lower bound below 0 without gross is refused.
+    await expect(createOracle('min-variance', { ...ls, gross: undefined }).fetchWeights(AT)).rejects.toThrow('expected 0 ≤ lo ≤ hi ≤ 1 (long-only fractions)');
   });
 });

@@ -9,6 +9,11 @@
  * within 1e-3 relative. Fixed-parameter log L: arch_model(...).fix([1e-4, 1e-4, 0.08, 0.87]) on SOL 2024-2025.
  * Forecast hand values: ω 2e-5, α 0.1, β 0.85, μ 0.001, r_t 0.03, σ²_t 0.0009 → one-step 0.0008691, V_L 0.0004,
  *   5-step 0.0007820848818749998, Σ of 5 steps 0.004122387244374999.
+ * Boundary maxima: test/risk/reference/garch_boundary.py (arch 8.0.0, same model, the best of arch's fit from its own
+ * and 28 more starting values) → garch_boundary.json, on garch_boundary_series.json (eight 365-day series of the risk
+ * benchmark's synthetic market, written by garch_boundary_series.ts: flat likelihoods whose maximum is on the α = 0
+ * face, where the former fitGarch stopped at another local maximum 0.01–0.07 lower) and BTC 2021-02-24..2024-02-24 (two
+ * interior maxima, the former fit 0.03 below the better one).
  */
 import normal from '@stdlib/random-base-normal';
 import { readFileSync } from 'node:fs';
@@ -25,6 +30,8 @@ const ARCH = JSON.parse(readFileSync(join(REFERENCE, 'garch_arch.json'), 'utf8')
   fits: Record<string, ArchFit>; fixed: Record<string, [number, number]>;
 };
 const SIMULATED = (JSON.parse(readFileSync(join(REFERENCE, 'garch_series.json'), 'utf8')) as { series: Record<string, number[]> }).series;
+const BOUNDARY = (JSON.parse(readFileSync(join(REFERENCE, 'garch_boundary.json'), 'utf8')) as { fits: Record<string, ArchFit> }).fits;
+const BOUNDARY_SERIES = (JSON.parse(readFileSync(join(REFERENCE, 'garch_boundary_series.json'), 'utf8')) as { series: Record<string, number[]> }).series;
 const solLog = lazy(() => naiveLog(SOL_2024_2025()));
 
 /** The acceptance rule against arch: log L ≥ arch − 1e-3, one-step forecast within 1e-3, μ and parameters close. */
@@ -77,6 +84,20 @@ describe('fitGarch', () => {
   itShared('is the maximum-likelihood fit arch reports on six years of BTC (high persistence)', () => {
     const btc = naiveLog(dailyCloses('BTC', '2020-01-01', '2025-12-31'));
     expectMatchesArch(btc, ARCH.fits['BTC 2020-2025']!);
+  });
+
+  // Flat likelihoods with local maxima inside and on the α = 0 face, the best at α = 0 (often with α + β → 1, σ²_t a
+  // slow trend): arch's best maximum, not the interior one the former fit stopped at (log L 0.01–0.07 lower).
+  it.each(Object.keys(BOUNDARY_SERIES))('reaches arch’s best maximum on the α = 0 face (risk benchmark series %s)', (name) => {
+    const r = BOUNDARY_SERIES[name]!;
+    expectMatchesArch(r, BOUNDARY[name]!);
+    expect(fitGarch(r).alpha).toBeLessThan(1e-9);
+  });
+
+  itShared('reaches the better of two interior maxima on BTC 2021-02-24..2024-02-24 (α ≈ 0.01, β ≈ 0.99)', () => {
+    const btc = naiveLog(dailyCloses('BTC', '2021-02-24', '2024-02-24'));
+    expect(btc).toHaveLength(1095);
+    expectMatchesArch(btc, BOUNDARY['BTC 2021-02-24..2024-02-24']!);
   });
 
   it('recovers the parameters of a simulated GARCH(1,1) and is deterministic', () => {

@@ -13,6 +13,7 @@ import { quantile } from '../../risk/var.ts';
 import { fmtUsd } from '../../shared/format.ts';
 import { usdFromNumber } from '../../shared/money.ts';
 import type { RiskModel, VenueAccount } from '../risk-model.ts';
+import { signedWeights } from '../views.ts';
 
 export const STABLES: ReadonlySet<string> = new Set(['USDC', 'USDT']);
 /** Slippage bound sent with every order, beyond the estimated impact: basis points of the reference price. */
@@ -86,8 +87,24 @@ export function leverageOf(model: RiskModel): number {
   return equity > 0 ? gross / equity : Infinity;
 }
 
-/** Figures for a card: delta, lowest health, liquidation prices, VaR (when returns are given), weights, leverage. */
-export function bookMetrics(model: RiskModel, scenarios?: ScenarioReturns, weightsAlso: readonly string[] = []): PlanMetrics {
+/**
+ * Long-short weights (fractions summing to 1, a short < 0) over the risky assets plus the stables in `alsoStables`:
+ * each asset's signed value (a perp's units × price, spot and LP values) over their sum, by the one definition
+ * (signedWeights, src/app/views.ts); NaN when that sum is not positive.
+ */
+export function signedExposureWeights(model: RiskModel, alsoStables: readonly string[] = []): Record<string, number> {
+  const signed = new Map<string, number>();
+  for (const inst of model.instruments) signed.set(inst.asset, (signed.get(inst.asset) ?? 0) + instrumentValue(inst, model.prices));
+  const assets = Object.keys(grossExposures(model, true)).filter((a) => !isStable(a) || alsoStables.includes(a));
+  const w = signedWeights(signed, assets);
+  return Object.fromEntries(assets.map((a, i) => [a, w[i] ?? Number.NaN]));
+}
+
+/**
+ * Figures for a card: delta, lowest health, liquidation prices, VaR (when returns are given), weights, leverage.
+ * Weights are shares of gross exposure, or with `signed` (a long-short rebalance) signedExposureWeights.
+ */
+export function bookMetrics(model: RiskModel, scenarios?: ScenarioReturns, weightsAlso: readonly string[] = [], signed = false): PlanMetrics {
   const delta = netDeltas(model);
   const health = model.accounts.length === 0 ? 100 : Math.min(...model.accounts.map((a) => marginAt(a, model.prices).health));
   const liquidationPrices: Record<string, number | null> = {};
@@ -101,7 +118,7 @@ export function bookMetrics(model: RiskModel, scenarios?: ScenarioReturns, weigh
     }
   }
   return {
-    delta, health, liquidationPrices, weights: exposureWeights(model, weightsAlso), leverage: leverageOf(model),
+    delta, health, liquidationPrices, weights: signed ? signedExposureWeights(model, weightsAlso) : exposureWeights(model, weightsAlso), leverage: leverageOf(model),
     ...(scenarios ? { var1dUsd: historicalVarUsd(model, scenarios) } : {}),
   };
 }

@@ -105,6 +105,16 @@ function legsTable(plan: ActionPlan): ReturnType<typeof reply.table> {
   );
 }
 
+/**
+ * The orders that leave a perp short, in words: a perp SELL that is not reduce-only opens a short, grows one, or takes
+ * a long past zero (the planners mark every sell that only cuts a position reduce-only). Null when there is none.
+ */
+function shortsLine(plan: ActionPlan): ReturnType<typeof reply.text> | null {
+  const shorts = plan.legs.filter((l) => l.kind === 'perp' && l.side === 'sell' && !l.reduceOnly);
+  if (shorts.length === 0) return null;
+  return reply.text(`Opens or increases a perp short: ${shorts.map((l) => `SELL ${sizeLabel(l)}`).join(', ')} (not reduce-only).`, 'warning');
+}
+
 /** The card asking for Confirm (buttons supplied by the caller); `simulationError` replaces the buttons with the reason. */
 export function planCard(plan: ActionPlan, opts: {
   buttons?: readonly Button[]; timeZone: string; simulationError?: string; refusal?: string; notice?: string;
@@ -117,6 +127,7 @@ export function planCard(plan: ActionPlan, opts: {
     reply.title(`${plan.title} · ${MODE_TAG[plan.mode]}`),
     opts.notice ? reply.text(opts.notice, 'warning') : null,
     plan.legs.length > 0 ? legsTable(plan) : reply.text('Nothing to trade.'),
+    shortsLine(plan),
     reply.fields([
       ['Notional', fmtUsd(plan.notionalUsd)],
       ['Est. fees', fmtUsd(plan.estimatedFeesUsd)],

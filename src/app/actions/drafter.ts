@@ -4,24 +4,24 @@
  */
 import type { ApprovalGate, PlanDraft } from '../../approvals/gate.ts';
 import type { ActionPlan, MarketInfo, PlanLeg, PlanRequest } from '../../domain/index.ts';
-import type { Clock, LiquidityShape, LiquidityVenue, PriceHistory, TradeExecutor } from '../../ports/index.ts';
+import type { Clock, LiquidityShape, LiquidityVenue, PriceHistory, TradeExecutor, Weights } from '../../ports/index.ts';
 import { betaStats } from '../../risk/beta.ts';
 import { UserError } from '../../shared/errors.ts';
-import { fmtSignedUsd, fmtUsd } from '../../shared/format.ts';
+import { fmtPct, fmtSignedUsd, fmtUsd } from '../../shared/format.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { usdFromNumber } from '../../shared/money.ts';
 import type { AlertService } from '../alert-service.ts';
 import { alignedDaily } from '../history.ts';
 import type { LimitsService } from '../limits.ts';
 import type { NotificationService } from '../notifications.ts';
-import type { OracleService } from '../oracles.ts';
+import type { BookOptions, OracleService } from '../oracles.ts';
 import type { PortfolioService } from '../portfolio.ts';
 import { buildRiskModel, type RiskModel } from '../risk-model.ts';
 import { applyLegs, bookMetrics, legFor, legUnits, netDeltas, STABLES, sumLegs, tailContributions, type ScenarioReturns } from './book.ts';
 import { perpFor, planHedge, type CrossHedge } from './hedge.ts';
 import { liquidityDraft } from './liquidity.ts';
 import { planProtect, planTrims } from './protect.ts';
-import { DEFAULT_REBALANCE_THRESHOLD, planRebalance } from './rebalance.ts';
+import { DEFAULT_REBALANCE_THRESHOLD, grossShares, planRebalance } from './rebalance.ts';
 
 export interface ActionServiceDeps {
   readonly portfolio: PortfolioService;
@@ -84,6 +84,7 @@ export class PlanDrafter {
     let notes: string[] = [];
     let title: string;
     let weightsAlso: string[] = [];
+    let signed = false;
     switch (request.kind) {
       case 'hedge': {
         const asset = typeof request.args.asset === 'string' ? request.args.asset : undefined;
@@ -125,17 +126,24 @@ export class PlanDrafter {
       }
       case 'rebalance': {
         const name = typeof request.args.oracle === 'string' ? request.args.oracle : null;
-        const target = await this.targetWeights(name);
+        const gross = typeof request.args.gross === 'number' ? { gross: request.args.gross } : {};
+        const target = await this.targetWeights(name, request.args.book === 'long-short' ? { longShort: true, ...gross } : {});
         weightsAlso = Object.keys(target.weights).filter((a) => STABLES.has(a));
+        // Long-short weights are fractions of capital (Σw = 1); the planner takes shares of gross exposure (Σ|w| = 1).
+        signed = target.grossCap !== null;
         const plan = planRebalance({
-          model, markets, weights: target.weights, threshold: this.deps.rebalance.threshold ?? DEFAULT_REBALANCE_THRESHOLD, minTradeUsd: this.deps.rebalance.minTradeUsd,
+          model, markets, weights: signed ? grossShares(target.weights) : target.weights, signed,
+          threshold: this.deps.rebalance.threshold ?? DEFAULT_REBALANCE_THRESHOLD, minTradeUsd: this.deps.rebalance.minTradeUsd,
         });
         legs = plan.legs;
-        const inside = plan.rows.filter((r) => !r.drifted).map((r) => r.asset);
+        // An asset trades when either of its lines (long side, short perps) does.
+        const traded = new Set(plan.rows.filter((r) => r.drifted).map((r) => r.underlying));
+        const inside = [...new Set(plan.rows.map((r) => r.underlying))].filter((a) => !traded.has(a));
         notes = [
           `Threshold ${((this.deps.rebalance.threshold ?? DEFAULT_REBALANCE_THRESHOLD) * 100).toFixed(0)} points; minimum trade ${fmtUsd(usdFromNumber(this.deps.rebalance.minTradeUsd))}.`,
           ...(inside.length > 0 ? [`Inside the threshold, not traded: ${inside.join(', ')}.`] : []),
           ...(target.note ? [target.note] : []),
+          ...(signed ? [`Long-short, gross ≤ ${fmtPct(target.grossCap ?? 0, 0)}: w = net exposure / the book's; below 0 is a perp short.`] : []),
           ...plan.notes,
         ];
         title = `Rebalance to ${target.label}`;
@@ -169,7 +177,7 @@ export class PlanDrafter {
     const after = applyLegs(model, legs, markets);
     return {
       kind: request.kind, title, request, legs,
-      before: bookMetrics(model, scenarios, weightsAlso), after: bookMetrics(after, scenarios, weightsAlso), notes,
+      before: bookMetrics(model, scenarios, weightsAlso, signed), after: bookMetrics(after, scenarios, weightsAlso, signed), notes,
       estimatedFeesUsd: sumLegs(legs, (l) => l.estFeeUsd), estimatedSlippageUsd: sumLegs(legs, (l) => l.estSlippageUsd), notionalUsd: sumLegs(legs, (l) => l.notionalUsd),
     };
   }
@@ -259,15 +267,19 @@ export class PlanDrafter {
     return out;
   }
 
-  /** Weights to rebalance to: a named oracle, or the stored /target when none is named (equal weight without one). */
-  private async targetWeights(name: string | null): Promise<{ weights: Readonly<Record<string, number>>; label: string; note?: string }> {
+  /**
+   * Weights to rebalance to (Σw = 1; signed when long-short, grossCap then the cap as a fraction): a named oracle, or
+   * the stored /target when none is named (equal weight without one). The target keeps the book it was set with.
+   */
+  private async targetWeights(name: string | null, book: BookOptions): Promise<{ weights: Weights; label: string; note?: string; grossCap: number | null }> {
     if (name === null || name === 'target') {
+      if (book.longShort) throw new UserError('bad_argument', 'long-short goes with an optimiser or a static: file, not the target (it keeps the book it was set with).', 'Usage: /rebalance min-variance long-short, or /target use min-variance long-short');
       const t = await this.deps.alerts.targetWeights();
-      if (t) return { weights: t.weights, label: `target (${t.source})` };
+      if (t) return { weights: t.weights, label: `target (${t.source})`, grossCap: t.grossCap };
       if (name === 'target') throw new UserError('not_found', 'No target weights are set.', 'Set one with /target use risk-parity, or name an oracle: /rebalance equal');
     }
-    const p = await this.deps.oracles.propose(name ?? 'equal');
-    return { weights: p.weights, label: p.oracle.name, ...(p.note ? { note: p.note } : {}) };
+    const p = await this.deps.oracles.propose(name ?? 'equal', book);
+    return { weights: p.weights, label: p.oracle.name, ...(p.note ? { note: p.note } : {}), grossCap: p.grossCap };
   }
 
 }

@@ -17,7 +17,9 @@
  * - A negative target weight is a short (a long-short optimiser's weights w / Σ|w|): the asset's short perps become
  *   their own line in the drift maths (key "<asset> short", target |w|) and its long side (spot, long perps, LP)
  *   targets 0, so the spot is sold and long perps cut as above, and the short is opened or grown on the asset's perp
- *   ("SOL-PERP"; never a negative spot amount), or bought back reduce-only when it is too big.
+ *   ("SOL-PERP"; never a negative spot amount), or bought back reduce-only when it is too big. With `signed` (long-
+ *   short weights) an asset whose target is 0 or more is split too when it holds a short perp: the short line targets
+ *   0 (bought back, reduce-only) and the long side the weight.
  * - Sells come first, then the short-perp legs, then buys.
  */
 import type { MarketInfo, PlanLeg } from '../../domain/index.ts';
@@ -72,11 +74,18 @@ export interface RebalanceInput {
   /** Absolute weight difference that triggers a trade, fraction. */
   readonly threshold: number;
   readonly minTradeUsd: number;
+  /**
+   * Long-short weights (a long-short optimiser's or file's): the short perps of every asset are their own line, so
+   * one held under a long (or zero) target is bought back. Without it a short perp counts as the asset's exposure.
+   */
+  readonly signed?: boolean;
 }
 
 export interface RebalanceRow {
   /** The asset, or "<asset> short" for the short perps of an asset with a negative target weight (target = |w|). */
   readonly asset: string;
+  /** The asset itself, for both of its lines. */
+  readonly underlying: string;
   readonly current: number;
   readonly target: number;
   /** USD to buy (+) or sell (−); 0 when inside the threshold. */
@@ -91,6 +100,16 @@ export interface RebalancePlan {
   /** Gross exposure before and planned after, USD. */
   readonly grossBefore: number;
   readonly grossAfter: number;
+}
+
+/**
+ * Signed weights summing to 1 (fractions of capital, a long-short optimiser's) as this planner's input: each divided by
+ * Σ|w|, so they become signed shares of gross exposure (Σ|w| = 1). Long-only weights come back as they are.
+ */
+export function grossShares(weights: Weights): Weights {
+  const gross = Object.values(weights).reduce((s, w) => s + Math.abs(w), 0);
+  if (!Object.values(weights).some((w) => w < 0) || !(gross > 0)) return weights;
+  return Object.freeze(Object.fromEntries(Object.entries(weights).map(([a, w]) => [a, w / gross])));
 }
 
 /** The drift-maths key of an asset's short perps, for a negative target weight. */
@@ -122,16 +141,19 @@ export function planRebalance(input: RebalanceInput): RebalancePlan {
   const all = grossExposures(model, true);
   const exposure: Record<string, number> = {};
   for (const [a, v] of Object.entries(all)) if (!STABLES.has(a) || stablesInTarget.includes(a)) exposure[a] = v;
-  // Shorts: split the asset into its long side (target 0) and its short perps (target |w|); see the file comment.
+  // Shorts: split the asset into its long side (target max(w, 0)) and its short perps (target max(−w, 0)); see the
+  // file comment. Long-short (`signed`), every asset holding a short perp is split, so a short under a long target
+  // is bought back rather than counted as exposure to sell.
   const targets: Record<string, number> = { ...weights };
   const shorted = new Map<string, string>();
-  for (const [a, wa] of Object.entries(weights)) {
-    if (!(wa < 0) || STABLES.has(a)) continue;
-    const short = shortPerpUsd(model, a);
+  for (const a of [...new Set([...Object.keys(weights), ...Object.keys(exposure)])]) {
+    const wa = weights[a] ?? 0;
+    const short = STABLES.has(a) ? 0 : shortPerpUsd(model, a);
+    if (STABLES.has(a) || !(wa < 0 || (input.signed === true && short > 0))) continue;
     exposure[a] = Math.max(0, (exposure[a] ?? 0) - short);
     exposure[shortKey(a)] = short;
-    targets[a] = 0;
-    targets[shortKey(a)] = -wa;
+    targets[a] = Math.max(0, wa);
+    targets[shortKey(a)] = Math.max(0, -wa);
     shorted.set(shortKey(a), a);
   }
   const universe = [...new Set([...Object.keys(exposure), ...Object.keys(targets)])].sort();
@@ -153,7 +175,7 @@ export function planRebalance(input: RebalanceInput): RebalancePlan {
     const underlying = shorted.get(asset);
     // A short line grows by selling the perp: its order is a sell (−) when its exposure must rise.
     const orderUsd = underlying === undefined ? tradeUsd : -tradeUsd;
-    rows.push({ asset, current: cur(asset), target: w(asset), tradeUsd: orderUsd, drifted });
+    rows.push({ asset, underlying: underlying ?? asset, current: cur(asset), target: w(asset), tradeUsd: orderUsd, drifted });
     if (!drifted || STABLES.has(asset)) continue;
     if (Math.abs(tradeUsd) < input.minTradeUsd) {
       notes.push(`${asset}: ${orderUsd > 0 ? 'buy' : 'sell'} of ${usd(Math.abs(tradeUsd))} is under the ${usd(input.minTradeUsd)} minimum trade: skipped.`);

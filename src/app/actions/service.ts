@@ -14,6 +14,7 @@ import type { ApprovalRecord, AuditEntry } from '../../ports/index.ts';
 import { UserError } from '../../shared/errors.ts';
 import { fmtClock, fmtUsd } from '../../shared/format.ts';
 import { lpBinPrice } from '../lp-view.ts';
+import type { BookOptions } from '../oracles.ts';
 import { userFacing } from '../user-facing.ts';
 import { planCard, resolvedCard } from './card.ts';
 import { PlanDrafter, type ActionServiceDeps, type DepositArgs, type HedgeArgs, type RecenterArgs, type SwapArgs, type WithdrawArgs } from './drafter.ts';
@@ -54,8 +55,11 @@ export class ActionService {
     return this.open({ kind: 'hedge', args: { asset: args.asset, targetUsd: args.targetUsd, keep: args.keep, via: args.via ?? null } }, actor, chat);
   }
 
-  async rebalance(oracle: string | null, actor: Actor, chat: ChatRef): Promise<Reply> {
-    return this.open({ kind: 'rebalance', args: { oracle } }, actor, chat);
+  /** Rebalance to `oracle`'s weights (null: the /target, else equal); `book` long-short lets them short through perps. */
+  async rebalance(oracle: string | null, actor: Actor, chat: ChatRef, book: BookOptions = {}): Promise<Reply> {
+    // Long-only requests keep their old shape; a re-price re-reads book and gross from the stored request.
+    const args: PlanRequest['args'] = book.longShort ? { oracle, book: 'long-short', gross: book.gross ?? null } : { oracle };
+    return this.open({ kind: 'rebalance', args }, actor, chat);
   }
 
   async protect(targetHealth: number | null, actor: Actor, chat: ChatRef): Promise<Reply> {

@@ -9,6 +9,7 @@
  *   step, not reduce-only), buy 0.33333333 ETH ($666.67). After: net exposure SOL −667, ETH 2,666.67, BTC 666.67.
  * Cover (book C): 2 ETH ($4,000), SOL-PERP short 20 ($2,000): G = 6,000, SOL short 1/3. Target ETH 5/6, SOL −1/6:
  *   buy back 10 SOL-PERP (reduce-only) and buy 0.5 ETH.
+ * Long target over a short (signed): worked out in its test.
  */
 import { describe, expect, it } from 'vitest';
 import { applyLegs, grossExposures, netDeltas } from '../../../src/app/actions/book.ts';
@@ -65,6 +66,27 @@ describe('planRebalance: a negative weight is a perp short', () => {
     const net = netDeltas(applyLegs(b.model, plan.legs, b.markets));
     expect(net.SOL).toBeCloseTo(-1000, 6);
     expect(net.ETH).toBeCloseTo(5000, 6);
+  });
+
+  it('long-short (signed): a short perp under a long target is bought back, not counted as exposure to sell', async () => {
+    // 10,000 USDC, 1 ETH ($2,000), 20 SOL ($2,000), SOL-PERP short 10 ($1,000): G = 5,000. Target ETH 1/2, SOL 1/2.
+    const b = await bookOf({
+      spot: [{ asset: 'USDC', amount: '10000' }, { asset: 'ETH', amount: '1' }, { asset: 'SOL', amount: '20' }],
+      perps: [{ market: 'SOL-PERP', size: '-10', entryPrice: 100 }],
+    });
+    const weights = { ETH: 0.5, SOL: 0.5 };
+    // Signed: SOL long .4 → .5, SOL short .2 → 0, ETH .4 → .5, all traded at G' = 5,000: buy back the 10 SOL-PERP
+    // (reduce-only), buy 0.25 ETH and 5 SOL. Net SOL after: 25 × $100 = $2,500 = ETH's.
+    const signed = planRebalance({ model: b.model, markets: b.markets, weights, threshold: 0.05, minTradeUsd: 10, signed: true });
+    expect(signed.legs.map((l) => [l.market, l.side, l.reduceOnly, sizeOf(l)])).toEqual([
+      ['SOL-PERP', 'buy', true, 10], ['ETH', 'buy', false, 0.25], ['SOL', 'buy', false, 5],
+    ]);
+    const net = netDeltas(applyLegs(b.model, signed.legs, b.markets));
+    expect(net.SOL).toBeCloseTo(2500, 6);
+    expect(net.ETH).toBeCloseTo(2500, 6);
+    // Long-only weights count the short as SOL exposure (3,000 of 5,000): 500 of spot SOL is sold instead.
+    const gross = planRebalance({ model: b.model, markets: b.markets, weights, threshold: 0.05, minTradeUsd: 10 });
+    expect(gross.legs.map((l) => [l.market, l.side, l.reduceOnly, sizeOf(l)])).toEqual([['SOL', 'sell', true, 5], ['ETH', 'buy', false, 0.25]]);
   });
 
   it('leaves a short inside the threshold alone', async () => {
