@@ -14,7 +14,7 @@ import { UserError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { checkedGross, validateWeights } from '../oracles/index.ts';
 import { recordedDrawdown } from './recorded-drawdown.ts';
-import { signedExposures, signedWeights } from './views.ts';
+import { assetExposures, grossWeights, signedExposures, signedWeights } from './views.ts';
 import { DEFAULT_REBALANCE_THRESHOLD } from './actions/rebalance.ts';
 import { fmtPct, fmtTime } from '../shared/format.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -74,7 +74,6 @@ const TARGET_KEY = SETTINGS.targetWeights;
 /** Drift that raises the alert: the rebalance threshold (seed 000's 5 points). */
 export const DRIFT_THRESHOLD = DEFAULT_REBALANCE_THRESHOLD;
 export const DRIFT_LEAVE = 0.04;
-const STABLES = new Set(['USDC', 'USDT']);
 
 export interface TargetWeights {
   /** Fractions summing to 1: shares of gross exposure long-only; long-short, signed (a short < 0, Σ|w| ≤ grossCap). */
@@ -320,13 +319,9 @@ export class AlertService {
     const target = await this.targetWeights();
     if (!target) return null;
     const p = await this.deps.portfolio.refresh();
-    const exposure = new Map<string, number>();
-    for (const x of p.positions) if (!STABLES.has(x.asset)) exposure.set(x.asset, (exposure.get(x.asset) ?? 0) + Number(x.exposureUsd) / 1e6);
-    const gross = [...exposure.values()].reduce((a, b) => a + b, 0);
+    const exposure = assetExposures(p.positions);
     const assets = [...new Set([...Object.keys(target.weights), ...exposure.keys()])].sort();
-    const current = target.grossCap === null
-      ? assets.map((a) => (gross > 0 ? (exposure.get(a) ?? 0) / gross : 0))
-      : signedWeights(signedExposures(p.positions), assets);
+    const current = target.grossCap === null ? grossWeights(exposure, assets) : signedWeights(signedExposures(p.positions), assets);
     const rows = assets.map((asset, i) => {
       const t = target.weights[asset] ?? 0;
       return { asset, current: current[i] ?? 0, target: t, drift: (current[i] ?? 0) - t };

@@ -13,7 +13,7 @@ import { checkedGross } from '../oracles/index.ts';
 import { UserError } from '../shared/errors.ts';
 import { fmtPct } from '../shared/format.ts';
 import { userFacing } from './user-facing.ts';
-import { signedExposures, signedWeights } from './views.ts';
+import { assetExposures, CASH_ASSETS, grossWeights, signedExposures, signedWeights } from './views.ts';
 import { alignedDaily } from './history.ts';
 import type { LimitsService } from './limits.ts';
 import type { PortfolioService } from './portfolio.ts';
@@ -21,7 +21,7 @@ import type { RiskSettings } from './risk-service.ts';
 
 export type Objective = 'min-variance' | 'max-sharpe' | 'target-vol' | 'efficient-return' | 'risk-parity';
 export type SizingStrategy = 'fixed' | 'vol' | 'var' | 'kelly';
-const STABLES = new Set(['USDC', 'USDT']);
+const STABLES = CASH_ASSETS;
 
 /** Seed 000: the optimiser's default target volatility, annualised. */
 export const DEFAULT_TARGET_VOL = 0.15;
@@ -85,11 +85,7 @@ export class AnalyticsService {
     const grossCap = longShort ? checkedGross(options.gross) : null;
     return userFacing(async () => {
       const p = await this.portfolio.refresh();
-      const exposure = new Map<string, number>();
-      for (const pos of p.positions) {
-        if (STABLES.has(pos.asset)) continue;
-        exposure.set(pos.asset, (exposure.get(pos.asset) ?? 0) + Number(pos.exposureUsd) / 1e6);
-      }
+      const exposure = assetExposures(p.positions);
       let assets = [...exposure.keys()].sort();
       if (assets.length < 2) assets = this.history.assets().filter((a) => !STABLES.has(a)).slice().sort();
       if (assets.length < 2) throw new UserError('unavailable', 'Optimising needs at least two risky assets.');
@@ -109,10 +105,7 @@ export class AnalyticsService {
         if (err instanceof UnreachableTargetError) throw unreachable(err, ppy, grossCap);
         throw err;
       }
-      const total = assets.reduce((s, a) => s + (exposure.get(a) ?? 0), 0);
-      const current = longShort
-        ? signedWeights(signedExposures(p.positions), assets)
-        : assets.map((a) => (total > 0 ? (exposure.get(a) ?? 0) / total : 0));
+      const current = longShort ? signedWeights(signedExposures(p.positions), assets) : grossWeights(exposure, assets);
       return {
         objective, assets, days, upperBound: upper, grossCap, current, optimum,
         annual: {

@@ -2,9 +2,10 @@
 import type { PriceHistory } from '../ports/index.ts';
 import { alignSeries } from '../risk/returns.ts';
 import { UserError } from '../shared/errors.ts';
+import { CASH_ASSETS } from './views.ts';
 
 export const DAY_MS = 86_400_000;
-const STABLES = new Set(['USDC', 'USDT']);
+const STABLES = CASH_ASSETS;
 
 export interface AlignedHistory {
   readonly assets: readonly string[];

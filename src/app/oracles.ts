@@ -26,9 +26,9 @@ import { alignedDaily } from './history.ts';
 import type { LimitsService } from './limits.ts';
 import type { PortfolioService } from './portfolio.ts';
 import { userFacing } from './user-facing.ts';
-import { signedExposures, signedWeights } from './views.ts';
+import { assetExposures, CASH_ASSETS, grossWeights, signedExposures, signedWeights } from './views.ts';
 
-const STABLES = new Set(['USDC', 'USDT']);
+const STABLES = CASH_ASSETS;
 export const DEFAULT_ORACLE = 'equal';
 /** WEIGHTS_DIR's default, relative to the working directory (src/config.ts uses the same). */
 export const DEFAULT_WEIGHTS_DIR = 'weights';
@@ -142,22 +142,18 @@ export class OracleService {
   }
 }
 
-/** Gross exposure per asset, USD. */
+/** Gross exposure per asset, USD, cash included (currentWeights may weigh a stablecoin an oracle names). */
 function exposures(p: Portfolio): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const pos of p.positions) {
-    const usd = Math.abs(Number(pos.exposureUsd) / 1e6);
-    if (usd > 0) out.set(pos.asset, (out.get(pos.asset) ?? 0) + usd);
-  }
-  return out;
+  return assetExposures(p.positions, true);
 }
 
 /** Shares of gross exposure over the risky assets held plus the stablecoins in `alsoStables`. */
 export function currentWeights(p: Portfolio, alsoStables: readonly string[]): Weights {
   const include = new Set(alsoStables.filter((a) => STABLES.has(a)));
-  const ex = [...exposures(p)].filter(([a]) => !STABLES.has(a) || include.has(a));
-  const total = ex.reduce((s, [, v]) => s + v, 0);
-  return Object.freeze(Object.fromEntries(total > 0 ? ex.map(([a, v]) => [a, v / total]) : []));
+  const ex = exposures(p);
+  const assets = [...ex.keys()].filter((a) => !STABLES.has(a) || include.has(a));
+  const w = grossWeights(ex, assets);
+  return Object.freeze(Object.fromEntries(w.some((x) => x > 0) ? assets.map((a, i) => [a, w[i] ?? 0]) : []));
 }
 
 /** Signed weights (net exposure / the book's, src/app/views.ts) over the risky assets held plus those in `also`. */

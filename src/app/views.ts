@@ -12,9 +12,32 @@ export interface PositionView {
   readonly pnlFraction: number | null;
 }
 
+/** The cash assets (stablecoins): held spot they are money, not an exposure; never a weight of the risky book. */
+export const CASH_ASSETS: ReadonlySet<string> = new Set(['USDC', 'USDT']);
+
 /** Cash: USDC or USDT held spot — money, not an exposure. */
 export function isCash(p: Position): boolean {
-  return p.kind === 'spot' && (p.asset === 'USDC' || p.asset === 'USDT');
+  return p.kind === 'spot' && CASH_ASSETS.has(p.asset);
+}
+
+/** Gross exposure per asset, USD (float): Σ |exposure| of its positions; cash assets only when `withCash`. */
+export function assetExposures(positions: readonly Position[], withCash = false): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of positions) {
+    if (!withCash && CASH_ASSETS.has(p.asset)) continue;
+    const usd = Math.abs(Number(p.exposureUsd) / 1e6);
+    if (usd > 0) out.set(p.asset, (out.get(p.asset) ?? 0) + usd);
+  }
+  return out;
+}
+
+/**
+ * Long-only weights of `assets` (fractions): each one's gross exposure over theirs together — the glossary's Weight,
+ * what /weights, /optimize, the drift check and /rebalance compare with a target. 0 each when none is held.
+ */
+export function grossWeights(exposures: ReadonlyMap<string, number>, assets: readonly string[]): number[] {
+  const total = assets.reduce((s, a) => s + (exposures.get(a) ?? 0), 0);
+  return assets.map((a) => (total > 0 ? (exposures.get(a) ?? 0) / total : 0));
 }
 
 /** Gross exposure: Σ of every non-cash position's exposure (perp notional, spot value, LP value), micro-USD. */

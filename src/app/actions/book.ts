@@ -13,9 +13,10 @@ import { quantile } from '../../risk/var.ts';
 import { fmtUsd } from '../../shared/format.ts';
 import { usdFromNumber } from '../../shared/money.ts';
 import type { RiskModel, VenueAccount } from '../risk-model.ts';
-import { signedWeights } from '../views.ts';
+import { CASH_ASSETS, signedWeights } from '../views.ts';
 
-export const STABLES: ReadonlySet<string> = new Set(['USDC', 'USDT']);
+/** The cash assets (views.ts CASH_ASSETS), by the name the planners use. */
+export const STABLES: ReadonlySet<string> = CASH_ASSETS;
 /** Slippage bound sent with every order, beyond the estimated impact: basis points of the reference price. */
 export const LIMIT_BUFFER_BPS = 100;
 /** Confidence of the VaR on cards. */

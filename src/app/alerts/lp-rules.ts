@@ -22,8 +22,9 @@ import { amountToNumber } from '../../shared/money.ts';
 import { alertKey, emit, marketOf, pct, type Ctx } from './rules.ts';
 import { risingTiers, type LevelOrOk, type Tier } from './thresholds.ts';
 import { lpBinPrice } from '../lp-view.ts';
+import { CASH_ASSETS } from '../views.ts';
 
-const STABLE_QUOTES: ReadonlySet<string> = new Set(['USDC', 'USDT']);
+const STABLE_QUOTES: ReadonlySet<string> = CASH_ASSETS;
 
 
 /** A quote-per-base price as text: "$150.25" for a USD-stable quote, "0.0065 SOL" otherwise. */
