@@ -56,6 +56,8 @@ interface NumberOpts extends Common {
   readonly min?: number;
   readonly max?: number;
   readonly integer?: boolean;
+  /** How to describe a valid value when the range alone would mislead: "a cap such as 150% or 1.5". */
+  readonly expected?: string;
 }
 
 interface EnumOpts<V extends string> extends Common {
@@ -97,7 +99,7 @@ function describeNumber(o: NumberOpts): string {
 const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?%?$/i;
 
 function numberParser(o: NumberOpts): (token: string) => Parsed<number> {
-  const expected = describeNumber(o);
+  const expected = o.expected ?? describeNumber(o);
   return (token) => {
     const t = token.replace(/[_,]/g, '');
     if (!NUMBER_TEXT.test(t)) return { ok: false, expected };
@@ -200,7 +202,7 @@ function stringArg(o: StringOpts & { optional?: boolean; default?: string } = {}
 function numberArg(o: NumberOpts & { optional: true }): ArgDef<number, false>;
 function numberArg(o?: NumberOpts & { default?: number }): ArgDef<number, true>;
 function numberArg(o: NumberOpts & { optional?: boolean; default?: number } = {}): ArgDef<number> {
-  return build('number', o, numberParser(o), describeNumber(o), {
+  return build('number', o, numberParser(o), o.expected ?? describeNumber(o), {
     ...(o.min !== undefined ? { min: o.min } : {}),
     ...(o.max !== undefined ? { max: o.max } : {}),
     ...(o.integer ? { integer: true } : {}),

@@ -16,7 +16,9 @@ export type Book = (typeof BOOKS)[number];
 export const bookArg = arg.enum({ values: BOOKS, optional: true, description: 'long-only (default) or long-short (shorts via perps)' });
 
 /** The `gross` argument: a fraction of capital ("150%" or "1.5"). 0 is its floor so that 50% gets the reason, not a range. */
-export const grossArg = arg.number({ optional: true, min: 0, max: 10, description: 'Gross cap for long-short, e.g. 150% (the default)' });
+export const grossArg = arg.number({
+  optional: true, min: 0, max: 10, expected: 'a gross cap such as 150% or 1.5 (at most 1000%)', description: 'Gross cap for long-short, e.g. 150% (the default)',
+});
 
 /** What the book arguments say: the argument before `book` (emptied when it held the book word) and the book. */
 export interface ResolvedBook {

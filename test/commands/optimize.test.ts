@@ -38,7 +38,7 @@ describe('/optimize long-short', () => {
     const wide = await send('/optimize max-sharpe gross=300%');
     expect(plainText(wide)).toContain('gross ≤ 300%');
     expect(plainText(await send('/optimize max-sharpe long-only gross=2'))).toContain('gross only applies to long-short.');
-    expect(plainText(await send('/optimize max-sharpe long-short gross=150'))).toContain('gross: expected a number from 0 to 10, got "150"');
+    expect(plainText(await send('/optimize max-sharpe long-short gross=150'))).toContain('gross: expected a gross cap such as 150% or 1.5 (at most 1000%), got "150"');
     expect(plainText(await send('/optimize max-sharpe long-short gross=50%'))).toContain('gross must be at least 100% (weights sum to 100%), got 50.0%.');
   });
 
