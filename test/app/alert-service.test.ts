@@ -4,20 +4,11 @@
  * $93.75, below 10 under $93.10; liquidation at $92.78.
  */
 import { describe, expect, it } from 'vitest';
-import { buttonsOf, encodeActionRef, plainText, type Reply } from '../../src/core/reply.ts';
+import { buttonsOf, encodeActionRef, plainText } from '../../src/core/reply.ts';
 import type { ChatRef } from '../../src/domain/index.ts';
-import type { DeliveryResult, Notifier } from '../../src/ports/index.ts';
 import type { StartingPortfolio } from '../../src/venues/paper/portfolio-file.ts';
 import { ROUND_PRICES, testApp } from '../helpers/app.ts';
-
-class Inbox implements Notifier {
-  readonly platform = 'telegram' as const;
-  readonly got: Reply[] = [];
-  send(_chat: ChatRef, message: Reply): Promise<DeliveryResult> {
-    this.got.push(message);
-    return Promise.resolve({ ok: true, messageId: String(this.got.length) });
-  }
-}
+import { Inbox } from '../helpers/inbox.ts';
 
 const BOOK: StartingPortfolio = { spot: [{ asset: 'USDC', amount: '1000' }], perps: [{ market: 'SOL-PERP', size: '100', entryPrice: 100 }], lp: [] };
 const CHAT: ChatRef = { platform: 'telegram', chatId: '42' };

@@ -6,19 +6,9 @@
  *   SOL $100 → 50%: recovered (below 4).
  */
 import { describe, expect, it } from 'vitest';
-import { buttonsOf, plainText, type Reply } from '../../src/core/reply.ts';
-import type { ChatRef } from '../../src/domain/index.ts';
-import type { DeliveryResult, Notifier } from '../../src/ports/index.ts';
+import { buttonsOf, plainText } from '../../src/core/reply.ts';
 import { ROUND_PRICES, testApp } from '../helpers/app.ts';
-
-class Inbox implements Notifier {
-  readonly platform = 'telegram' as const;
-  readonly got: Reply[] = [];
-  send(_c: ChatRef, m: Reply): Promise<DeliveryResult> {
-    this.got.push(m);
-    return Promise.resolve({ ok: true, messageId: String(this.got.length) });
-  }
-}
+import { Inbox } from '../helpers/inbox.ts';
 
 describe('drift check', () => {
   it('alerts past 5 points of drift, with a Rebalance button, and recovers', async () => {

@@ -12,7 +12,6 @@
  * the JS report against numpy's numbers on the same data (PASS/FAIL). Medians of several runs; nothing here asserts
  * a speed, but a failed agreement fails the benchmark, since a ratio of two different computations means nothing.
  */
-import normal from '@stdlib/random-base-normal';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,80 +22,18 @@ import { covarianceMatrix } from '../../src/risk/covariance.ts';
 import { historicalESSorted, parametricES } from '../../src/risk/es.ts';
 import { fitGarch, garchForecast } from '../../src/risk/garch.ts';
 import { monteCarloPortfolio } from '../../src/risk/montecarlo.ts';
-import type { LinearInstrument } from '../../src/risk/portfolio-model.ts';
-import { riskReport, type ReportInput, type RiskReport } from '../../src/risk/report.ts';
+import { riskReport, type RiskReport } from '../../src/risk/report.ts';
 import { historicalVaRSorted, parametricVaR } from '../../src/risk/var.ts';
 import { annualizedVolatility, ewmaVolatility } from '../../src/risk/volatility.ts';
+import { CONFIDENCE, HORIZON, MC_SEED, PATHS, PERIODS_PER_YEAR, synthetic, type Synthetic } from './synthetic-market.ts';
 
 const PYTHON_SCRIPT = join(import.meta.dirname, 'reference', 'risk_report.py');
-const CONFIDENCE = 0.99;
-const HORIZON = 1;
-const PATHS = 10_000;
-const MC_SEED = 42;
-const PERIODS_PER_YEAR = 365;
 
 /** [positions, days of history, JS runs, numpy runs]: fewer runs where one report takes seconds. */
 const SIZES: readonly (readonly [number, number, number, number])[] = [
   [10, 365, 15, 7], [10, 1095, 15, 7], [100, 365, 9, 5], [100, 1095, 9, 5], [1000, 365, 5, 3], [1000, 1095, 3, 3],
 ];
 
-interface Synthetic {
-  readonly input: ReportInput;
-  /** USD exposure per asset exactly as the report computes it (units × price). */
-  readonly exposures: Float64Array;
-}
-
-/** Seeded one-factor market with GARCH(1,1) factor and idiosyncratic shocks; `days` daily returns (days + 1 closes). */
-function synthetic(n: number, days: number, seed = 7): Synthetic {
-  const z = normal.factory(0, 1, { seed });
-  const u = (): number => 0.5 * (1 + Math.tanh(z()));
-  const factor = new Float64Array(days);
-  const fVar = 0.0004;
-  let v = fVar;
-  for (let t = 0; t < days; t++) {
-    const e = Math.sqrt(v) * z();
-    factor[t] = e;
-    v = fVar * 0.06 + 0.1 * e * e + 0.84 * v;
-  }
-  const assets: string[] = [];
-  const closes: number[][] = [];
-  const prices: Record<string, number> = {};
-  const instruments: LinearInstrument[] = [];
-  const exposures = new Float64Array(n);
-  let gross = 0;
-  for (let i = 0; i < n; i++) {
-    const asset = `A${String(i).padStart(4, '0')}`;
-    const vol = 0.03 + 0.05 * u();
-    const beta = 0.5 + u();
-    const persistence = 0.85 + 0.12 * u();
-    const alpha = 0.03 + 0.1 * u();
-    const idio = Math.max(1e-6, vol * vol - beta * beta * fVar);
-    let h = idio;
-    const c = new Array<number>(days + 1);
-    c[0] = 10 + 90 * u();
-    for (let t = 0; t < days; t++) {
-      const e = Math.sqrt(h) * z();
-      h = idio * (1 - persistence) + alpha * e * e + (persistence - alpha) * h;
-      c[t + 1] = c[t]! * Math.exp(beta * factor[t]! + e);
-    }
-    const usd = (u() < 0.65 ? 1 : -1) * (1000 + 99_000 * u());
-    const price = c[days]!;
-    assets.push(asset);
-    closes.push(c);
-    prices[asset] = price;
-    const units = usd / price;
-    instruments.push({ kind: 'linear', id: `pos-${asset}`, label: asset, asset, units });
-    exposures[i] = units * price;
-    gross += Math.abs(exposures[i]!);
-  }
-  return {
-    input: {
-      instruments, prices, equityUsd: 0.4 * gross, assets, closes, confidence: CONFIDENCE, horizon: HORIZON,
-      periodsPerYear: PERIODS_PER_YEAR, monteCarlo: { paths: PATHS, seed: MC_SEED, dist: 'normal' }, benchmarks: [assets[0]!],
-    },
-    exposures,
-  };
-}
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);

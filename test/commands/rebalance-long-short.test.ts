@@ -15,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signedExposures, signedWeights } from '../../src/app/views.ts';
-import { buttonsOf, encodeActionRef, plainText, type Reply } from '../../src/core/reply.ts';
+import { buttonsOf, encodeActionRef, plainText } from '../../src/core/reply.ts';
 import type { ChatRef } from '../../src/domain/index.ts';
-import type { DeliveryResult, Notifier } from '../../src/ports/index.ts';
 import { fmtPct, fmtSignedPct } from '../../src/shared/format.ts';
 import type { StartingPortfolio } from '../../src/venues/paper/portfolio-file.ts';
 import { ROUND_PRICES, testApp } from '../helpers/app.ts';
+import { Inbox } from '../helpers/inbox.ts';
 
 const BOOK: StartingPortfolio = {
   spot: [{ asset: 'USDC', amount: '20000' }, { asset: 'SOL', amount: '30' }, { asset: 'ETH', amount: '1.5' }, { asset: 'BTC', amount: '0.06' }],
@@ -32,15 +32,6 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-long-short-'));
 writeFileSync(join(dir, 'neg.json'), JSON.stringify({ SOL: 1.2, ETH: -0.2 }));
 writeFileSync(join(dir, 'wide.json'), JSON.stringify({ SOL: 1.5, ETH: -0.5 }));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-class Inbox implements Notifier {
-  readonly platform = 'telegram' as const;
-  readonly got: Reply[] = [];
-  send(_c: ChatRef, m: Reply): Promise<DeliveryResult> {
-    this.got.push(m);
-    return Promise.resolve({ ok: true, messageId: String(this.got.length) });
-  }
-}
 
 /** min-variance long-short on BOOK, as the oracle proposes it, checked equal to /optimize's (one answer, two paths). */
 async function minVarianceLongShort(t: ReturnType<typeof testApp>): Promise<Record<string, number>> {

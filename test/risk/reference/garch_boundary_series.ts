@@ -3,7 +3,7 @@
  * (test/bench/risk.bench.ts, synthetic(1000, 365), seed 7) on which fitGarch once stopped short of arch's maximum.
  * Their arch fits are in garch_boundary.json (garch_boundary.py); test/risk/garch.test.ts reads both.
  *
- * The market, restated from the benchmark (same @stdlib normal generator, same order of draws, so the same numbers):
+ * The market, the benchmark's own generator (test/bench/synthetic-market.ts):
  *   z ~ N(0, 1) seeded 7, u = ½(1 + tanh z);  factor f_t = √v_t·z, v_{t+1} = 0.0004·0.06 + 0.1 f²_t + 0.84 v_t, v_1 = 0.0004;
  *   per asset: vol 0.03 + 0.05u, loading 0.5 + u, persistence 0.85 + 0.12u, α 0.03 + 0.1u, idio = max(1e-6, vol² − loading²·0.0004),
  *   first close 10 + 90u, then e_t = √h_t·z, h_{t+1} = idio(1 − persistence) + αe²_t + (persistence − α)h_t, h_1 = idio,
@@ -15,50 +15,16 @@
  * (garch_boundary.py) beat the former fitGarch by 0.01–0.07 (994, 957, 114, 243, 322, 700, 123), all with the maximum
  * on the α = 0 face. Run: node test/risk/reference/garch_boundary_series.ts
  */
-import normal from '@stdlib/random-base-normal';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { synthetic } from '../../bench/synthetic-market.ts';
 
 const ASSETS = [611, 994, 957, 114, 243, 322, 700, 123];
 const N = 1000;
 const DAYS = 365;
 const SEED = 7;
 
-/** The benchmark's closes, asset by asset (days + 1 each). */
-function closes(n: number, days: number, seed: number): number[][] {
-  const z = normal.factory(0, 1, { seed });
-  const u = (): number => 0.5 * (1 + Math.tanh(z()));
-  const factor = new Float64Array(days);
-  const fVar = 0.0004;
-  let v = fVar;
-  for (let t = 0; t < days; t++) {
-    const e = Math.sqrt(v) * z();
-    factor[t] = e;
-    v = fVar * 0.06 + 0.1 * e * e + 0.84 * v;
-  }
-  const out: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const vol = 0.03 + 0.05 * u();
-    const loading = 0.5 + u();
-    const persistence = 0.85 + 0.12 * u();
-    const alpha = 0.03 + 0.1 * u();
-    const idio = Math.max(1e-6, vol * vol - loading * loading * fVar);
-    let h = idio;
-    const c = new Array<number>(days + 1);
-    c[0] = 10 + 90 * u();
-    for (let t = 0; t < days; t++) {
-      const e = Math.sqrt(h) * z();
-      h = idio * (1 - persistence) + alpha * e * e + (persistence - alpha) * h;
-      c[t + 1] = c[t]! * Math.exp(loading * factor[t]! + e);
-    }
-    u();
-    u();
-    out.push(c);
-  }
-  return out;
-}
-
-const all = closes(N, DAYS, SEED);
+const all = synthetic(N, DAYS, SEED).input.closes;
 const series = Object.fromEntries(ASSETS.map((i) => {
   const c = all[i]!;
   return [`bench-${i}`, c.slice(1).map((x, t) => Math.log1p(x / c[t]! - 1))];
